@@ -1,0 +1,3 @@
+module github.com/leased/leased
+
+go 1.26
