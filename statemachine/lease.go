@@ -1,0 +1,90 @@
+package statemachine
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// Lease is an address binding as the rest of the daemon sees it: what the
+// hooks export, what the lease file stores and what the interface is
+// configured with. Times are wall-clock (monotonic reading stripped), so
+// they stay meaningful across suspend and when read back from a file.
+type Lease struct {
+	Addr       netip.Addr // yiaddr, or fixed-address from a file
+	NextServer netip.Addr // siaddr; invalid for leases not read from a packet
+	ServerName string     // BOOTP sname when not overloaded
+	Filename   string     // BOOTP file when not overloaded
+	// Options as received, after the configuration's default, supersede,
+	// prepend and append modifiers (reference §2.2).
+	Options dhcp4.Options
+
+	Renew  time.Time // T1 as scheduled (randomised, reference §6.2)
+	Rebind time.Time // T2
+	Expire time.Time // end of the lease; zero for an infinite lease
+
+	Medium   string // ISC "medium"; kept for lease-file round trips
+	BOOTP    bool   // ISC "bootp;": the lease came from a BOOTP reply
+	Fallback bool   // from a dhclient.conf lease {} block, never persisted
+}
+
+// ServerID returns the lease's option 54.
+func (l *Lease) ServerID() (netip.Addr, bool) { return l.Options.Addr(dhcp4.OptServerID) }
+
+// Prefix returns the address with the length from option 1, or the
+// classful default when the server sent no mask.
+func (l *Lease) Prefix() netip.Prefix {
+	bits := classfulBits(l.Addr)
+	if m, ok := l.Options.Get(dhcp4.OptSubnetMask); ok && len(m) == 4 {
+		if n, ok := maskBits(m); ok {
+			bits = n
+		}
+	}
+	return netip.PrefixFrom(l.Addr, bits)
+}
+
+// Infinite reports whether the lease never expires.
+func (l *Lease) Infinite() bool { return l.Expire.IsZero() }
+
+// ExpiredAt reports whether the lease has expired at now.
+func (l *Lease) ExpiredAt(now time.Time) bool {
+	return !l.Infinite() && !now.Before(l.Expire)
+}
+
+// Clone returns a deep copy of l; nil stays nil.
+func (l *Lease) Clone() *Lease {
+	if l == nil {
+		return nil
+	}
+	c := *l
+	c.Options = l.Options.Clone()
+	return &c
+}
+
+// maskBits returns the prefix length of a contiguous netmask.
+func maskBits(m []byte) (int, bool) {
+	v := uint32(m[0])<<24 | uint32(m[1])<<16 | uint32(m[2])<<8 | uint32(m[3])
+	n := 0
+	for v&0x80000000 != 0 {
+		n++
+		v <<= 1
+	}
+	return n, v == 0
+}
+
+// classfulBits is the pre-CIDR mask ISC falls back on (RFC 791 classes).
+func classfulBits(a netip.Addr) int {
+	if !a.Is4() {
+		return 32
+	}
+	switch b := a.As4()[0]; {
+	case b < 128:
+		return 8
+	case b < 192:
+		return 16
+	case b < 224:
+		return 24
+	}
+	return 32
+}
