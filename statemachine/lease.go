@@ -35,7 +35,10 @@ func (l *Lease) ServerID() (netip.Addr, bool) { return l.Options.Addr(dhcp4.OptS
 // Prefix returns the address with the length from option 1, or the
 // classful default when the server sent no mask.
 func (l *Lease) Prefix() netip.Prefix {
-	bits := classfulBits(l.Addr)
+	bits := 32
+	if l.Addr.Is4() {
+		bits = dhcp4.ClassfulBits(l.Addr)
+	}
 	if m, ok := l.Options.Get(dhcp4.OptSubnetMask); ok && len(m) == 4 {
 		if n, ok := maskBits(m); ok {
 			bits = n
@@ -71,20 +74,4 @@ func maskBits(m []byte) (int, bool) {
 		v <<= 1
 	}
 	return n, v == 0
-}
-
-// classfulBits is the pre-CIDR mask ISC falls back on (RFC 791 classes).
-func classfulBits(a netip.Addr) int {
-	if !a.Is4() {
-		return 32
-	}
-	switch b := a.As4()[0]; {
-	case b < 128:
-		return 8
-	case b < 192:
-		return 16
-	case b < 224:
-		return 24
-	}
-	return 32
 }

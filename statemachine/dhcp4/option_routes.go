@@ -64,14 +64,14 @@ func StaticRoutes(d []byte) ([]Route, error) {
 		if dst.IsUnspecified() {
 			continue
 		}
-		out = append(out, Route{Dst: netip.PrefixFrom(dst, classfulBits(dst)), Gateway: addr4(d[i+4:])})
+		out = append(out, Route{Dst: netip.PrefixFrom(dst, ClassfulBits(dst)), Gateway: addr4(d[i+4:])})
 	}
 	return out, nil
 }
 
-// classfulBits is the pre-CIDR prefix length of a (RFC 791 classes), as
-// option 33 destinations require.
-func classfulBits(a netip.Addr) int {
+// ClassfulBits is the pre-CIDR prefix length of a (RFC 791 classes), as
+// option 33 destinations and mask-less leases require.
+func ClassfulBits(a netip.Addr) int {
 	switch b := a.As4()[0]; {
 	case b < 128:
 		return 8
