@@ -1,0 +1,78 @@
+package main
+
+import (
+	"errors"
+	"net/netip"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func noEnv(string) string { return "" }
+
+func TestParseFlagsDebianIfupdownLine(t *testing.T) {
+	// The exact line Debian's ifupdown runs (SPEC §1.1).
+	args := strings.Fields("-4 -v -i -pf /run/dhclient.eth0.pid -lf /var/lib/dhcp/dhclient.eth0.leases -I -df /var/lib/dhcp/dhclient6.eth0.leases eth0 -e IF_METRIC=100")
+	f, err := parseFlags(args, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Flags{
+		Interfaces: []string{"eth0"}, Verbose: true, DUID: true, Env: []string{"IF_METRIC=100"},
+		Port: 68, DeclineWait: 10 * time.Second, ConfPath: defaultConf,
+		LeasePath: "/var/lib/dhcp/dhclient.eth0.leases", PIDPath: "/run/dhclient.eth0.pid",
+		DUIDPath: "/var/lib/dhcp/dhclient6.eth0.leases",
+	}
+	if !reflect.DeepEqual(f, want) {
+		t.Errorf("got %+v\nwant %+v", f, want)
+	}
+}
+
+func TestParseFlagsActionsAndValues(t *testing.T) {
+	f, err := parseFlags([]string{"-d", "-r", "-s", "10.0.0.1", "-p", "1068", "--decline-wait-time", "3", "-D", "LL", "--no-pid", "eth1", "eth2"}, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Action != ActionRelease || !f.Foreground || f.Server != netip.MustParseAddr("10.0.0.1") ||
+		f.Port != 1068 || f.DeclineWait != 3*time.Second || !f.DUID || f.DUIDType != "LL" || !f.NoPID ||
+		!reflect.DeepEqual(f.Interfaces, []string{"eth1", "eth2"}) {
+		t.Errorf("got %+v", f)
+	}
+}
+
+func TestParseFlagsEnvironmentOverrides(t *testing.T) {
+	env := map[string]string{"PATH_DHCLIENT_CONF": "/c", "PATH_DHCLIENT_DB": "/l", "PATH_DHCLIENT_PID": "/p", "PATH_DHCLIENT_SCRIPT": "/s"}
+	f, err := parseFlags([]string{"-lf", "/flag.leases"}, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{f.ConfPath, f.LeasePath, f.PIDPath, f.ScriptPath}
+	if want := []string{"/c", "/flag.leases", "/p", "/s"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v (flag beats environment)", got, want)
+	}
+}
+
+func TestParseFlagsErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args  []string
+		usage bool
+		text  string
+	}{
+		{[]string{"-dv"}, true, "Unknown command: -dv"},
+		{[]string{"-lf"}, true, "-lf needs an argument"},
+		{[]string{"-p", "x"}, true, "-p x"},
+		{[]string{"-e", "novalue"}, true, "VAR=value"},
+		{[]string{"-n", "eth0"}, true, "-n"},
+		{[]string{"-D", "EN"}, true, "LL or LLT"},
+		{[]string{"-6", "eth0"}, false, "DHCPv6 is not supported"},
+		{[]string{"-S"}, false, "DHCPv6"},
+		{[]string{"a-very-long-interface-name"}, false, "too long"},
+		{[]string{"-s", "example.org"}, true, "IPv4 address"},
+	} {
+		_, err := parseFlags(tc.args, noEnv)
+		if err == nil || !strings.Contains(err.Error(), tc.text) || errors.Is(err, errUsage) != tc.usage {
+			t.Errorf("parseFlags(%q) = %v, want error containing %q (usage %v)", tc.args, err, tc.text, tc.usage)
+		}
+	}
+}
