@@ -1,0 +1,13 @@
+// Package platform holds leased's Linux side effects: the AF_PACKET
+// transport with its IPv4/UDP framing (RawConn), the device-bound UDP
+// socket for unicast renewals (UDPConn), the netlink configurator that
+// applies and removes a lease (SPEC §5), the link watcher, the ARP probe
+// for arp-check, sd_notify and the boot-clock check for suspend.
+//
+// Only this package touches the kernel. The framing, the BPF filter, the
+// ARP codec and BindingFor are pure and build on every OS; everything
+// else lives in *_linux.go files, with *_other.go stubs whose errors wrap
+// ErrUnsupported. Errors from system calls keep their errno, so that
+// errors.Is(err, os.ErrPermission) tells a caller that it lacks
+// CAP_NET_ADMIN or CAP_NET_RAW.
+package platform
