@@ -1,0 +1,110 @@
+package dhcp4
+
+import (
+	"strconv"
+	"strings"
+)
+
+// isPrint reports whether c is printable ASCII (C isascii && isprint).
+func isPrint(c byte) bool { return c >= 0x20 && c < 0x7f }
+
+// shellSpecial are the characters ISC escapes with a backslash in text
+// values so that they are harmless in a shell (reference §3.4).
+const shellSpecial = "\"'$`\\|&"
+
+// escapeText writes d as ISC prints text (common/options.c
+// pretty_escape, reference §3.4): non-printable bytes as a backslash and
+// three octal digits, a backslash before the characters of shellSpecial
+// and before any byte in extra, everything else as is. With dropNUL, one
+// trailing NUL byte is left out, as ISC does.
+func escapeText(b *strings.Builder, d []byte, extra string, dropNUL bool) {
+	if dropNUL && len(d) > 0 && d[len(d)-1] == 0 {
+		d = d[:len(d)-1]
+	}
+	for _, c := range d {
+		switch {
+		case !isPrint(c):
+			b.WriteByte('\\')
+			b.WriteByte('0' + c>>6)
+			b.WriteByte('0' + c>>3&7)
+			b.WriteByte('0' + c&7)
+		case strings.IndexByte(shellSpecial, c) >= 0 || strings.IndexByte(extra, c) >= 0:
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+}
+
+// isTextLike reports whether ISC prints string data d as text: every
+// byte printable, except possibly one trailing NUL (pretty_print_option,
+// format 'X').
+func isTextLike(d []byte) bool {
+	if len(d) > 0 && d[len(d)-1] == 0 {
+		d = d[:len(d)-1]
+	}
+	for _, c := range d {
+		if !isPrint(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// writeHex writes d as lower-case hex bytes without zero padding,
+// separated by colons: "de:ad:be:ef:0:1" (reference §3.4).
+func writeHex(b *strings.Builder, d []byte) {
+	for i, c := range d {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(strconv.FormatUint(uint64(c), 16))
+	}
+}
+
+// unescapeText decodes the inside of a quoted lease-file string: "\ooo"
+// (one to three octal digits) is a byte, "\t" "\n" "\r" "\b" are control
+// characters as in ISC's lexer, and a backslash before anything else
+// stands for that character.
+func unescapeText(s string) ([]byte, bool) {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		if i++; i == len(s) {
+			return nil, false
+		}
+		c, n := unescapeOne(s[i:])
+		out = append(out, c)
+		i += n - 1
+	}
+	return out, true
+}
+
+// unescapeOne decodes the escape that starts s (after the backslash) and
+// returns the byte and the number of characters used.
+func unescapeOne(s string) (byte, int) {
+	if s[0] >= '0' && s[0] <= '7' {
+		v, n := 0, 0
+		for n < 3 && n < len(s) && s[n] >= '0' && s[n] <= '7' {
+			v = v*8 + int(s[n]-'0')
+			n++
+		}
+		return byte(v), n
+	}
+	switch s[0] {
+	case 't':
+		return '\t', 1
+	case 'n':
+		return '\n', 1
+	case 'r':
+		return '\r', 1
+	case 'b':
+		return '\b', 1
+	}
+	return s[0], 1
+}

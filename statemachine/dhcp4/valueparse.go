@@ -1,0 +1,223 @@
+package dhcp4
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// ParseValue converts option value text, as FormatLease writes it and as
+// dhclient.conf statements (send, supersede, default ...) hold it, into
+// option bytes for code: numbers, booleans, dotted quads, quoted text,
+// colon-separated hex or quoted text for strings, quoted domain names;
+// array items separated by commas, record fields by spaces. Empty text
+// gives empty data (a zero-length option). Errors wrap ErrBadValue.
+func (c *Catalogue) ParseValue(code uint8, text string) ([]byte, error) {
+	return c.ByCode(code).Type.parse(text)
+}
+
+// parse converts text into data of type t; see ParseValue.
+func (t Type) parse(text string) ([]byte, error) {
+	toks, err := lexValue(text)
+	if err != nil {
+		return nil, fmt.Errorf("value %q: %w", text, err)
+	}
+	out := []byte{}
+	if len(toks) == 0 {
+		return out, nil
+	}
+	l := t.layout()
+	p := &valueParser{toks: toks}
+	for {
+		if out, err = p.record(out, l.atoms); err != nil {
+			return nil, fmt.Errorf("value %q for %s: %w", text, t, err)
+		}
+		if !l.record || p.done() {
+			break
+		}
+		p.comma()
+	}
+	if !p.done() {
+		return nil, fmt.Errorf("value %q for %s: unexpected %q: %w", text, t, p.toks[0].text, ErrBadValue)
+	}
+	return out, nil
+}
+
+// valueParser walks the tokens of one value.
+type valueParser struct {
+	toks []token
+}
+
+func (p *valueParser) done() bool { return len(p.toks) == 0 }
+
+// comma skips one comma token, if present.
+func (p *valueParser) comma() bool {
+	if len(p.toks) > 0 && p.toks[0].kind == tokComma {
+		p.toks = p.toks[1:]
+		return true
+	}
+	return false
+}
+
+// next returns the next token, which must not be a comma.
+func (p *valueParser) next() (token, error) {
+	if len(p.toks) == 0 || p.toks[0].kind == tokComma {
+		return token{}, fmt.Errorf("missing value: %w", ErrBadValue)
+	}
+	t := p.toks[0]
+	p.toks = p.toks[1:]
+	return t, nil
+}
+
+// record appends one record of atoms.
+func (p *valueParser) record(out []byte, atoms []atom) ([]byte, error) {
+	var err error
+	for _, a := range atoms {
+		switch {
+		case a.array:
+			for first := true; !p.done(); first = false {
+				if !first {
+					p.comma()
+				}
+				if out, err = p.atom(out, a); err != nil {
+					return nil, err
+				}
+			}
+		case a.fixedSize() < 0 && p.done():
+			// An empty trailing variable-length field.
+		default:
+			if out, err = p.atom(out, a); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// atom appends one value of a.
+func (p *valueParser) atom(out []byte, a atom) ([]byte, error) {
+	if a.c == 'D' || a.c == 'd' {
+		return p.names(out, a)
+	}
+	tok, err := p.next()
+	if err != nil {
+		return nil, err
+	}
+	switch a.c {
+	case 't', 'X', 'E':
+		return appendStringToken(out, tok, a.c == 't')
+	case 'Z':
+		return nil, fmt.Errorf("zerolen takes no value: %w", ErrBadValue)
+	}
+	if tok.kind != tokWord {
+		return nil, fmt.Errorf("%s: quoted %q: %w", a, tok.text, ErrBadValue)
+	}
+	return appendFixedWord(out, a.c, tok.text)
+}
+
+// appendStringToken appends quoted text, or for strings colon hex.
+func appendStringToken(out []byte, tok token, textOnly bool) ([]byte, error) {
+	if tok.kind == tokString {
+		d, ok := unescapeText(tok.text)
+		if !ok {
+			return nil, fmt.Errorf("bad escape in %q: %w", tok.text, ErrBadValue)
+		}
+		return append(out, d...), nil
+	}
+	if textOnly {
+		return nil, fmt.Errorf("text must be quoted: %q: %w", tok.text, ErrBadValue)
+	}
+	return appendHexWord(out, tok.text)
+}
+
+// appendHexWord appends colon-separated hex bytes such as "de:ad:0:1".
+func appendHexWord(out []byte, w string) ([]byte, error) {
+	for _, h := range strings.Split(w, ":") {
+		v, err := strconv.ParseUint(h, 16, 8)
+		if err != nil || len(h) > 2 {
+			return nil, fmt.Errorf("hex byte %q: %w", h, ErrBadValue)
+		}
+		out = append(out, byte(v))
+	}
+	return out, nil
+}
+
+// names appends quoted domain names: one for 'd', else a comma-separated
+// list that runs to the end of the value.
+func (p *valueParser) names(out []byte, a atom) ([]byte, error) {
+	var names [][][]byte
+	for first := true; !p.done(); first = false {
+		if !first && !p.comma() {
+			break
+		}
+		tok, err := p.next()
+		if err != nil {
+			return nil, err
+		}
+		if tok.kind != tokString {
+			return nil, fmt.Errorf("domain name must be quoted: %q: %w", tok.text, ErrBadValue)
+		}
+		labels, err := parseNameText(tok.text)
+		if err != nil {
+			return nil, fmt.Errorf("domain name %q: %w: %w", tok.text, err, ErrBadValue)
+		}
+		names = append(names, labels)
+		if a.c == 'd' {
+			break
+		}
+	}
+	return appendNames(out, names, a.comp), nil
+}
+
+// appendFixedWord appends a number, boolean or address.
+func appendFixedWord(out []byte, c byte, w string) ([]byte, error) {
+	switch c {
+	case 'f':
+		switch strings.ToLower(w) {
+		case "true", "on":
+			return append(out, 1), nil
+		case "false", "off":
+			return append(out, 0), nil
+		}
+		return nil, fmt.Errorf("boolean %q: %w", w, ErrBadValue)
+	case 'I', '6':
+		a, err := netip.ParseAddr(w)
+		if err != nil || (c == 'I') != a.Is4() {
+			return nil, fmt.Errorf("address %q: %w", w, ErrBadValue)
+		}
+		return append(out, a.AsSlice()...), nil
+	case 'T':
+		if strings.EqualFold(w, "infinite") {
+			return binary.BigEndian.AppendUint32(out, InfiniteLease), nil
+		}
+	}
+	return appendInt(out, c, w)
+}
+
+// appendInt appends a decimal (or 0x hex) integer of the width and
+// signedness of c.
+func appendInt(out []byte, c byte, w string) ([]byte, error) {
+	size := atom{c: c}.fixedSize()
+	base, digits := 10, w
+	if h, ok := strings.CutPrefix(strings.ToLower(w), "0x"); ok {
+		base, digits = 16, h
+	}
+	var u uint64
+	var err error
+	if c == 'b' || c == 's' || c == 'l' {
+		var v int64
+		v, err = strconv.ParseInt(digits, base, size*8)
+		u = uint64(v)
+	} else {
+		u, err = strconv.ParseUint(digits, base, size*8)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("integer %q: %w", w, ErrBadValue)
+	}
+	for i := size - 1; i >= 0; i-- {
+		out = append(out, byte(u>>(8*i)))
+	}
+	return out, nil
+}
