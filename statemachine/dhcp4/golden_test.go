@@ -23,7 +23,7 @@ func str(s string) []byte { return []byte(s) }
 // 119, 3 and 6 moved into the file field with option 52 = 1.
 func dnsmasqACK() []byte {
 	var b []byte
-	b = append(b, 2, 1, 6, 0) // op BOOTREPLY, htype ethernet, hlen 6, hops
+	b = append(b, 2, 1, 6, 0)                         // op BOOTREPLY, htype ethernet, hlen 6, hops
 	b = append(b, 0xc8, 0xf4, 0xf9, 0x7e, 0, 0, 0, 0) // xid, secs, flags
 	b = append(b, 0, 0, 0, 0, 10, 77, 0, 146, 10, 77, 0, 1, 0, 0, 0, 0)
 	chaddr := make([]byte, 16)
