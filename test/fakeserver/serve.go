@@ -1,0 +1,63 @@
+package fakeserver
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// Serve answers the messages read from conn until ctx is done or conn
+// fails, then waits for delayed replies to be sent or abandoned. It closes
+// conn when ctx is done. It returns nil after ctx is done.
+func (s *Server) Serve(ctx context.Context, conn net.PacketConn) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	buf := make([]byte, 65536)
+	for {
+		n, _, err := conn.ReadFrom(buf)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return err
+			}
+			continue // transient, such as ECONNREFUSED from an earlier send
+		}
+		req, err := dhcp4.Parse(buf[:n])
+		if err != nil {
+			s.logf("malformed message ignored: %v", err)
+			continue
+		}
+		for _, r := range s.Handle(req) {
+			if r.Delay > 0 {
+				wg.Go(func() { s.send(ctx, conn, r) })
+				continue
+			}
+			s.send(ctx, conn, r) // in order, as a real server answers
+		}
+	}
+}
+
+// send writes r after its delay, unless ctx ends first.
+func (s *Server) send(ctx context.Context, conn net.PacketConn, r Reply) {
+	if r.Delay > 0 {
+		t := time.NewTimer(r.Delay)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+	to := net.UDPAddrFromAddrPort(r.To)
+	if _, err := conn.WriteTo(r.Wire, to); err != nil {
+		s.logf("send to %v: %v", r.To, err)
+	}
+}
