@@ -1,0 +1,153 @@
+package dhcp4
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+)
+
+// catalogueWith returns a catalogue where code 200 has type typ.
+func catalogueWith(t *testing.T, typ string) *Catalogue {
+	t.Helper()
+	ty, err := ParseType(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewCatalogue()
+	c.Define(Def{Name: "test-option", Code: 200, Type: ty})
+	return c
+}
+
+func TestFormatTypes(t *testing.T) {
+	tests := []struct {
+		typ        string
+		data       []byte
+		env, lease string
+	}{
+		{"boolean", []byte{0}, "false", "false"},
+		{"boolean", []byte{1}, "true", "true"},
+		{"signed integer 8", []byte{0xff}, "-1", "-1"},
+		{"unsigned integer 8", []byte{0xff}, "255", "255"},
+		{"signed integer 16", []byte{0x80, 0}, "-32768", "-32768"},
+		{"unsigned integer 16", []byte{0x05, 0x78}, "1400", "1400"},
+		{"signed integer 32", []byte{0xff, 0xff, 0xf1, 0xf0}, "-3600", "-3600"},
+		{"unsigned integer 32", []byte{0xff, 0xff, 0xff, 0xff}, "4294967295", "4294967295"},
+		{"lease-time", []byte{0xff, 0xff, 0xff, 0xff}, "infinite", "infinite"},
+		{"lease-time", []byte{0, 0, 0, 120}, "120", "120"},
+		{"ip-address", []byte{10, 77, 0, 9}, "10.77.0.9", "10.77.0.9"},
+		{"ip6-address", append([]byte{0x20, 1, 0xd, 0xb8}, make([]byte, 12)...), "2001:db8::", "2001:db8::"},
+		{"array of ip-address", []byte{127, 0, 0, 53, 10, 77, 0, 1}, "127.0.0.53 10.77.0.1", "127.0.0.53,10.77.0.1"},
+		{"array of unsigned integer 16", []byte{1, 0, 2, 0, 0xff, 0xff}, "256 512 65535", "256,512,65535"},
+		{"{ boolean, signed integer 32, ip-address, text }", []byte{1, 0xff, 0xff, 0xff, 0xfe, 10, 77, 0, 9, 'r', 'e', 'c'},
+			"true -2 10.77.0.9 rec", `true -2 10.77.0.9 "rec"`},
+		{"{ boolean, signed integer 32, ip-address, text }", []byte{1, 0xff, 0xff, 0xff, 0xfe, 10, 77, 0, 9},
+			"true -2 10.77.0.9", "true -2 10.77.0.9"},
+		{"array of { ip-address, ip-address }", []byte{10, 9, 0, 0, 10, 88, 0, 1, 10, 10, 0, 0, 10, 88, 0, 2},
+			"10.9.0.0 10.88.0.1 10.10.0.0 10.88.0.2", "10.9.0.0 10.88.0.1,10.10.0.0 10.88.0.2"},
+		{"{ boolean, array of ip-address }", []byte{1, 1, 2, 3, 4, 5, 6, 7, 8}, "true 1.2.3.4 5.6.7.8", "true 1.2.3.4,5.6.7.8"},
+		{"{ boolean, array of ip-address }", []byte{0}, "false", "false"},
+		{"text", []byte("A\x00B\nC\xff"), `A\000B\012C\377`, `"A\000B\012C\377"`},
+		{"text", []byte("end\x00"), "end", `"end\000"`},
+		{"text", []byte(`q" s' d$ b` + "`" + ` p| a& \ ; <>`), `q\" s\' d\$ b\` + "`" + ` p\| a\& \\ ; <>`,
+			`"q\" s\' d\$ b\` + "`" + ` p\| a\& \\ ; <>"`},
+		{"string", []byte("VendorX"), "VendorX", `"VendorX"`},
+		{"string", []byte("ABC\x00"), "ABC", `"ABC\000"`},
+		{"string", []byte{0xde, 0xad, 0xbe, 0xef, 0, 1}, "de:ad:be:ef:0:1", "de:ad:be:ef:0:1"},
+		{"encapsulate vendor", []byte{1, 4, 10, 88, 0, 5}, "1:4:a:58:0:5", "1:4:a:58:0:5"},
+		{"domain-list", []byte("\x07example\x04test\x00\x04corp\x07example\x04test\x00"),
+			"example.test. corp.example.test.", `"example.test.", "corp.example.test."`},
+		{"domain-list compressed", []byte("\x07example\x04test\x00\x04corp\xc0\x00"),
+			"example.test. corp.example.test.", `"example.test.", "corp.example.test."`},
+		{"domain-list", []byte("\x03a.b\x04c d$\x00"), `a\.b.c\032d\$.`, `"a\.b.c d\$."`},
+		{"domain-list", []byte{0}, ".", `"."`},
+		{"domain-name", []byte("\x04host\x00"), "host.", `"host."`},
+		{"zerolen", nil, "", ""},
+		{"array of ip-address", nil, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.typ+" "+tt.env, func(t *testing.T) {
+			c := catalogueWith(t, tt.typ)
+			env, err := c.FormatEnv(200, tt.data)
+			if err != nil || env != tt.env {
+				t.Errorf("FormatEnv = %q, %v; want %q", env, err, tt.env)
+			}
+			lease, err := c.FormatLease(200, tt.data)
+			if err != nil || lease != tt.lease {
+				t.Errorf("FormatLease = %q, %v; want %q", lease, err, tt.lease)
+			}
+			back, err := c.ParseValue(200, lease)
+			if err != nil || !bytes.Equal(back, tt.data) {
+				t.Errorf("ParseValue(%q) = %x, %v; want %x", lease, back, err, tt.data)
+			}
+		})
+	}
+}
+
+func TestFormatRejectsMalformedData(t *testing.T) {
+	tests := []struct {
+		typ  string
+		data []byte
+	}{
+		{"ip-address", []byte{1, 2, 3}},
+		{"ip-address", []byte{1, 2, 3, 4, 5}},
+		{"array of ip-address", []byte{1, 2, 3, 4, 5}},
+		{"unsigned integer 16", []byte{1}},
+		{"array of { ip-address, ip-address }", []byte{1, 2, 3, 4}},
+		{"domain-list", []byte{3, 'a'}},
+		{"domain-list", []byte{0xc0, 0}},      // pointer to itself
+		{"domain-list", []byte{1, 'a', 0x40}}, // reserved label type
+		{"domain-name", []byte{0, 0}},         // two names
+		{"zerolen", []byte{1}},
+	}
+	for _, tt := range tests {
+		c := catalogueWith(t, tt.typ)
+		if v, err := c.FormatEnv(200, tt.data); !errors.Is(err, ErrBadValue) {
+			t.Errorf("%s % x: FormatEnv = %q, %v; want ErrBadValue", tt.typ, tt.data, v, err)
+		}
+	}
+	c := catalogueWith(t, "boolean")
+	if v, err := c.FormatEnv(200, []byte{2}); v != "true" || err != nil {
+		t.Errorf("env boolean 2 = %q, %v; ISC prints true", v, err)
+	}
+	if _, err := c.FormatLease(200, []byte{2}); !errors.Is(err, ErrBadValue) {
+		t.Errorf("lease boolean 2: %v, want ErrBadValue (it would not read back)", err)
+	}
+}
+
+func TestParseValueConfigText(t *testing.T) {
+	c := NewCatalogue()
+	tests := []struct {
+		code uint8
+		text string
+		want []byte
+	}{
+		{OptDNS, "127.0.0.53", []byte{127, 0, 0, 53}},
+		{OptDNS, "1.2.3.4, 5.6.7.8", []byte{1, 2, 3, 4, 5, 6, 7, 8}},
+		{OptDomainName, `"superseded.test"`, []byte("superseded.test")},
+		{OptClientID, "1:2:ab", []byte{1, 2, 0xab}},
+		{OptClientID, `"id\x"`, []byte("idx")},
+		{OptLeaseTime, "0x10", []byte{0, 0, 0, 16}},
+		{19, "on", []byte{1}},
+		{OptDomainSearch, `"a.test", "b.a.test"`, []byte("\x01a\x04test\x00\x01b\xc0\x00")},
+		{OptMaxMessageSize, "", []byte{}},
+	}
+	for _, tt := range tests {
+		got, err := c.ParseValue(tt.code, tt.text)
+		if err != nil || !bytes.Equal(got, tt.want) {
+			t.Errorf("ParseValue(%d, %q) = %x, %v; want %x", tt.code, tt.text, got, err, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		code uint8
+		text string
+	}{
+		{OptDNS, "1.2.3"}, {OptDNS, "::1"}, {OptDomainName, "bare"}, {OptClientID, "1:2:345"},
+		{OptMaxMessageSize, "65536"}, {2, "2147483648"}, {19, "yes"}, {OptDomainSearch, "a.test"},
+		{OptDomainSearch, `"a..b"`}, {OptDomainName, `"open`}, {OptSubnetMask, "1.2.3.4 5.6.7.8"},
+		{OptRouter, "1.2.3.4,,"},
+	} {
+		if got, err := c.ParseValue(tt.code, tt.text); !errors.Is(err, ErrBadValue) {
+			t.Errorf("ParseValue(%d, %q) = %x, %v; want ErrBadValue", tt.code, tt.text, got, err)
+		}
+	}
+}
