@@ -1,0 +1,101 @@
+package control
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"time"
+)
+
+// errTooLong reports a request line over MaxLine bytes.
+var errTooLong = fmt.Errorf("%w: request longer than %d bytes", ErrBadRequest, MaxLine)
+
+// longAgo is a deadline in the past, which interrupts a blocked read.
+var longAgo = time.Unix(1, 0)
+
+// conn is one accepted connection. Its read deadline is set both by the
+// connection's goroutine and by Serve at shutdown; mu and closing keep the
+// goroutine from undoing a shutdown.
+type conn struct {
+	uc *net.UnixConn
+	r  *bufio.Reader
+
+	mu      sync.Mutex
+	closing bool
+}
+
+func newConn(uc *net.UnixConn) *conn {
+	return &conn{uc: uc, r: bufio.NewReaderSize(uc, MaxLine)}
+}
+
+// armRead sets the read deadline d from now, or none when d is 0. It
+// returns false once the server is shutting down.
+func (c *conn) armRead(d time.Duration) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing {
+		return false
+	}
+	var t time.Time
+	if d > 0 {
+		t = time.Now().Add(d)
+	}
+	c.uc.SetReadDeadline(t)
+	return true
+}
+
+// shutdown interrupts any read for good; a reply being written still goes
+// out.
+func (c *conn) shutdown() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closing = true
+	c.uc.SetReadDeadline(longAgo)
+}
+
+func (c *conn) close() { c.uc.Close() }
+
+// readLine returns the next request line, newline included. A line over
+// MaxLine bytes is skipped up to its newline and reported as errTooLong,
+// so the connection stays usable.
+func (c *conn) readLine() ([]byte, error) {
+	line, err := c.r.ReadSlice('\n')
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		return line, err
+	}
+	for errors.Is(err, bufio.ErrBufferFull) {
+		_, err = c.r.ReadSlice('\n')
+	}
+	if err != nil {
+		return nil, err
+	}
+	return nil, errTooLong
+}
+
+// write sends v as one JSON line within timeout.
+func (c *conn) write(v any, timeout time.Duration) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode reply: %w", err)
+	}
+	c.uc.SetWriteDeadline(time.Now().Add(timeout))
+	_, err = c.uc.Write(append(b, '\n'))
+	return err
+}
+
+// readFailure is the reply owed to a client whose request could not be
+// read, or "" when the client simply went away.
+func readFailure(err error, partial bool) string {
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return "read timeout: no complete request line in time"
+	case errors.Is(err, io.EOF) && partial:
+		return "incomplete request: input ended without a newline"
+	}
+	return ""
+}
