@@ -1,7 +1,9 @@
 package platform
 
 import (
+	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/leased/leased/statemachine/dhcp4"
@@ -32,6 +34,23 @@ type Route struct {
 	Metric  int
 	OnLink  bool
 	Table   int // routing table; 0 = main
+}
+
+// String renders r as ip-route(8) would: "0.0.0.0/0 via 10.0.0.1
+// metric 100", "10.0.0.1/32 dev metric 100" for an on-link route.
+func (r Route) String() string {
+	var b strings.Builder
+	b.WriteString(r.Dst.String())
+	if r.OnLink {
+		b.WriteString(" dev")
+	} else {
+		fmt.Fprintf(&b, " via %s", r.Gateway)
+	}
+	fmt.Fprintf(&b, " metric %d", r.Metric)
+	if r.Table != 0 {
+		fmt.Fprintf(&b, " table %d", r.Table)
+	}
+	return b.String()
 }
 
 // RouteSettings are the configuration knobs BindingFor applies.

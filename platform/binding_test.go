@@ -1,7 +1,6 @@
 package platform
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -24,22 +23,6 @@ func classless(pairs ...string) []byte {
 		rs = append(rs, dhcp4.Route{Dst: netip.MustParsePrefix(pairs[i]), Gateway: netip.MustParseAddr(pairs[i+1])})
 	}
 	return dhcp4.AppendClasslessRoutes(nil, rs)
-}
-
-// String renders a route as ip-route(8) would, for readable test tables.
-func (r Route) String() string {
-	var b strings.Builder
-	b.WriteString(r.Dst.String())
-	if r.OnLink {
-		b.WriteString(" dev")
-	} else {
-		fmt.Fprintf(&b, " via %s", r.Gateway)
-	}
-	fmt.Fprintf(&b, " metric %d", r.Metric)
-	if r.Table != 0 {
-		fmt.Fprintf(&b, " table %d", r.Table)
-	}
-	return b.String()
 }
 
 func TestBindingForRoutes(t *testing.T) {
