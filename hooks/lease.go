@@ -1,0 +1,102 @@
+package hooks
+
+import (
+	"net/netip"
+	"strconv"
+
+	"github.com/leased/leased/statemachine"
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// appendLease adds one lease block with prefix p ("new_", "old_",
+// "alias_") in ISC script_write_params order (reference §3.3):
+// ip_address, next_server, network_number, broadcast_address, filename,
+// server_name, the options, expiry.
+func appendLease(vars []string, p string, l *statemachine.Lease, cat *dhcp4.Catalogue, warn func(string)) []string {
+	if l == nil {
+		return vars
+	}
+	vars = append(vars, p+"ip_address="+l.Addr.String())
+	if l.NextServer.IsValid() { // only for a lease that came in a packet
+		vars = append(vars, p+"next_server="+l.NextServer.String())
+	}
+	vars = appendNetwork(vars, p, l)
+	// ISC checks file as a root-path and sname as a host-name, and its
+	// message names the value, not the field.
+	if l.Filename != "" {
+		if dhcp4.ValidPath(l.Filename) {
+			vars = append(vars, p+"filename="+l.Filename)
+		} else {
+			warn(suspect(l.Filename))
+		}
+	}
+	if l.ServerName != "" {
+		if dhcp4.ValidDomainName(l.ServerName) {
+			vars = append(vars, p+"server_name="+l.ServerName)
+		} else {
+			warn(suspect(l.ServerName))
+		}
+	}
+	vars = appendOptions(vars, p, l.Options, cat, warn)
+	return append(vars, p+"expiry="+expiry(l))
+}
+
+// appendNetwork adds network_number when option 1 has at least four bytes
+// (only the first four count, as ISC tolerates over-long masks), and the
+// computed broadcast_address when option 28 is absent; otherwise the
+// option itself supplies that name.
+func appendNetwork(vars []string, p string, l *statemachine.Lease) []string {
+	m, ok := l.Options.Get(dhcp4.OptSubnetMask)
+	if !ok || len(m) < 4 || !l.Addr.Is4() {
+		return vars
+	}
+	a := l.Addr.As4()
+	var net, bcast [4]byte
+	for i := range 4 {
+		net[i] = a[i] & m[i]
+		bcast[i] = net[i] | ^m[i]
+	}
+	vars = append(vars, p+"network_number="+netip.AddrFrom4(net).String())
+	if !l.Options.Has(dhcp4.OptBroadcast) {
+		vars = append(vars, p+"broadcast_address="+netip.AddrFrom4(bcast).String())
+	}
+	return vars
+}
+
+// appendOptions adds one variable per option, named from the catalogue.
+// Zero-length options give no variable; a value that fails ISC's check
+// (reference §3.5) or cannot be formatted is left out and reported.
+func appendOptions(vars []string, p string, opts dhcp4.Options, cat *dhcp4.Catalogue, warn func(string)) []string {
+	for _, o := range opts.Joined() {
+		if len(o.Data) == 0 {
+			continue
+		}
+		name := dhcp4.EnvName(cat.ByCode(o.Code).Name)
+		v, err := cat.FormatEnv(o.Code, o.Data)
+		if err != nil {
+			warn("option " + name + ": " + err.Error() + " - discarded")
+			continue
+		}
+		if !dhcp4.CheckValue(o.Code, v) {
+			warn(suspect(name))
+			continue
+		}
+		vars = append(vars, p+name+"="+v)
+	}
+	return vars
+}
+
+// expiry is the lease end in seconds since the epoch (ISC "%lu"). A lease
+// without an end (an alias {} or a lease {} block without expire) gives 0,
+// as the golden alias_expiry shows.
+func expiry(l *statemachine.Lease) string {
+	if l.Expire.IsZero() {
+		return "0"
+	}
+	return strconv.FormatInt(l.Expire.Unix(), 10)
+}
+
+// suspect is ISC's message for a value check_option_values rejected.
+func suspect(what string) string {
+	return "suspect value in " + what + " option - discarded"
+}

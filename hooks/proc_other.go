@@ -1,0 +1,27 @@
+//go:build !unix
+
+package hooks
+
+import (
+	"fmt"
+	"os"
+)
+
+// start executes script with argv [script] and exactly env. Without
+// process groups only the script itself can be killed on timeout.
+func start(script string, env []string, out *os.File) (*os.Process, error) {
+	if env == nil {
+		env = []string{}
+	}
+	p, err := os.StartProcess(script, []string{script}, &os.ProcAttr{
+		Env:   env,
+		Files: []*os.File{nil, out, out},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("exec hook: %w", err)
+	}
+	return p, nil
+}
+
+// killGroup kills p; there is no gentler signal to send here.
+func killGroup(p *os.Process, _ bool) { _ = p.Kill() }

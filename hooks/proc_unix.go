@@ -1,0 +1,44 @@
+//go:build unix
+
+package hooks
+
+import (
+	"fmt"
+	"os"
+	"syscall"
+)
+
+// start executes script with argv [script] and exactly env, stdin from
+// /dev/null and stdout/stderr to out, in a new process group so a timeout
+// can kill everything the script started. os.StartProcess is used rather
+// than os/exec because exec.Cmd removes duplicate variables, and the
+// environment must reach the script as built (reference §3.1).
+func start(script string, env []string, out *os.File) (*os.Process, error) {
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", os.DevNull, err)
+	}
+	defer null.Close()
+	if env == nil {
+		env = []string{} // nil would mean "inherit" to os.StartProcess
+	}
+	p, err := os.StartProcess(script, []string{script}, &os.ProcAttr{
+		Env:   env,
+		Files: []*os.File{null, out, out},
+		Sys:   &syscall.SysProcAttr{Setpgid: true},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("exec hook: %w", err)
+	}
+	return p, nil
+}
+
+// killGroup signals the process group led by p: SIGTERM first, SIGKILL
+// when hard is set. Errors are ignored: the group may already be gone.
+func killGroup(p *os.Process, hard bool) {
+	sig := syscall.SIGTERM
+	if hard {
+		sig = syscall.SIGKILL
+	}
+	_ = syscall.Kill(-p.Pid, sig)
+}

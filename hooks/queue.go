@@ -1,0 +1,73 @@
+package hooks
+
+import (
+	"context"
+	"sync"
+)
+
+// Queue runs one interface's hook calls in submission order on its own
+// goroutine, so a slow hook never blocks the caller (SPEC §6.5): the
+// protocol goroutine submits and goes on, and learns the result through
+// the done callback.
+type Queue struct {
+	r    *Runner
+	jobs chan job
+	wg   sync.WaitGroup
+
+	mu     sync.Mutex
+	closed bool
+}
+
+type job struct {
+	script string
+	env    []string
+	done   func(Result)
+}
+
+// NewQueue starts a queue that runs calls with r and holds at most n
+// waiting calls (n < 1 means 1) besides the one running.
+func NewQueue(r *Runner, n int) *Queue {
+	q := &Queue{r: r, jobs: make(chan job, max(n, 1))}
+	q.wg.Go(q.loop)
+	return q
+}
+
+// Submit queues a run of script with env. done, when not nil, is called
+// with the result on the queue's goroutine; it must not block for long.
+// Submit never blocks: it returns false when the backlog is full or the
+// queue is closed, and the call is dropped.
+func (q *Queue) Submit(script string, env []string, done func(Result)) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return false
+	}
+	select {
+	case q.jobs <- job{script, env, done}:
+		return true
+	default:
+		return false
+	}
+}
+
+// Close stops accepting calls, lets the queued ones run (each still bound
+// by the runner's timeout), and returns when the goroutine has ended.
+// Calling Close more than once is harmless.
+func (q *Queue) Close() {
+	q.mu.Lock()
+	if !q.closed {
+		q.closed = true
+		close(q.jobs)
+	}
+	q.mu.Unlock()
+	q.wg.Wait()
+}
+
+func (q *Queue) loop() {
+	for j := range q.jobs {
+		res := q.r.Run(context.Background(), j.script, j.env)
+		if j.done != nil {
+			j.done(res)
+		}
+	}
+}

@@ -1,0 +1,217 @@
+package hooks
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+)
+
+// DefaultTimeout is how long a hook may run when Runner.Timeout is zero
+// (SPEC §6.5). ISC dhclient waits forever (reference §3.1); a hung hook
+// must not hold an interface's lease hostage.
+const DefaultTimeout = 30 * time.Second
+
+// killGrace is how long a timed-out hook's process group has between
+// SIGTERM and SIGKILL, so well-behaved scripts can remove temp files.
+const killGrace = 2 * time.Second
+
+// drainGrace is how long the runner keeps reading output after the script
+// exited: a background child that inherited stdout must not keep the
+// runner waiting for an EOF that may never come.
+const drainGrace = time.Second
+
+// maxOutput bounds Result.Output; every line is still logged.
+const maxOutput = 64 << 10
+
+// Runner executes hook scripts the way ISC dhclient does (reference §3.1):
+// execve(script, [script], env), never through a shell, with nothing of the
+// daemon's own environment. The zero value is ready to use.
+type Runner struct {
+	// Timeout bounds one run; zero means DefaultTimeout. On expiry the
+	// script's whole process group gets SIGTERM, then SIGKILL.
+	Timeout time.Duration
+	// Log receives the script's output, line by line at info level, and
+	// failures. Nil discards.
+	Log *slog.Logger
+}
+
+// Result is the outcome of one run.
+//
+// ExitCode follows ISC's script_go: the exit status when the script exited,
+// and 0 ("no decision") when it could not be executed or was killed by a
+// signal, including the timeout's. Err says why in those cases and is nil
+// for a script that exited, whatever its status.
+type Result struct {
+	ExitCode int
+	Err      error
+	TimedOut bool
+	Output   []byte // stdout and stderr interleaved, at most 64 KiB
+}
+
+// Run executes script with exactly env as its environment and waits for it,
+// for at most the timeout or until ctx is done. Output goes to the log
+// tagged with the hook path and the reason found in env.
+func (r *Runner) Run(ctx context.Context, script string, env []string) Result {
+	log := r.logger().With("hook", script, "reason", reasonOf(env))
+	timeout := r.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		return r.execFailed(log, fmt.Errorf("hook output pipe: %w", err))
+	}
+	defer rd.Close()
+	p, err := start(script, env, wr)
+	wr.Close() // the child holds its own copy
+	if err != nil {
+		return r.execFailed(log, err)
+	}
+
+	out := make(chan []byte, 1)
+	go func() { out <- logLines(rd, log) }()
+
+	res := wait(ctx, p)
+	if res.TimedOut {
+		log.Warn("hook timed out, killed", "timeout", timeout)
+	}
+	select {
+	case res.Output = <-out:
+	case <-time.After(drainGrace):
+		rd.Close() // unblocks the reader
+		res.Output = <-out
+	}
+	logOutcome(log, res)
+	return res
+}
+
+// execFailed reports a script that could not be started. ISC's child logs
+// the execve error and exits 0, so the state machine sees success; we do
+// the same and keep the error for the log and the caller.
+func (r *Runner) execFailed(log *slog.Logger, err error) Result {
+	log.Error("hook exec", "err", err)
+	return Result{Err: err}
+}
+
+func (r *Runner) logger() *slog.Logger {
+	if r.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return r.Log
+}
+
+// wait waits for p. When ctx ends first, the script's process group gets
+// SIGTERM, and SIGKILL once the script has gone or after killGrace, so
+// children that ignore SIGTERM or outlive the script die too.
+func wait(ctx context.Context, p *os.Process) Result {
+	done := make(chan Result, 1)
+	go func() {
+		st, err := p.Wait()
+		if err != nil {
+			done <- Result{Err: fmt.Errorf("wait for hook: %w", err)}
+			return
+		}
+		done <- fromState(st)
+	}()
+	select {
+	case res := <-done:
+		return res
+	case <-ctx.Done():
+	}
+	timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded)
+	killGroup(p, false)
+	var res Result
+	select {
+	case res = <-done:
+		killGroup(p, true)
+	case <-time.After(killGrace):
+		killGroup(p, true)
+		res = <-done
+	}
+	// Killed by us: no decision, even if a trap handler exited non-zero.
+	res.ExitCode, res.TimedOut = 0, timedOut
+	if res.Err == nil {
+		res.Err = ctx.Err()
+	}
+	return res
+}
+
+// fromState maps a wait status to ISC's meaning (reference §3.1): a script
+// killed by a signal made no decision, so its exit code reads 0.
+func fromState(st *os.ProcessState) Result {
+	if st.Exited() {
+		return Result{ExitCode: st.ExitCode()}
+	}
+	return Result{Err: fmt.Errorf("hook ended by %s", st)}
+}
+
+func logOutcome(log *slog.Logger, res Result) {
+	switch {
+	case res.Err != nil:
+		log.Warn("hook failed", "err", res.Err)
+	case res.ExitCode != 0:
+		log.Info("hook exited", "status", res.ExitCode)
+	default:
+		log.Debug("hook exited", "status", 0)
+	}
+}
+
+// reasonOf returns the value of reason= (or NBI's REASON=) in env.
+func reasonOf(env []string) string {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "reason="); ok {
+			return v
+		}
+		if v, ok := strings.CutPrefix(kv, "REASON="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// logLines copies r into the log, one record per line, and returns the
+// first maxOutput bytes. Over-long lines are split so memory stays bounded.
+func logLines(r io.Reader, log *slog.Logger) []byte {
+	var kept, line []byte
+	buf := make([]byte, 4096)
+	emit := func() {
+		log.Info("hook output", "line", string(line))
+		line = line[:0]
+	}
+	for {
+		n, err := r.Read(buf)
+		chunk := buf[:n]
+		if room := maxOutput - len(kept); room > 0 {
+			kept = append(kept, chunk[:min(room, n)]...)
+		}
+		for len(chunk) > 0 {
+			i := bytes.IndexByte(chunk, '\n')
+			if i < 0 {
+				line = append(line, chunk...)
+				if len(line) >= 4096 {
+					emit()
+				}
+				break
+			}
+			line = append(line, chunk[:i]...)
+			emit()
+			chunk = chunk[i+1:]
+		}
+		if err != nil {
+			break
+		}
+	}
+	if len(line) > 0 {
+		emit()
+	}
+	return kept
+}

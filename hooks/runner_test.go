@@ -1,0 +1,244 @@
+//go:build unix
+
+package hooks
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// script writes an executable /bin/sh script into a fresh directory.
+func script(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "hook")
+	if err := os.WriteFile(p, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// lockedBuffer is a log sink safe for the runner's reader goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestRunPassesArgv0AndExactEnvironment(t *testing.T) {
+	if _, err := os.Stat("/proc/self/environ"); err != nil {
+		t.Skip("needs /proc:", err)
+	}
+	tr, err := exec.LookPath("tr")
+	if err != nil {
+		t.Skip("needs tr:", err)
+	}
+	t.Setenv("LEASED_MUST_NOT_LEAK", "1")
+	p := script(t, `echo "argc=$# argv0=$0"; `+tr+` '\0' '\n' < /proc/$$/environ`)
+	// Duplicates and order must survive: ISC does not deduplicate -e
+	// variables that shadow its own.
+	env := []string{"FOO=bar", "reason=X", "reason=BOUND", "empty=", Path}
+	res := (&Runner{}).Run(t.Context(), p, env)
+	if res.Err != nil || res.ExitCode != 0 {
+		t.Fatalf("got exit %d err %v, want 0 nil", res.ExitCode, res.Err)
+	}
+	want := "argc=0 argv0=" + p + "\n" + strings.Join(env, "\n") + "\n"
+	if got := string(res.Output); got != want {
+		t.Errorf("output:\ngot  %q\nwant %q", got, want)
+	}
+}
+
+func TestRunExitStatus(t *testing.T) {
+	for _, tc := range []struct {
+		body     string
+		code     int
+		hasErr   bool
+		declines bool // on BOUND
+	}{
+		{"exit 0", 0, false, false},
+		{"exit 1", 1, false, true},
+		{"exit 2", 2, false, true},
+		{"exit 255", 255, false, true},
+		{"kill -9 $$", 0, true, false}, // a signal is no decision
+		{"kill -TERM $$", 0, true, false},
+	} {
+		t.Run(tc.body, func(t *testing.T) {
+			res := (&Runner{}).Run(t.Context(), script(t, tc.body), nil)
+			if res.ExitCode != tc.code || (res.Err != nil) != tc.hasErr || res.TimedOut {
+				t.Errorf("got %+v, want code %d err %v", res, tc.code, tc.hasErr)
+			}
+			if got := Declines("BOUND", res); got != tc.declines {
+				t.Errorf("Declines(BOUND) = %v, want %v", got, tc.declines)
+			}
+			if got := AcceptsTimeout(res); got != (tc.code == 0) {
+				t.Errorf("AcceptsTimeout = %v, want %v", got, tc.code == 0)
+			}
+		})
+	}
+}
+
+func TestDeclinesOnlyForBindingReasons(t *testing.T) {
+	fail := Result{ExitCode: 1}
+	for _, r := range []string{"BOUND", "RENEW", "REBIND", "REBOOT"} {
+		if !Declines(r, fail) {
+			t.Errorf("Declines(%s, exit 1) = false, want true", r)
+		}
+		if Declines(r, Result{}) {
+			t.Errorf("Declines(%s, exit 0) = true, want false", r)
+		}
+	}
+	for _, r := range []string{"PREINIT", "TIMEOUT", "EXPIRE", "FAIL", "STOP", "RELEASE", "MEDIUM", "NBI"} {
+		if Declines(r, fail) {
+			t.Errorf("Declines(%s, exit 1) = true, want false", r)
+		}
+	}
+}
+
+func TestRunExecFailureCountsAsSuccess(t *testing.T) {
+	dir := t.TempDir()
+	noexec := filepath.Join(dir, "noexec")
+	if err := os.WriteFile(noexec, []byte("#!/bin/sh\nexit 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		path string
+		is   error
+	}{
+		{"missing", filepath.Join(dir, "nothere"), fs.ErrNotExist},
+		// Even root gets EACCES: execve needs some execute bit.
+		{"not executable", noexec, fs.ErrPermission},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var log lockedBuffer
+			r := &Runner{Log: slog.New(slog.NewTextHandler(&log, nil))}
+			res := r.Run(t.Context(), tc.path, []string{"reason=BOUND"})
+			if res.ExitCode != 0 || !errors.Is(res.Err, tc.is) {
+				t.Errorf("got exit %d err %v, want 0 and %v", res.ExitCode, res.Err, tc.is)
+			}
+			if Declines("BOUND", res) {
+				t.Error("exec failure declined the lease, want no decision")
+			}
+			if !strings.Contains(log.String(), "hook exec") || !strings.Contains(log.String(), "reason=BOUND") {
+				t.Errorf("log lacks the exec failure:\n%s", log.String())
+			}
+		})
+	}
+}
+
+func TestRunLogsOutputLines(t *testing.T) {
+	var log lockedBuffer
+	r := &Runner{Log: slog.New(slog.NewTextHandler(&log, nil))}
+	p := script(t, "echo one; echo two >&2; printf 'no newline'")
+	res := r.Run(t.Context(), p, []string{"reason=RENEW"})
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if got, want := string(res.Output), "one\ntwo\nno newline"; got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+	for _, l := range []string{"one", "two", `"no newline"`} {
+		want := "msg=\"hook output\" hook=" + p + " reason=RENEW line=" + l
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, log.String())
+		}
+	}
+}
+
+func TestRunKillsProcessGroupOnTimeout(t *testing.T) {
+	dir := t.TempDir()
+	pidFile := filepath.Join(dir, "child")
+	// The child is in the background so only a process-group kill reaches it.
+	p := script(t, `sleep 1000 & echo $! > "`+pidFile+`"; wait`)
+	var log lockedBuffer
+	r := &Runner{Timeout: 300 * time.Millisecond, Log: slog.New(slog.NewTextHandler(&log, nil))}
+	start := time.Now()
+	res := r.Run(t.Context(), p, []string{"reason=BOUND"})
+	if el := time.Since(start); el > 10*time.Second {
+		t.Errorf("run took %v, want about the timeout", el)
+	}
+	if !res.TimedOut || res.Err == nil || res.ExitCode != 0 {
+		t.Errorf("got %+v, want timed out, error, exit 0", res)
+	}
+	if Declines("BOUND", res) {
+		t.Error("a killed hook declined, want no decision")
+	}
+	if !strings.Contains(log.String(), "hook timed out") {
+		t.Errorf("log lacks the timeout:\n%s", log.String())
+	}
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// SIGKILL was sent before Run returned; the kernel finishes the
+	// child's exit asynchronously.
+	for deadline := time.Now().Add(5 * time.Second); alive(pid); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Errorf("background child %d survived the timeout", pid)
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+			break
+		}
+	}
+}
+
+// alive reports whether pid runs and is not a zombie awaiting its reaper.
+func alive(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return syscall.Kill(pid, 0) == nil && !errors.Is(err, fs.ErrNotExist)
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
+}
+
+func TestRunContextCancelKills(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	res := (&Runner{}).Run(ctx, script(t, "sleep 1000"), nil)
+	if res.TimedOut || res.Err == nil || res.ExitCode != 0 {
+		t.Errorf("got %+v, want killed, not timed out", res)
+	}
+}
+
+func TestRunDoesNotWaitForBackgroundedOutput(t *testing.T) {
+	pidFile := filepath.Join(t.TempDir(), "child")
+	// The background sleep keeps the output pipe open after the script ends.
+	p := script(t, `sleep 1000 & echo $! > "`+pidFile+`"; echo done; exit 3`)
+	res := (&Runner{}).Run(t.Context(), p, nil)
+	b, err := os.ReadFile(pidFile)
+	if err == nil {
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+	if res.ExitCode != 3 || res.Err != nil || string(res.Output) != "done\n" {
+		t.Errorf("got %+v (output %q), want exit 3 with output", res, res.Output)
+	}
+}
