@@ -1,0 +1,187 @@
+package platform
+
+import (
+	"errors"
+	"net"
+	"net/netip"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/mdlayher/packet"
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// lab is a client namespace and a server namespace joined by a veth
+// pair; the server end has 10.77.0.1/24.
+type lab struct {
+	client, server         *testNS
+	hc, hs                 *netlink.Handle
+	clientLink, serverLink string
+}
+
+func newLab(t *testing.T) *lab {
+	t.Helper()
+	l := &lab{client: newNS(t), server: newNS(t)}
+	l.hc, l.hs = l.client.handle(t), l.server.handle(t)
+	l.clientLink, l.serverLink = vethPair(t, l.hc, l.server)
+	setUp(t, l.hs, l.serverLink)
+	if err := l.hs.AddrAdd(linkByName(t, l.hs, l.serverLink), &netlink.Addr{IPNet: mustCIDR("10.77.0.1/24")}); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// serverUDP opens the server's port 67 socket, bound to its veth end.
+func (l *lab) serverUDP(t *testing.T) *UDPConn {
+	t.Helper()
+	var c *UDPConn
+	l.server.do(t, func() (err error) {
+		c, err = ListenUDP(l.serverLink, netip.MustParseAddrPort("0.0.0.0:67"))
+		return err
+	})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+type conn interface {
+	ReadFrom([]byte) (int, netip.AddrPort, error)
+	SetReadDeadline(time.Time) error
+}
+
+// recv reads one datagram with a generous deadline and checks it.
+func recv(t *testing.T, c conn, want string, wantFrom string) {
+	t.Helper()
+	if err := c.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 1500)
+	n, from, err := c.ReadFrom(b)
+	if err != nil {
+		t.Fatalf("read: %v", err)
+	}
+	if string(b[:n]) != want || from.String() != wantFrom {
+		t.Errorf("read: got %q from %v, want %q from %s", b[:n], from, want, wantFrom)
+	}
+}
+
+func TestRawConnRoundTrip(t *testing.T) {
+	l := newLab(t)
+	srv := l.serverUDP(t)
+	var rc *RawConn
+	l.client.do(t, func() (err error) { rc, err = ListenRaw(l.clientLink, 68); return err })
+	defer rc.Close()
+
+	if err := rc.WriteTo([]byte("discover"), netip.MustParseAddrPort("255.255.255.255:67")); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, srv, "discover", "0.0.0.0:68")
+	// The server's kernel builds this one; veth passes it on with the
+	// UDP checksum left partial (TP_STATUS_CSUMNOTREADY).
+	if err := srv.WriteTo([]byte("offer"), netip.MustParseAddrPort("255.255.255.255:68")); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, rc, "offer", "10.77.0.1:67")
+	if rc.partial.Load() != 1 {
+		t.Errorf("packets with partial checksum: got %d, want 1 (veth offload)", rc.partial.Load())
+	}
+}
+
+// Corrupt packets are counted and skipped; other ports never arrive.
+func TestRawConnDropsBadPackets(t *testing.T) {
+	l := newLab(t)
+	var rc *RawConn
+	l.client.do(t, func() (err error) { rc, err = ListenRaw(l.clientLink, 68); return err })
+	defer rc.Close()
+	var inject *packet.Conn
+	l.server.do(t, func() error {
+		ifi, err := net.InterfaceByName(l.serverLink)
+		if err == nil {
+			inject, err = packet.Listen(ifi, packet.Datagram, unix.ETH_P_IP, nil)
+		}
+		return err
+	})
+	defer inject.Close()
+	from, to := netip.MustParseAddrPort("10.77.0.1:67"), netip.MustParseAddrPort("255.255.255.255:68")
+	badUDP := Frame(nil, []byte("corrupt"), from, to)
+	badUDP[len(badUDP)-1] ^= 0xff
+	badIP := Frame(nil, []byte("corrupt"), from, to)
+	badIP[8]-- // TTL, under the header checksum
+	for _, p := range [][]byte{
+		badUDP, badIP,
+		Frame(nil, []byte("not for us"), from, netip.MustParseAddrPort("255.255.255.255:67")),
+		Frame(nil, []byte("good"), from, to),
+	} {
+		if _, err := inject.WriteTo(p, &packet.Addr{HardwareAddr: net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recv(t, rc, "good", "10.77.0.1:67")
+	if got := rc.Dropped(); got != 2 {
+		t.Errorf("dropped: got %d, want 2", got)
+	}
+	if got := rc.partial.Load(); got != 0 {
+		t.Errorf("partial checksums: got %d, want 0 for packets injected whole", got)
+	}
+}
+
+func TestUDPConnUnicast(t *testing.T) {
+	l := newLab(t)
+	srv := l.serverUDP(t)
+	if err := l.hc.AddrAdd(linkByName(t, l.hc, l.clientLink), &netlink.Addr{IPNet: mustCIDR("10.77.0.23/24")}); err != nil {
+		t.Fatal(err)
+	}
+	var uc *UDPConn
+	l.client.do(t, func() (err error) {
+		uc, err = ListenUDP(l.clientLink, netip.MustParseAddrPort("10.77.0.23:68"))
+		return err
+	})
+	defer uc.Close()
+	if err := uc.WriteTo([]byte("renew"), netip.MustParseAddrPort("10.77.0.1:67")); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, srv, "renew", "10.77.0.23:68")
+	if err := srv.WriteTo([]byte("ack"), netip.MustParseAddrPort("10.77.0.23:68")); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, uc, "ack", "10.77.0.1:67")
+}
+
+func TestConnDeadlines(t *testing.T) {
+	ns := newNS(t)
+	h := ns.handle(t)
+	ifname, _ := vethPair(t, h, nil)
+	var rc *RawConn
+	var uc *UDPConn
+	ns.do(t, func() (err error) {
+		if rc, err = ListenRaw(ifname, 68); err != nil {
+			return err
+		}
+		uc, err = ListenUDP(ifname, netip.MustParseAddrPort("0.0.0.0:68"))
+		return err
+	})
+	defer rc.Close()
+	defer uc.Close()
+	for name, c := range map[string]conn{"raw": rc, "udp": uc} {
+		if err := c.SetReadDeadline(time.Now().Add(-time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.ReadFrom(make([]byte, 10)); !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Errorf("%s: got %v, want os.ErrDeadlineExceeded", name, err)
+		}
+	}
+}
+
+func TestListenRawNoSuchLink(t *testing.T) {
+	ns := newNS(t)
+	ns.do(t, func() error {
+		if _, err := ListenRaw("nosuchlink0", 68); !errors.Is(err, ErrLinkGone) {
+			t.Errorf("ListenRaw: got %v, want ErrLinkGone", err)
+		}
+		if _, _, err := HardwareAddr("nosuchlink0"); !errors.Is(err, ErrLinkGone) {
+			t.Errorf("HardwareAddr: got %v, want ErrLinkGone", err)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,143 @@
+package platform
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"github.com/mdlayher/packet"
+	"golang.org/x/sys/unix"
+)
+
+// RawConn sends and receives DHCP messages on an interface that has no
+// address yet (ARCHITECTURE "I/O"): an AF_PACKET datagram socket for
+// IPv4 whose BPF filter passes only UDP to one port, with leased's own
+// IPv4/UDP framing. ReadFrom and WriteTo may run concurrently with each
+// other; one reader at a time.
+//
+// github.com/mdlayher/packet opens and binds the socket but reads with
+// recvfrom, which drops control messages; ReadFrom therefore calls
+// recvmsg through the socket's syscall.RawConn, which keeps deadlines
+// working, to get the PACKET_AUXDATA status that tells a packet with a
+// partial checksum (TP_STATUS_CSUMNOTREADY) from a corrupt one.
+type RawConn struct {
+	c       *packet.Conn
+	rc      syscall.RawConn
+	port    uint16
+	bcast   net.HardwareAddr
+	rmu     sync.Mutex // guards buf and oob
+	buf     []byte
+	oob     []byte
+	dropped atomic.Uint64
+	partial atomic.Uint64 // packets accepted with a partial checksum
+}
+
+// ListenRaw opens a RawConn on ifname for UDP packets to port (68 for a
+// DHCP client). It needs CAP_NET_RAW: errors.Is(err, os.ErrPermission)
+// tells when it is missing; ErrLinkGone when ifname does not exist.
+func ListenRaw(ifname string, port int) (*RawConn, error) {
+	ifi, err := interfaceByName(ifname)
+	if err != nil {
+		return nil, err
+	}
+	filter, err := udpPortFilter(uint16(port))
+	if err != nil {
+		return nil, err
+	}
+	c, err := packet.Listen(ifi, packet.Datagram, unix.ETH_P_IP, &packet.Config{Filter: filter})
+	if err != nil {
+		return nil, fmt.Errorf("open raw socket on %s: %w", ifname, err)
+	}
+	rc, err := c.SyscallConn()
+	if err == nil {
+		err = setAuxData(rc)
+	}
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("open raw socket on %s: %w", ifname, err)
+	}
+	bcast := make(net.HardwareAddr, max(len(ifi.HardwareAddr), 6))
+	for i := range bcast {
+		bcast[i] = 0xff
+	}
+	return &RawConn{
+		c: c, rc: rc, port: uint16(port), bcast: bcast,
+		buf: make([]byte, 1<<16), oob: make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.TpacketAuxdata{})))),
+	}, nil
+}
+
+func setAuxData(rc syscall.RawConn) error {
+	var serr error
+	err := rc.Control(func(fd uintptr) {
+		serr = unix.SetsockoptInt(int(fd), unix.SOL_PACKET, unix.PACKET_AUXDATA, 1)
+	})
+	if serr != nil {
+		return os.NewSyscallError("setsockopt PACKET_AUXDATA", serr)
+	}
+	return err
+}
+
+// ReadFrom waits for a UDP datagram to the conn's port and copies its
+// payload into b, returning the payload length (truncated to len(b), as
+// net.UDPConn does) and the sender. Packets that fail Unframe's checks or
+// did not fit the buffer are dropped and counted (Dropped).
+func (c *RawConn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	for {
+		n, oobn, flags, err := c.recvmsg()
+		if err != nil {
+			return 0, netip.AddrPort{}, fmt.Errorf("read raw socket: %w", err)
+		}
+		partial := csumNotReady(c.oob[:oobn])
+		payload, src, _, err := Unframe(c.buf[:n], partial)
+		if err != nil || flags&unix.MSG_TRUNC != 0 {
+			c.dropped.Add(1)
+			continue
+		}
+		if partial {
+			c.partial.Add(1)
+		}
+		return copy(b, payload), src, nil
+	}
+}
+
+func (c *RawConn) recvmsg() (n, oobn, flags int, err error) {
+	var serr error
+	err = c.rc.Read(func(fd uintptr) bool {
+		n, oobn, flags, _, serr = unix.Recvmsg(int(fd), c.buf, c.oob, 0)
+		return !errors.Is(serr, unix.EAGAIN) && !errors.Is(serr, unix.EINTR)
+	})
+	if err == nil && serr != nil {
+		err = os.NewSyscallError("recvmsg", serr)
+	}
+	return n, oobn, flags, err
+}
+
+// WriteTo frames payload as a UDP datagram from 0.0.0.0 and the conn's
+// port to to, and sends it to the link-layer broadcast address.
+func (c *RawConn) WriteTo(payload []byte, to netip.AddrPort) error {
+	src := netip.AddrPortFrom(netip.IPv4Unspecified(), c.port)
+	pkt := Frame(make([]byte, 0, ipHeaderLen+udpHeaderLen+len(payload)), payload, src, to)
+	if _, err := c.c.WriteTo(pkt, &packet.Addr{HardwareAddr: c.bcast}); err != nil {
+		return fmt.Errorf("send to %v: %w", to, err)
+	}
+	return nil
+}
+
+// Dropped returns how many received packets were dropped as malformed.
+func (c *RawConn) Dropped() uint64 { return c.dropped.Load() }
+
+// Close closes the socket; a blocked ReadFrom returns an error.
+func (c *RawConn) Close() error { return c.c.Close() }
+
+// SetReadDeadline sets the deadline for ReadFrom; past it, ReadFrom
+// returns an error for which errors.Is(err, os.ErrDeadlineExceeded).
+func (c *RawConn) SetReadDeadline(t time.Time) error { return c.c.SetReadDeadline(t) }

@@ -1,0 +1,34 @@
+//go:build !linux
+
+package platform
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+// RawConn is the AF_PACKET transport; outside Linux it cannot be opened.
+type RawConn struct{}
+
+// ListenRaw returns an error wrapping ErrUnsupported outside Linux.
+func ListenRaw(ifname string, port int) (*RawConn, error) {
+	return nil, fmt.Errorf("open raw socket on %s: %w", ifname, ErrUnsupported)
+}
+
+// ReadFrom returns ErrUnsupported.
+func (c *RawConn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
+	return 0, netip.AddrPort{}, ErrUnsupported
+}
+
+// WriteTo returns ErrUnsupported.
+func (c *RawConn) WriteTo(payload []byte, to netip.AddrPort) error { return ErrUnsupported }
+
+// Dropped returns 0.
+func (c *RawConn) Dropped() uint64 { return 0 }
+
+// Close returns ErrUnsupported.
+func (c *RawConn) Close() error { return ErrUnsupported }
+
+// SetReadDeadline returns ErrUnsupported.
+func (c *RawConn) SetReadDeadline(t time.Time) error { return ErrUnsupported }
