@@ -102,11 +102,11 @@ func (c *Client) Watch(ctx context.Context, iface string, fn func(Event)) error 
 }
 
 func (c *Client) send(req Request) error {
-	b, err := json.Marshal(req)
+	b, err := encodeLine(req)
 	if err != nil {
-		return fmt.Errorf("encode request: %w", err)
+		return err
 	}
-	if _, err := c.conn.Write(append(b, '\n')); err != nil {
+	if _, err := c.conn.Write(b); err != nil {
 		return fmt.Errorf("send request: %w", err)
 	}
 	return nil

@@ -2,7 +2,6 @@ package control
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -58,6 +57,14 @@ func (c *conn) shutdown() {
 	c.uc.SetReadDeadline(longAgo)
 }
 
+// stopping reports whether shutdown was called: a read that failed then
+// was interrupted on purpose and is owed no reply.
+func (c *conn) stopping() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closing
+}
+
 func (c *conn) close() { c.uc.Close() }
 
 // readLine returns the next request line, newline included. A line over
@@ -79,12 +86,12 @@ func (c *conn) readLine() ([]byte, error) {
 
 // write sends v as one JSON line within timeout.
 func (c *conn) write(v any, timeout time.Duration) error {
-	b, err := json.Marshal(v)
+	b, err := encodeLine(v)
 	if err != nil {
-		return fmt.Errorf("encode reply: %w", err)
+		return err
 	}
 	c.uc.SetWriteDeadline(time.Now().Add(timeout))
-	_, err = c.uc.Write(append(b, '\n'))
+	_, err = c.uc.Write(b)
 	return err
 }
 

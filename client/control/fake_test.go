@@ -23,8 +23,10 @@ type fakeBackend struct {
 	packet   *dhcp4.Message
 	actErr   error
 	events   chan Event // Watch forwards these
-	watching chan struct{}
-	block    chan struct{} // when set, Act waits for it to close
+	watching chan struct{} // a Watch began
+	unwatch  chan struct{} // a Watch's context ended
+	block    chan struct{} // when set, Act signals acting, then waits for block to close
+	acting   chan struct{}
 }
 
 func newFake() *fakeBackend {
@@ -37,6 +39,7 @@ func newFake() *fakeBackend {
 		},
 		events:   make(chan Event, 16),
 		watching: make(chan struct{}, 16),
+		unwatch:  make(chan struct{}, 16),
 	}
 }
 
@@ -86,6 +89,7 @@ func (f *fakeBackend) Option(iface, name string) (string, error) {
 func (f *fakeBackend) Act(verb, iface string) error {
 	f.record("act %s %q", verb, iface)
 	if f.block != nil {
+		f.acting <- struct{}{}
 		<-f.block
 	}
 	if iface != "" {
@@ -106,6 +110,7 @@ func (f *fakeBackend) Watch(ctx context.Context) <-chan Event {
 	out := make(chan Event)
 	go func() {
 		defer close(out)
+		defer func() { f.unwatch <- struct{}{} }()
 		for {
 			select {
 			case <-ctx.Done():

@@ -23,7 +23,7 @@ func (s *Server) handle(ctx context.Context, c *conn, b Backend) {
 	for c.armRead(s.readTimeout) {
 		line, err := c.readLine()
 		if err != nil && !errors.Is(err, errTooLong) {
-			if msg := readFailure(err, len(line) > 0); msg != "" {
+			if msg := readFailure(err, len(line) > 0); msg != "" && !c.stopping() {
 				c.write(Reply{Error: msg}, s.writeTimeout)
 			}
 			s.logger().Debug("control read", "err", err)

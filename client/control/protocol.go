@@ -1,6 +1,8 @@
 package control
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/netip"
 	"time"
 )
@@ -126,4 +128,15 @@ type Event struct {
 	Reason    string       `json:"reason,omitempty"` // hook reason, such as "BOUND"
 	Link      string       `json:"link,omitempty"`   // "up" or "down" for EventLink
 	Time      time.Time    `json:"time"`
+}
+
+// encodeLine frames v as one protocol line: compact JSON and a newline.
+// encoding/json escapes nothing into a raw newline, so the line cannot
+// split.
+func encodeLine(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode %T: %w", v, err)
+	}
+	return append(b, '\n'), nil
 }

@@ -26,7 +26,8 @@ func DecodeRequest(line []byte) (Request, error) {
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		return Request{}, fmt.Errorf("%w: %w", ErrBadRequest, err)
+		// The decoder quotes unknown field names: clip them.
+		return Request{}, fmt.Errorf("%w: %s", ErrBadRequest, clip(err.Error(), 120))
 	}
 	if dec.More() {
 		return Request{}, fmt.Errorf("%w: more than one JSON value on the line", ErrBadRequest)
@@ -44,7 +45,7 @@ func (r Request) Validate() error {
 		return fmt.Errorf("%w: missing verb", ErrBadRequest)
 	}
 	if !slices.Contains(Verbs(), r.Verb) {
-		return fmt.Errorf("%w: unknown verb %q", ErrBadRequest, clip(string(r.Verb)))
+		return fmt.Errorf("%w: unknown verb %q", ErrBadRequest, clip(string(r.Verb), 40))
 	}
 	if r.Interface != "" {
 		if err := checkIface(r.Interface); err != nil {
@@ -72,11 +73,11 @@ func (r Request) Validate() error {
 // no '/', ':' or white space.
 func checkIface(name string) error {
 	if len(name) > maxIfaceLen || name == "." || name == ".." {
-		return fmt.Errorf("%w: invalid interface name %q", ErrBadRequest, clip(name))
+		return fmt.Errorf("%w: invalid interface name %q", ErrBadRequest, clip(name, 40))
 	}
 	for _, c := range []byte(name) {
 		if c <= ' ' || c == '/' || c == ':' || c >= 0x7f {
-			return fmt.Errorf("%w: invalid interface name %q", ErrBadRequest, clip(name))
+			return fmt.Errorf("%w: invalid interface name %q", ErrBadRequest, clip(name, 40))
 		}
 	}
 	return nil
@@ -91,7 +92,7 @@ func checkOption(name string) error {
 	for _, c := range []byte(name) {
 		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
 		if !ok {
-			return fmt.Errorf("%w: invalid option name %q", ErrBadRequest, clip(name))
+			return fmt.Errorf("%w: invalid option name %q", ErrBadRequest, clip(name, 40))
 		}
 	}
 	return nil
@@ -99,10 +100,9 @@ func checkOption(name string) error {
 
 // clip shortens client-supplied text quoted in an error reply, so a large
 // request cannot make a large reply.
-func clip(s string) string {
-	const max = 40
-	if len(s) <= max {
+func clip(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	return s[:max] + "..."
+	return s[:n] + "..."
 }
