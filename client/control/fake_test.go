@@ -22,7 +22,7 @@ type fakeBackend struct {
 	status   []InterfaceStatus
 	packet   *dhcp4.Message
 	actErr   error
-	events   chan Event // Watch forwards these
+	events   chan Event    // Watch forwards these
 	watching chan struct{} // a Watch began
 	unwatch  chan struct{} // a Watch's context ended
 	block    chan struct{} // when set, Act signals acting, then waits for block to close
