@@ -3,6 +3,7 @@
 package platform
 
 import (
+	"context"
 	"fmt"
 	"net"
 )
@@ -10,4 +11,9 @@ import (
 // HardwareAddr returns an error wrapping ErrUnsupported outside Linux.
 func HardwareAddr(ifname string) (net.HardwareAddr, int, error) {
 	return nil, 0, fmt.Errorf("interface %s: %w", ifname, ErrUnsupported)
+}
+
+// WatchLinks returns an error wrapping ErrUnsupported outside Linux.
+func WatchLinks(ctx context.Context, ch chan<- LinkEvent) error {
+	return fmt.Errorf("watch links: %w", ErrUnsupported)
 }

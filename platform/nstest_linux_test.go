@@ -98,7 +98,7 @@ func linkNames(t *testing.T) (string, string) {
 func vethPair(t *testing.T, h *netlink.Handle, peer *testNS) (local, remote string) {
 	t.Helper()
 	local, remote = linkNames(t)
-	v := &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: local}, PeerName: remote}
+	v := vethLink(local, remote)
 	if peer != nil {
 		v.PeerNamespace = netlink.NsFd(peer.fd)
 	}
@@ -136,4 +136,8 @@ func mustCIDR(s string) *net.IPNet {
 	}
 	n.IP = ip
 	return n
+}
+
+func vethLink(name, peer string) *netlink.Veth {
+	return &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: name}, PeerName: peer}
 }

@@ -1,0 +1,87 @@
+package platform
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// nextEvent waits for an event satisfying ok, failing after 5 s.
+func nextEvent(t *testing.T, ch <-chan LinkEvent, what string, ok func(LinkEvent) bool) {
+	t.Helper()
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case ev := <-ch:
+			if ok(ev) {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no link event: %s", what)
+		}
+	}
+}
+
+func TestWatchLinks(t *testing.T) {
+	ns := newNS(t)
+	h := ns.handle(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	ch := make(chan LinkEvent)
+	done := ns.goDo(func() error { return WatchLinks(ctx, ch) })
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("WatchLinks: %v", err)
+		}
+	}()
+
+	if ev := <-ch; ev.Name != "lo" || ev.Up || ev.Gone {
+		t.Fatalf("first event: got %+v, want the existing lo, down", ev)
+	}
+	a, b := linkNames(t)
+	if err := h.LinkAdd(vethLink(a, b)); err != nil {
+		t.Fatal(err)
+	}
+	nextEvent(t, ch, a+" appears down", func(ev LinkEvent) bool { return ev.Name == a && !ev.Up && !ev.Gone })
+	setUp(t, h, a)
+	setUp(t, h, b) // a veth has carrier once both ends are up
+	nextEvent(t, ch, a+" up", func(ev LinkEvent) bool { return ev.Name == a && ev.Up })
+	if err := h.LinkDel(linkByName(t, h, a)); err != nil {
+		t.Fatal(err)
+	}
+	nextEvent(t, ch, a+" gone", func(ev LinkEvent) bool { return ev.Name == a && ev.Gone })
+}
+
+// Repeated notifications for an unchanged state are not passed on.
+func TestWatchLinksSuppressesRepeats(t *testing.T) {
+	ns := newNS(t)
+	h := ns.handle(t)
+	a, b := linkNames(t)
+	if err := h.LinkAdd(vethLink(a, b)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	ch := make(chan LinkEvent, 16)
+	ns.goDo(func() error { return WatchLinks(ctx, ch) })
+	nextEvent(t, ch, a+" listed", func(ev LinkEvent) bool { return ev.Name == a })
+	// Changing the MTU makes the kernel announce the link again, with
+	// nothing a LinkEvent carries changed.
+	for mtu := 1400; mtu < 1405; mtu++ {
+		if err := h.LinkSetMTU(linkByName(t, h, a), mtu); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A new link as a marker: notifications arrive in order, so every
+	// one for a has been handled once the marker's event is seen.
+	c, d := a[:len(a)-1]+"c", a[:len(a)-1]+"d"
+	if err := h.LinkAdd(vethLink(c, d)); err != nil {
+		t.Fatal(err)
+	}
+	nextEvent(t, ch, c+" appears", func(ev LinkEvent) bool {
+		if ev.Name == a {
+			t.Errorf("repeated event for unchanged %s: %+v", a, ev)
+		}
+		return ev.Name == c
+	})
+}
