@@ -3,6 +3,7 @@ package hooks
 import (
 	"net/netip"
 	"strconv"
+	"strings"
 
 	"github.com/leased/leased/statemachine"
 	"github.com/leased/leased/statemachine/dhcp4"
@@ -22,19 +23,19 @@ func appendLease(vars []string, p string, l *statemachine.Lease, cat *dhcp4.Cata
 	}
 	vars = appendNetwork(vars, p, l)
 	// ISC checks file as a root-path and sname as a host-name, and its
-	// message names the value, not the field.
-	if l.Filename != "" {
-		if dhcp4.ValidPath(l.Filename) {
-			vars = append(vars, p+"filename="+l.Filename)
+	// message names the value, not the field. Both are C strings there.
+	if f := cString(l.Filename); f != "" {
+		if dhcp4.ValidPath(f) {
+			vars = append(vars, p+"filename="+f)
 		} else {
-			warn(suspect(l.Filename))
+			warn(suspect(f))
 		}
 	}
-	if l.ServerName != "" {
-		if dhcp4.ValidDomainName(l.ServerName) {
-			vars = append(vars, p+"server_name="+l.ServerName)
+	if sn := cString(l.ServerName); sn != "" {
+		if dhcp4.ValidDomainName(sn) {
+			vars = append(vars, p+"server_name="+sn)
 		} else {
-			warn(suspect(l.ServerName))
+			warn(suspect(sn))
 		}
 	}
 	vars = appendOptions(vars, p, l.Options, cat, warn)
@@ -94,6 +95,12 @@ func expiry(l *statemachine.Lease) string {
 		return "0"
 	}
 	return strconv.FormatInt(l.Expire.Unix(), 10)
+}
+
+// cString cuts s at its first NUL, as the BOOTP fields end there.
+func cString(s string) string {
+	s, _, _ = strings.Cut(s, "\x00")
+	return s
 }
 
 // suspect is ISC's message for a value check_option_values rejected.
