@@ -1,0 +1,224 @@
+package statemachine
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// ackReceived handles an ACK (dhclient.c dhcpack): a lease without a
+// lease time puts the server on the reject list and restarts INIT after
+// 0.5 s; otherwise the lease is probed (new address, arp-check on) or
+// bound.
+func (m *Machine) ackReceived(now time.Time, msg *dhcp4.Message, sid netip.Addr) {
+	why, ok := ackReason(m.state)
+	if !ok {
+		m.emit(Dropped{Reason: "DHCPACK in " + m.state.String()})
+		return
+	}
+	if !usable(msg.YIAddr) {
+		m.emit(Dropped{Reason: "DHCPACK of unusable address " + msg.YIAddr.String()})
+		return
+	}
+	m.logf("DHCPACK of %s from %s", msg.YIAddr, from(msg, sid))
+	secs, ok := msg.LeaseTime()
+	if !ok || secs == 0 {
+		m.logf("no expiry time on offered lease.")
+		if sid.IsValid() {
+			m.rejected = append(m.rejected, netip.PrefixFrom(sid, 32))
+		}
+		m.resetExchange()
+		m.state = StateInit
+		m.setTimer(timerInit, now.Add(500*time.Millisecond))
+		return
+	}
+	l := m.toLease(msg)
+	m.setTimes(now, l, msg, secs)
+	if m.cfg.ARPCheck && (why == ReasonBound || why == ReasonReboot) && (m.active == nil || m.active.Addr != l.Addr) {
+		m.resetExchange()
+		m.state = StateProbing
+		m.pending, m.pendWhy = l, why
+		m.emit(Probe{Addr: l.Addr})
+		return
+	}
+	m.bind(now, l, why)
+}
+
+// ackReason is the hook reason for an ACK in state s, and whether an ACK
+// is expected at all.
+func ackReason(s State) (Reason, bool) {
+	switch s {
+	case StateRequesting:
+		return ReasonBound, true
+	case StateRebooting:
+		return ReasonReboot, true
+	case StateRenewing:
+		return ReasonRenew, true
+	case StateRebinding:
+		return ReasonRebind, true
+	}
+	return 0, false
+}
+
+// setTimes computes T1, T2 and expiry in whole seconds as ISC does
+// (reference §6.2): T1 from option 58 or lease/2+1, randomised to
+// (3*T1+3)/4 + (random()%T1+3)/4; T2 from option 59 or 7/8 of the lease;
+// T1 beyond T2 becomes 3/4 of T2. An infinite lease (RFC 2131 §3.3) has no
+// timers.
+func (m *Machine) setTimes(now time.Time, l *Lease, msg *dhcp4.Message, lease uint32) {
+	if lease == dhcp4.InfiniteLease {
+		return
+	}
+	exp := int64(lease)
+	t1, _ := msg.Options.Uint32(dhcp4.OptRenewalTime)
+	renew := int64(t1)
+	if renew == 0 {
+		renew = exp/2 + 1
+	}
+	renew = (3*renew+3)/4 + (m.randMod(renew)+3)/4
+	t2, _ := msg.Options.Uint32(dhcp4.OptRebindingTime)
+	rebind := int64(t2)
+	if rebind == 0 {
+		rebind = exp * 7 / 8
+	}
+	if renew > rebind {
+		renew = rebind * 3 / 4
+	}
+	base := now.Unix()
+	l.Renew = time.Unix(base+renew, 0)
+	l.Rebind = time.Unix(base+rebind, 0)
+	l.Expire = time.Unix(base+exp, 0)
+}
+
+// toLease turns an OFFER or ACK into a Lease, applying the configured
+// default, supersede, prepend and append modifiers (reference §2.2).
+func (m *Machine) toLease(msg *dhcp4.Message) *Lease {
+	opts := msg.Options.Joined()
+	for _, o := range m.cfg.Default {
+		if !opts.Has(o.Code) {
+			opts = append(opts, dhcp4.Option{Code: o.Code, Data: clone(o.Data)})
+		}
+	}
+	for _, o := range m.cfg.Supersede {
+		opts.Set(o.Code, clone(o.Data))
+	}
+	for _, o := range m.cfg.Prepend {
+		d, _ := opts.Get(o.Code)
+		opts.Set(o.Code, append(clone(o.Data), d...))
+	}
+	for _, o := range m.cfg.Append {
+		d, _ := opts.Get(o.Code)
+		opts.Set(o.Code, append(clone(d), o.Data...))
+	}
+	return &Lease{
+		Addr: msg.YIAddr, NextServer: msg.SIAddr,
+		ServerName: msg.SName, Filename: msg.File, Options: opts,
+	}
+}
+
+func clone(b []byte) []byte { return append([]byte{}, b...) }
+
+// bind makes l the active lease (dhclient.c bind_lease). In native mode
+// the address is configured before the hook runs; the hook's status can
+// still decline it (HookResult). The lease is persisted once the hook
+// accepted it, as ISC writes it after the script succeeded.
+func (m *Machine) bind(now time.Time, l *Lease, why Reason) {
+	old := m.active
+	m.resetExchange()
+	m.configure(l)
+	hook := RunHook{Reason: why, New: l, Old: old}
+	if why == ReasonReboot {
+		hook.Old = nil // REBOOT exports no old_* [obs env/2]
+	}
+	m.emit(hook)
+	if old != nil && old.Fallback {
+		m.leases = append(m.leases, old) // keep a fallback lease for later timeouts
+	}
+	m.leases = removeLease(m.leases, l)
+	m.active = l
+	m.state = StateBound
+	m.awaiting = append(m.awaiting, hookWait{reason: why, lease: l})
+	if l.Infinite() {
+		m.logf("bound to %s -- renewal in %d seconds.", l.Addr, 0)
+		return
+	}
+	n := l.Renew.Unix() - now.Unix()
+	m.logf("bound to %s -- renewal in %d seconds.", l.Addr, n)
+	at := now // T1 already due (a lease of a second or two): renew at once
+	if n > 0 {
+		at = m.after(now, n)
+	}
+	m.setTimer(timerRenew, at)
+}
+
+// configure puts l on the interface, replacing what was there.
+func (m *Machine) configure(l *Lease) {
+	m.emit(Configure{Lease: l, Old: m.cfgd})
+	m.cfgd = l
+}
+
+// deconfigure removes what configure added, if anything.
+func (m *Machine) deconfigure() {
+	if m.cfgd != nil {
+		m.emit(Deconfigure{Lease: m.cfgd})
+		m.cfgd = nil
+	}
+}
+
+// decline refuses l after a hook or ARP conflict: DHCPDECLINE, then INIT
+// after decline-wait, or FAIL and GiveUp under -1 (dhclient.c bind_lease).
+func (m *Machine) decline(now time.Time, l *Lease) {
+	if m.cfgd == l {
+		m.deconfigure()
+	}
+	if m.active == l {
+		m.active = nil
+	}
+	m.resetExchange()
+	m.awaiting = nil
+	to := m.cfg.broadcastTo()
+	m.logf("DHCPDECLINE of %s on %s to %s port %d", l.Addr, m.cfg.Interface, to.Addr(), to.Port())
+	m.emit(Send{Msg: m.declineMessage(l), To: to})
+	if m.cfg.OneTry {
+		m.logf("Unable to obtain a lease on first try (declined).  Exiting.")
+		m.emit(RunHook{Reason: ReasonFail}, GiveUp{})
+		m.halt()
+		return
+	}
+	m.state = StateInit
+	m.setTimer(timerInit, now.Add(max(m.cfg.DeclineWait, 0)))
+}
+
+// expire drops the active lease: deconfigure, EXPIRE with old_*, PREINIT
+// (reference §3.2). The caller picks the next state.
+func (m *Machine) expire() {
+	l := m.active
+	m.active = nil
+	m.awaiting = nil
+	if m.cfgd == l {
+		m.deconfigure()
+	}
+	m.emit(RunHook{Reason: ReasonExpire, Old: l}, RunHook{Reason: ReasonPreinit})
+}
+
+// checkExpiry handles an active lease that has run out by now, whatever
+// the event: in use, it is EXPIRE and INIT; merely remembered, it is
+// forgotten.
+func (m *Machine) checkExpiry(now time.Time) {
+	l := m.active
+	if l == nil || !l.ExpiredAt(now) {
+		return
+	}
+	switch {
+	case m.state == StatePaused || m.state == StateStopped:
+		m.active = nil
+	case m.state.holding() || m.cfgd == l:
+		m.expire()
+		if m.state.holding() && m.state != StateLinkDown {
+			m.startInit(now)
+		}
+	default:
+		m.active = nil
+	}
+}

@@ -1,0 +1,90 @@
+package statemachine
+
+import (
+	crand "crypto/rand"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// Config is what the machine needs from the configuration of one
+// interface. Durations are used in whole seconds, as ISC does (reference
+// §2.1), except DeclineWait and InitialDelay's sub-second draw.
+type Config struct {
+	Interface string           // interface name, for log texts only
+	HWAddr    net.HardwareAddr // chaddr; replies for another chaddr are dropped
+	ClientID  []byte           // option 61 value; nil sends none and accepts no 61 in replies
+	PRL       []uint8          // option 55; nil or empty sends none
+	Require   []uint8          // offers lacking any of these options are dropped
+	Reject    []netip.Prefix   // messages whose server identifier is inside are dropped
+	Send      dhcp4.Options    // sent in every DISCOVER, REQUEST and RELEASE
+
+	// Lease modifiers (reference §2.2), applied when an OFFER or ACK
+	// becomes a Lease: Default fills in absent options, Supersede
+	// replaces, Prepend and Append concatenate bytes around the server's
+	// value.
+	Default, Supersede, Prepend, Append dhcp4.Options
+
+	Timeout         time.Duration // from the first DISCOVER to TIMEOUT/FAIL
+	Retry           time.Duration // base of the wait after FAIL: (retry+1)/2 + rand%retry
+	SelectTimeout   time.Duration // time to collect offers; 0 takes the first
+	Reboot          time.Duration // give up INIT-REBOOT and REQUESTING after this
+	BackoffCutoff   time.Duration // an interval above it is re-drawn as cutoff/2 + rand%cutoff
+	InitialInterval time.Duration // base of the first retransmission interval
+	InitialDelay    time.Duration // random delay before the first packet, 0 for none
+	DeclineWait     time.Duration // wait after DHCPDECLINE before INIT
+
+	OneTry   bool       // -1: give up (GiveUp) instead of retrying after FAIL
+	ARPCheck bool       // Probe a new address after an ACK in REQUESTING/REBOOTING
+	Server   netip.Addr // -s: destination of broadcasts; invalid means 255.255.255.255
+
+	// Rand supplies the xid, the jitter and the T1 randomisation. Nil
+	// means a generator seeded from crypto/rand when New is called.
+	Rand *rand.Rand
+}
+
+// DefaultConfig returns ISC dhclient 4.4.3's defaults (reference §2.1, §2.2):
+// timeout 60 s, retry 300 s, select-timeout 0, reboot 10 s, backoff-cutoff
+// 15 s, initial-interval 3 s (the man page's 10 is wrong), decline-wait
+// 10 s, and the built-in request list subnet-mask, broadcast-address,
+// time-offset, routers, domain-name, domain-name-servers, host-name.
+func DefaultConfig() Config {
+	return Config{
+		PRL: []uint8{
+			dhcp4.OptSubnetMask, dhcp4.OptBroadcast, dhcp4.OptTimeOffset, dhcp4.OptRouter,
+			dhcp4.OptDomainName, dhcp4.OptDNS, dhcp4.OptHostName,
+		},
+		Timeout:         60 * time.Second,
+		Retry:           300 * time.Second,
+		Reboot:          10 * time.Second,
+		BackoffCutoff:   15 * time.Second,
+		InitialInterval: 3 * time.Second,
+		DeclineWait:     10 * time.Second,
+	}
+}
+
+// newRand returns a generator seeded from crypto/rand, for a Config
+// without one.
+func newRand() *rand.Rand {
+	var seed [32]byte
+	_, _ = crand.Read(seed[:]) // never fails on supported platforms (Go 1.24+)
+	return rand.New(rand.NewChaCha8(seed))
+}
+
+// seconds returns d in whole seconds, at least lo.
+func seconds(d time.Duration, lo int64) int64 {
+	return max(int64(d/time.Second), lo)
+}
+
+// broadcastTo is where broadcast messages go: the -s server or
+// 255.255.255.255, port 67.
+func (c *Config) broadcastTo() netip.AddrPort {
+	a := c.Server
+	if !a.IsValid() {
+		a = netip.AddrFrom4([4]byte{255, 255, 255, 255})
+	}
+	return netip.AddrPortFrom(a, dhcp4.ServerPort)
+}

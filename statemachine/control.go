@@ -1,0 +1,132 @@
+package statemachine
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// linkDown keeps the lease and stops sending (SPEC §4); a candidate that
+// was configured but not yet accepted is removed.
+func (m *Machine) linkDown() {
+	switch m.state {
+	case StateStopped, StatePaused, StateLinkDown:
+		return
+	}
+	if m.cfgd != nil && m.cfgd != m.active {
+		m.deconfigure()
+	}
+	m.resetExchange()
+	m.state = StateLinkDown
+}
+
+// linkUp restarts with INIT-REBOOT after carrier loss (SPEC §4).
+func (m *Machine) linkUp(now time.Time) {
+	if m.state == StateLinkDown {
+		m.reboot(now)
+	}
+}
+
+// pause runs STOP, deconfigures and turns the timers off, keeping the
+// lease for Resume (SPEC §8, OMAPI state 3).
+func (m *Machine) pause() {
+	switch m.state {
+	case StateStopped, StatePaused:
+		return
+	}
+	m.deconfigure()
+	m.emit(RunHook{Reason: ReasonStop, Old: m.active})
+	m.halt()
+	m.state = StatePaused
+}
+
+// stop runs STOP and stops, keeping the lease in the lease file (dhclient
+// -x, reference §1.5); the address leased added is removed (SPEC §5).
+func (m *Machine) stop() {
+	if m.state == StateStopped {
+		return
+	}
+	m.deconfigure()
+	m.emit(RunHook{Reason: ReasonStop, Old: m.active})
+	m.halt()
+}
+
+// release sends DHCPRELEASE to the server (before the hook, as ISC),
+// deconfigures, runs RELEASE with old_expiry = now, persists the lease as
+// released and stops (reference §1.5, §5.2).
+func (m *Machine) release(now time.Time) {
+	l := m.active
+	if l == nil {
+		return
+	}
+	to := m.cfg.broadcastTo()
+	if sid, ok := l.ServerID(); ok {
+		to = netip.AddrPortFrom(sid, dhcp4.ServerPort)
+	}
+	m.logf("DHCPRELEASE of %s on %s to %s port %d", l.Addr, m.cfg.Interface, to.Addr(), to.Port())
+	m.emit(Send{Msg: m.releaseMessage(l), To: to})
+	m.deconfigure()
+	rel := l.Clone()
+	t := time.Unix(now.Unix(), 0)
+	rel.Renew, rel.Rebind, rel.Expire = t, t, t
+	m.emit(RunHook{Reason: ReasonRelease, Old: rel}, Persist{Lease: rel})
+	m.active = nil
+	m.halt()
+}
+
+// hookResult acts on the exit status of a hook: TIMEOUT decides whether a
+// stored lease is used; a non-zero BOUND, RENEW, REBIND or REBOOT declines
+// the lease if it is still the active one, zero persists it.
+func (m *Machine) hookResult(now time.Time, ev HookResult) {
+	if ev.Reason == ReasonTimeout {
+		if m.state == StateTrying && len(m.trying) > 0 {
+			code := ev.ExitCode
+			if m.trying[0].ExpiredAt(now) {
+				code = -1 // expired while the hook ran: never used
+			}
+			m.timeoutResult(now, code)
+		}
+		return
+	}
+	if !ev.Reason.declinable() {
+		return
+	}
+	i := 0
+	for i < len(m.awaiting) && m.awaiting[i].reason != ev.Reason {
+		i++
+	}
+	if i == len(m.awaiting) {
+		return
+	}
+	w := m.awaiting[i]
+	m.awaiting = m.awaiting[i+1:]
+	if w.lease != m.active || !m.inUse() {
+		return
+	}
+	if ev.ExitCode != 0 {
+		m.decline(now, w.lease)
+		return
+	}
+	m.emit(Persist{Lease: w.lease})
+	m.markReady()
+}
+
+// inUse reports whether the active lease is bound or being extended.
+func (m *Machine) inUse() bool {
+	return m.state == StateBound || m.state == StateRenewing || m.state == StateRebinding
+}
+
+// probeResult binds the probed lease, or declines it on a conflict.
+func (m *Machine) probeResult(now time.Time, ev ProbeResult) {
+	if m.state != StateProbing || m.pending == nil {
+		return
+	}
+	l, why := m.pending, m.pendWhy
+	m.pending = nil
+	if ev.Conflict {
+		m.decline(now, l)
+		return
+	}
+	m.bind(now, l, why)
+}

@@ -1,0 +1,200 @@
+package statemachine
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"time"
+)
+
+// timer says what the machine does when its own deadline passes; the
+// lease expiry is a second deadline, checked on every Step.
+type timer uint8
+
+const (
+	timerNone     timer = iota
+	timerInit           // start INIT (after initial-delay, retry, decline-wait, 0.5 s)
+	timerReboot         // start INIT-REBOOT (after initial-delay)
+	timerDiscover       // retransmit DISCOVER or give up (reference §6.1)
+	timerSelect         // select-timeout over: request the best offer
+	timerRequest        // retransmit REQUEST (reference §6.2)
+	timerRenew          // T1: start renewing
+)
+
+// hookWait is a hook call whose exit status can decline its lease.
+type hookWait struct {
+	reason Reason
+	lease  *Lease
+}
+
+// Machine is the RFC 2131 client state machine for one interface. It does
+// no I/O, reads no clock and uses only Config.Rand: the same events at the
+// same times give the same actions. It is not safe for concurrent use;
+// the owning runner serialises Step calls.
+type Machine struct {
+	cfg   Config
+	rng   *rand.Rand
+	state State
+	out   []Action
+
+	active *Lease   // the lease in use or remembered (ISC client->active)
+	leases []*Lease // other unexpired stored leases and fallback leases
+	cfgd   *Lease   // the lease Configure put on the interface, if any
+	ready  bool     // Ready was emitted
+
+	xid      uint32
+	first    time.Time // first send of the current exchange (ISC first_sending)
+	interval int64     // current retransmission interval, seconds
+	secs     uint16    // secs of the last DISCOVER, reused by REQUESTING
+	offers   []*Lease  // offers collected while SELECTING
+	offer    *Lease    // the offer being requested
+	rejected []netip.Prefix
+
+	pending  *Lease   // ACKed lease waiting for ProbeResult
+	pendWhy  Reason   // hook reason for pending
+	trying   []*Lease // TIMEOUT candidates; trying[0] is offered to the hook
+	awaiting []hookWait
+
+	timer   timer
+	timerAt time.Time
+	armed   time.Time // last Arm emitted
+}
+
+// New returns a machine in StateStopped. recorded holds the unexpired
+// leases from the lease file for this interface, the last being the
+// active one tried with INIT-REBOOT, and the fallback leases of the
+// configuration (Lease.Fallback); all are tried after timeout
+// (reference §5.1, §6.1).
+func New(cfg Config, recorded []*Lease) *Machine {
+	m := &Machine{cfg: cfg, rng: cfg.Rand}
+	if m.rng == nil {
+		m.rng = newRand()
+	}
+	for i := len(recorded) - 1; i >= 0; i-- {
+		if l := recorded[i]; l != nil && !l.Fallback && m.active == nil {
+			m.active = l
+		}
+	}
+	for _, l := range recorded {
+		if l != nil && l != m.active {
+			m.leases = append(m.leases, l)
+		}
+	}
+	return m
+}
+
+// State returns the current state.
+func (m *Machine) State() State { return m.state }
+
+// Lease returns the active lease (in use, or remembered for INIT-REBOOT
+// and option 50), or nil. It must not be modified.
+func (m *Machine) Lease() *Lease { return m.active }
+
+// Step applies ev at time now and returns, in order, what the caller must
+// do. Expiry of the active lease is checked against now first, so a lease
+// that ran out while the system slept is never used.
+func (m *Machine) Step(now time.Time, ev Event) []Action {
+	m.out = nil
+	m.checkExpiry(now)
+	switch ev := ev.(type) {
+	case Start:
+		m.start(now)
+	case Received:
+		m.receive(now, ev)
+	case Timeout, WokeUp:
+		m.armed = time.Time{} // the runner's timer is spent: always re-arm
+		m.fire(now)
+	case LinkUp:
+		m.linkUp(now)
+	case LinkDown:
+		m.linkDown()
+	case Pause:
+		m.pause()
+	case Resume:
+		if m.state == StatePaused {
+			m.reboot(now)
+		}
+	case Renew:
+		m.renewNow(now)
+	case Rebind:
+		m.rebindNow(now)
+	case Release:
+		m.release(now)
+	case Stop:
+		m.stop()
+	case HookResult:
+		m.hookResult(now, ev)
+	case ProbeResult:
+		m.probeResult(now, ev)
+	default:
+		panic(fmt.Sprintf("statemachine: unknown event %T", ev))
+	}
+	m.rearm(now)
+	return m.out
+}
+
+func (m *Machine) emit(a ...Action) { m.out = append(m.out, a...) }
+
+func (m *Machine) logf(format string, args ...any) {
+	m.emit(Log{Msg: fmt.Sprintf(format, args...)})
+}
+
+// setTimer schedules t at at; timerNone clears it.
+func (m *Machine) setTimer(t timer, at time.Time) { m.timer, m.timerAt = t, at }
+
+// fire runs the machine's timer if its deadline has passed. Expiry was
+// already handled by checkExpiry.
+func (m *Machine) fire(now time.Time) {
+	if m.timer == timerNone || now.Before(m.timerAt) {
+		return
+	}
+	t := m.timer
+	m.setTimer(timerNone, time.Time{})
+	switch t {
+	case timerInit:
+		m.startInit(now)
+	case timerReboot:
+		m.reboot(now)
+	case timerDiscover:
+		m.sendDiscover(now)
+	case timerSelect:
+		m.selectOffer(now)
+	case timerRequest:
+		m.sendRequest(now)
+	case timerRenew:
+		m.startRenew(now)
+	}
+}
+
+// deadline returns the earliest of the timer and the active lease's
+// expiry, or zero.
+func (m *Machine) deadline() time.Time {
+	at := m.timerAt
+	if m.timer == timerNone {
+		at = time.Time{}
+	}
+	if l := m.active; l != nil && !l.Infinite() && m.state != StatePaused && m.state != StateStopped {
+		if at.IsZero() || l.Expire.Before(at) {
+			at = l.Expire
+		}
+	}
+	return at
+}
+
+// rearm emits Arm when the earliest deadline changed. Deadlines in the
+// past are armed at now: the caller fires at once.
+func (m *Machine) rearm(now time.Time) {
+	at := m.deadline()
+	if !at.IsZero() && at.Before(now) {
+		at = now
+	}
+	if at.Equal(m.armed) {
+		return
+	}
+	m.armed = at
+	if at.IsZero() {
+		m.emit(Arm{})
+		return
+	}
+	m.emit(Arm{At: at, In: at.Sub(now)})
+}

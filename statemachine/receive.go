@@ -1,0 +1,150 @@
+package statemachine
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// receive filters a message (SPEC §10, STYLE §2: filtering lives here)
+// and hands it to the handler of its type.
+func (m *Machine) receive(now time.Time, ev Received) {
+	msg := ev.Msg
+	if why := m.filter(msg); why != "" {
+		m.emit(Dropped{Reason: why})
+		return
+	}
+	sid, _ := msg.ServerID()
+	if p, ok := m.rejectedBy(sid); ok {
+		m.logf("%s from %s rejected by rule %s mask %s.", msg.Type(), sid, p.Addr(), maskOf(p))
+		m.emit(Dropped{Reason: "rejected server " + sid.String()})
+		return
+	}
+	switch msg.Type() {
+	case dhcp4.Offer:
+		m.offerReceived(now, msg, sid)
+	case dhcp4.Ack:
+		m.ackReceived(now, msg, sid)
+	case dhcp4.Nak:
+		m.nakReceived(now, sid)
+	default:
+		m.emit(Dropped{Reason: "unexpected " + msg.Type().String()})
+	}
+}
+
+// filter returns why msg is not for this exchange, or "".
+func (m *Machine) filter(msg *dhcp4.Message) string {
+	switch {
+	case msg == nil:
+		return "nil message"
+	case m.state == StateStopped || m.state == StatePaused || m.state == StateLinkDown:
+		return "not listening in " + m.state.String()
+	case msg.Op != dhcp4.BootReply:
+		return "not a BOOTREPLY"
+	case msg.HType != 1:
+		return fmt.Sprintf("wrong htype %d", msg.HType)
+	case !bytes.Equal(msg.HardwareAddr(), m.cfg.HWAddr):
+		return "wrong chaddr " + msg.HardwareAddr().String()
+	case msg.XID != m.xid:
+		return fmt.Sprintf("wrong xid %#x", msg.XID)
+	case msg.Type() == 0:
+		return "no DHCP message type (BOOTP)"
+	}
+	if id, ok := msg.Options.Get(dhcp4.OptClientID); ok && !bytes.Equal(id, m.cfg.ClientID) {
+		return "wrong client identifier"
+	}
+	return ""
+}
+
+// rejectedBy returns the reject rule matching the server identifier: the
+// configured list, then servers that offered a lease without a lease time.
+func (m *Machine) rejectedBy(sid netip.Addr) (netip.Prefix, bool) {
+	if !sid.IsValid() {
+		return netip.Prefix{}, false
+	}
+	for _, list := range [][]netip.Prefix{m.cfg.Reject, m.rejected} {
+		for _, p := range list {
+			if p.Contains(sid) {
+				return p, true
+			}
+		}
+	}
+	return netip.Prefix{}, false
+}
+
+func maskOf(p netip.Prefix) netip.Addr {
+	v := ^uint32(0) << (32 - p.Bits())
+	if p.Bits() == 0 {
+		v = 0
+	}
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+// from names the sender in log lines: ISC prints the IP source; leased
+// has the server identifier, else siaddr.
+func from(msg *dhcp4.Message, sid netip.Addr) netip.Addr {
+	if sid.IsValid() {
+		return sid
+	}
+	return msg.SIAddr
+}
+
+// offerReceived handles an OFFER while SELECTING (dhclient.c dhcpoffer).
+func (m *Machine) offerReceived(now time.Time, msg *dhcp4.Message, sid netip.Addr) {
+	if m.state != StateSelecting {
+		m.emit(Dropped{Reason: "DHCPOFFER in " + m.state.String()})
+		return
+	}
+	what := fmt.Sprintf("DHCPOFFER of %s from %s", msg.YIAddr, from(msg, sid))
+	if !usable(msg.YIAddr) {
+		m.emit(Dropped{Reason: what + ": unusable address"})
+		return
+	}
+	for _, code := range m.cfg.Require {
+		if !msg.Options.Has(code) {
+			m.logf("%s: no %s option.", what, optionName(code))
+			m.emit(Dropped{Reason: "missing required option " + optionName(code)})
+			return
+		}
+	}
+	if t, ok := msg.LeaseTime(); ok && t == 0 {
+		m.logf("%s: zero lease time.", what)
+		m.emit(Dropped{Reason: "zero lease time"})
+		return
+	}
+	for _, o := range m.offers {
+		if o.Addr == msg.YIAddr {
+			m.emit(Dropped{Reason: what + ": already seen"})
+			return
+		}
+	}
+	m.logf("%s", what)
+	m.addOffer(now, m.toLease(msg))
+}
+
+// usable reports whether a is an address a client can hold.
+func usable(a netip.Addr) bool {
+	return a.Is4() && !a.IsUnspecified() && !a.IsLoopback() && !a.IsMulticast() &&
+		a != netip.AddrFrom4([4]byte{255, 255, 255, 255})
+}
+
+// nakReceived handles a NAK (dhclient.c dhcpnak): ignored without an
+// active lease, else EXPIRE, PREINIT and INIT (reference §6.2).
+func (m *Machine) nakReceived(now time.Time, sid netip.Addr) {
+	switch m.state {
+	case StateRequesting, StateRebooting, StateRenewing, StateRebinding:
+	default:
+		m.emit(Dropped{Reason: "DHCPNAK in " + m.state.String()})
+		return
+	}
+	m.logf("DHCPNAK from %s", sid)
+	if m.active == nil {
+		m.logf("DHCPNAK with no active lease.")
+		return
+	}
+	m.expire()
+	m.startInit(now)
+}

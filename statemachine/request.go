@@ -1,0 +1,121 @@
+package statemachine
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// rebootable reports whether the active lease can be tried with
+// INIT-REBOOT: present, unexpired and not from BOOTP (dhclient.c
+// state_reboot).
+func (m *Machine) rebootable(now time.Time) bool {
+	return m.active != nil && !m.active.BOOTP && !m.active.ExpiredAt(now)
+}
+
+// reboot enters INIT-REBOOT: a broadcast REQUEST for the remembered
+// address with a new xid (RFC 2131 §3.2, §4.3.2), or INIT without one.
+func (m *Machine) reboot(now time.Time) {
+	if !m.rebootable(now) {
+		m.startInit(now)
+		return
+	}
+	m.resetExchange()
+	m.state = StateRebooting
+	m.xid = m.rng.Uint32()
+	m.first = now
+	m.interval = seconds(m.cfg.InitialInterval, 1)
+	m.sendRequest(now)
+}
+
+// startRenew enters RENEWING at T1 (RFC 2131 §4.4.5): the REQUEST goes to
+// the server with the xid of the exchange that got the lease.
+func (m *Machine) startRenew(now time.Time) {
+	m.resetExchange()
+	m.state = StateRenewing
+	m.first = now
+	m.interval = seconds(m.cfg.InitialInterval, 1)
+	m.sendRequest(now)
+}
+
+// renewNow handles Renew: renew at once when bound, start again when
+// paused or stopped.
+func (m *Machine) renewNow(now time.Time) {
+	switch m.state {
+	case StateBound, StateRenewing, StateRebinding:
+		if m.active != nil {
+			m.startRenew(now)
+		}
+	case StatePaused:
+		m.reboot(now)
+	case StateStopped:
+		m.start(now)
+	}
+}
+
+// rebindNow handles Rebind: broadcast REQUESTs at once, as after T2.
+func (m *Machine) rebindNow(now time.Time) {
+	switch m.state {
+	case StateBound, StateRenewing, StateRebinding:
+		if m.active == nil {
+			return
+		}
+		m.resetExchange()
+		m.state = StateRebinding
+		m.first = now
+		m.interval = seconds(m.cfg.InitialInterval, 1)
+		m.sendRequest(now)
+	}
+}
+
+// sendRequest transmits a REQUEST in REQUESTING, REBOOTING, RENEWING or
+// REBINDING and schedules the next one (dhclient.c send_request,
+// reference §6.2).
+func (m *Machine) sendRequest(now time.Time) {
+	el := m.elapsed(now)
+	if (m.state == StateRebooting || m.state == StateRequesting) && el > seconds(m.cfg.Reboot, 0) {
+		m.startInit(now)
+		return
+	}
+	m.backoff(2)
+	l := m.active
+	if m.state == StateRequesting {
+		l = m.offer
+	}
+	if l == nil { // unreachable: every entry to these states has a lease
+		m.startInit(now)
+		return
+	}
+	if m.state != StateRequesting && !l.Infinite() && now.Unix()+m.interval > l.Expire.Unix() {
+		m.interval = l.Expire.Unix() - now.Unix() + 1
+	}
+	// After T2 the request is broadcast (RFC 2131 §4.4.5); ISC stays in
+	// RENEWING, leased reports it as REBINDING (SPEC §13).
+	if m.state == StateRenewing && !l.Rebind.IsZero() && now.Unix() > l.Rebind.Unix() {
+		m.state = StateRebinding
+	}
+	msg := m.message(dhcp4.Request)
+	to := m.cfg.broadcastTo()
+	switch m.state {
+	case StateRequesting:
+		msg.Secs = m.secs
+		if sid, ok := l.ServerID(); ok {
+			msg.Options.SetAddr(dhcp4.OptServerID, sid)
+		}
+		msg.Options.SetAddr(dhcp4.OptRequestedIP, l.Addr)
+	case StateRebooting:
+		msg.Secs = secsField(el)
+		msg.Options.SetAddr(dhcp4.OptRequestedIP, l.Addr)
+	default:
+		msg.Secs = secsField(el)
+		msg.CIAddr = l.Addr
+		if sid, ok := l.ServerID(); ok && m.state == StateRenewing {
+			to = netip.AddrPortFrom(sid, dhcp4.ServerPort)
+		}
+	}
+	m.finish(msg, true, true)
+	m.logf("DHCPREQUEST for %s on %s to %s port %d", l.Addr, m.cfg.Interface, to.Addr(), to.Port())
+	m.emit(Send{Msg: msg, To: to})
+	m.setTimer(timerRequest, m.after(now, m.interval))
+}
