@@ -1,0 +1,215 @@
+package lease
+
+import (
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/leased/leased/client/internal/isctext"
+	"github.com/leased/leased/statemachine"
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// ParseBlock parses a `lease { ... }` block, the "lease" (or "alias")
+// keyword already consumed, as both dhclient.leases and dhclient.conf hold
+// it (ISC parse_client_lease_statement, reference §5.1). Problems are
+// reported to s. An option with an unknown name or a value that does not
+// fit its type is left out and the block kept, as ISC does; a block with a
+// structural problem (bad address or date, unknown statement, no closing
+// brace) or without interface or fixed-address is dropped: ok is false.
+// Dates that are missing read as the epoch, as in ISC (expired).
+func ParseBlock(s *isctext.Scanner, cat *dhcp4.Catalogue) (e Entry, ok bool) {
+	if t := s.Next(); !t.Is('{') {
+		s.Errorf(t, "expecting left brace.")
+		skipUnlessSemi(s, t)
+		return Entry{}, false
+	}
+	b := &block{s: s, cat: cat, ok: true}
+	epoch := time.Unix(0, 0).UTC()
+	b.lease = &statemachine.Lease{Renew: epoch, Rebind: epoch, Expire: epoch}
+	for {
+		t := s.Peek()
+		if t.Kind == isctext.EOF {
+			s.Errorf(t, "unterminated lease declaration.")
+			return Entry{}, false
+		}
+		if t.Is('}') {
+			s.Next()
+			break
+		}
+		b.declaration()
+	}
+	if !b.ok || !b.hasIface || !b.lease.Addr.IsValid() {
+		return Entry{}, false
+	}
+	return Entry{Interface: b.iface, Name: b.name, Lease: b.lease}, true
+}
+
+// block is the state of one lease block being parsed.
+type block struct {
+	s        *isctext.Scanner
+	cat      *dhcp4.Catalogue
+	lease    *statemachine.Lease
+	iface    string
+	name     string
+	hasIface bool
+	ok       bool
+}
+
+// declaration parses one statement inside the block (ISC
+// parse_client_lease_declaration).
+func (b *block) declaration() {
+	s := b.s
+	t := s.Next()
+	kw := ""
+	if t.Kind == isctext.Name {
+		kw = strings.ToLower(t.Text)
+	}
+	var good bool
+	switch kw {
+	case "bootp":
+		b.lease.BOOTP = true
+		good = s.ExpectSemi()
+	case "interface":
+		b.iface, good = b.str()
+		b.hasIface = b.hasIface || good
+	case "name":
+		b.name, good = b.str()
+	case "fixed-address":
+		b.lease.Addr, good = parseAddr(s)
+	case "filename":
+		b.lease.Filename, good = b.str()
+	case "server-name":
+		b.lease.ServerName, good = b.str()
+	case "medium":
+		b.lease.Medium, good = b.str()
+	case "renew":
+		b.lease.Renew, good = parseDate(s)
+	case "rebind":
+		b.lease.Rebind, good = parseDate(s)
+	case "expire":
+		b.lease.Expire, good = parseDate(s)
+	case "option":
+		b.option()
+		return
+	case "key":
+		s.Warnf(t, "lease key ignored.")
+		s.SkipToSemi()
+		return
+	default:
+		s.Errorf(t, "expecting lease declaration.")
+		skipUnlessSemi(s, t)
+	}
+	b.ok = b.ok && good
+}
+
+// str reads `"text";`.
+func (b *block) str() (string, bool) {
+	t := b.s.Next()
+	if t.Kind != isctext.String {
+		b.s.Errorf(t, "expecting string.")
+		skipUnlessSemi(b.s, t)
+		return "", false
+	}
+	return t.Text, b.s.ExpectSemi()
+}
+
+// option reads `option NAME [VALUE];` into the lease. A problem drops only
+// this option (ISC parse_option_decl fails and the lease stays).
+func (b *block) option() {
+	code, value, ok := ParseOption(b.s, b.cat)
+	if ok {
+		b.lease.Options.Set(code, value)
+	}
+}
+
+// ParseOption reads `NAME [VALUE];`, the "option" keyword consumed: the
+// option's name in cat and its value in the lease-file text form of
+// dhcp4.Catalogue.ParseValue. Problems are reported to s and give ok false,
+// with s past the statement.
+func ParseOption(s *isctext.Scanner, cat *dhcp4.Catalogue) (code uint8, value []byte, ok bool) {
+	def, ok := OptionName(s, cat)
+	if !ok {
+		return 0, nil, false
+	}
+	from := s.Mark()
+	var first isctext.Token
+	for n := 0; ; n++ {
+		t := s.Peek()
+		if n == 0 {
+			first = t
+		}
+		if t.Is(';') {
+			break
+		}
+		if t.Kind == isctext.EOF || t.Is('{') || t.Is('}') {
+			s.Errorf(t, "semicolon expected.")
+			return 0, nil, false
+		}
+		s.Next()
+	}
+	text := s.Text(from)
+	s.Next() // ';'
+	data, err := cat.ParseValue(def.Code, text)
+	if err != nil {
+		s.Wrap(first, err)
+		return 0, nil, false
+	}
+	return def.Code, data, true
+}
+
+// OptionName reads an option name, possibly "SPACE.NAME", and looks it up
+// in cat. Only the DHCPv4 space ("dhcp") is known; an unknown name is
+// reported and the statement skipped.
+func OptionName(s *isctext.Scanner, cat *dhcp4.Catalogue) (dhcp4.Def, bool) {
+	t := s.Next()
+	if !t.IsWord() {
+		s.Errorf(t, "%s: expected option name.", t.Describe())
+		skipUnlessSemi(s, t)
+		return dhcp4.Def{}, false
+	}
+	space, name := "dhcp", t.Text
+	if s.Peek().Is('.') {
+		s.Next()
+		n := s.Next()
+		if !n.IsWord() {
+			s.Errorf(n, "expecting identifier after option space.")
+			skipUnlessSemi(s, n)
+			return dhcp4.Def{}, false
+		}
+		space, name = strings.ToLower(t.Text), n.Text
+	}
+	if space == "dhcp" {
+		if d, ok := cat.ByName(name); ok {
+			return d, true
+		}
+	}
+	s.Errorf(t, "no option named %s in space %s", name, space)
+	s.SkipToSemi()
+	return dhcp4.Def{}, false
+}
+
+// parseAddr reads a dotted-quad IPv4 address and its ';' (ISC
+// parse_ip_addr).
+func parseAddr(s *isctext.Scanner) (netip.Addr, bool) {
+	first := s.Peek()
+	var sb strings.Builder
+	for i := 0; i < 7; i++ {
+		t := s.Peek()
+		if i%2 == 1 && !t.Is('.') {
+			break
+		}
+		if i%2 == 0 && !t.IsNumber() {
+			break
+		}
+		sb.WriteString(t.Text)
+		s.Next()
+	}
+	a, err := netip.ParseAddr(sb.String())
+	if err != nil || !a.Is4() {
+		s.Errorf(first, "expecting IPv4 address.")
+		s.SkipToSemi()
+		return netip.Addr{}, false
+	}
+	return a, s.ExpectSemi()
+}

@@ -1,0 +1,126 @@
+package lease
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/leased/leased/client/internal/isctext"
+	"github.com/leased/leased/statemachine"
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// IDFormat is dhclient.conf's lease-id-format: how default-duid is
+// written (reference §2.3).
+type IDFormat uint8
+
+// ID formats.
+const (
+	IDOctal IDFormat = iota // a quoted string, other than printable ASCII as \ooo
+	IDHex                   // colon-separated two-digit hexadecimal
+)
+
+// Format selects the writing styles of dhclient.conf's db-time-format
+// and lease-id-format.
+type Format struct {
+	Time TimeFormat
+	ID   IDFormat
+}
+
+// Write writes f in ISC dhclient's layout (client/dhclient.c
+// write_client_lease, reference §5.1): the default DUID, then each lease
+// block with two-space indentation. Option values come from cat. Fallback
+// leases are never written, nor entries without a lease. An option whose
+// data does not fit its type in cat is left out, since its text would not
+// read back. Local times of TimeLocal comments use time.Local.
+func Write(w io.Writer, f *File, cat *dhcp4.Catalogue, format Format) error {
+	return write(w, f, cat, format, time.Local)
+}
+
+func write(w io.Writer, f *File, cat *dhcp4.Catalogue, format Format, loc *time.Location) error {
+	bw := bufio.NewWriter(w)
+	if len(f.DefaultDUID) > 0 {
+		fmt.Fprintf(bw, "default-duid %s;\n", formatDUID(f.DefaultDUID, format.ID))
+	}
+	for _, e := range f.Leases {
+		if e.Lease == nil || e.Lease.Fallback {
+			continue
+		}
+		bw.WriteString(formatBlock(e, cat, format.Time, loc))
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write lease file: %w", err)
+	}
+	return nil
+}
+
+// formatBlock renders one lease block.
+func formatBlock(e Entry, cat *dhcp4.Catalogue, tf TimeFormat, loc *time.Location) string {
+	l := e.Lease
+	var b strings.Builder
+	b.WriteString("lease {\n")
+	if l.BOOTP {
+		b.WriteString("  bootp;\n")
+	}
+	fmt.Fprintf(&b, "  interface %s;\n", isctext.Quote(e.Interface))
+	if e.Name != "" {
+		fmt.Fprintf(&b, "  name %s;\n", isctext.Quote(e.Name))
+	}
+	fmt.Fprintf(&b, "  fixed-address %s;\n", addrText(l))
+	if l.Filename != "" {
+		fmt.Fprintf(&b, "  filename %s;\n", isctext.Quote(l.Filename))
+	}
+	if l.ServerName != "" {
+		fmt.Fprintf(&b, "  server-name %s;\n", isctext.Quote(l.ServerName))
+	}
+	if l.Medium != "" {
+		fmt.Fprintf(&b, "  medium %s;\n", isctext.Quote(l.Medium))
+	}
+	writeOptions(&b, l, cat)
+	fmt.Fprintf(&b, "  renew %s\n", formatDate(l.Renew, tf, loc))
+	fmt.Fprintf(&b, "  rebind %s\n", formatDate(l.Rebind, tf, loc))
+	fmt.Fprintf(&b, "  expire %s\n", formatDate(l.Expire, tf, loc))
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func addrText(l *statemachine.Lease) string {
+	if !l.Addr.Is4() {
+		return "0.0.0.0"
+	}
+	return l.Addr.String()
+}
+
+// writeOptions writes one line per option in the lease's order; ISC uses
+// its hash order, which readers must not rely on (reference §9.15).
+func writeOptions(b *strings.Builder, l *statemachine.Lease, cat *dhcp4.Catalogue) {
+	for _, o := range l.Options.Joined() {
+		if o.Code == dhcp4.OptPad || o.Code == dhcp4.OptEnd {
+			continue
+		}
+		v, err := cat.FormatLease(o.Code, o.Data)
+		if err != nil {
+			continue
+		}
+		name := cat.ByCode(o.Code).Name
+		if v == "" {
+			fmt.Fprintf(b, "  option %s;\n", name)
+		} else {
+			fmt.Fprintf(b, "  option %s %s;\n", name, v)
+		}
+	}
+}
+
+// formatDUID renders a DUID as ISC's write_duid does.
+func formatDUID(d []byte, f IDFormat) string {
+	if f == IDHex {
+		parts := make([]string, len(d))
+		for i, c := range d {
+			parts[i] = fmt.Sprintf("%02x", c)
+		}
+		return strings.Join(parts, ":")
+	}
+	return isctext.Quote(string(d))
+}
