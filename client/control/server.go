@@ -96,8 +96,9 @@ func Listen(path string) (*Server, error) {
 // Path returns the socket's file name.
 func (s *Server) Path() string { return s.path }
 
-// Close closes the listener and removes the socket file. Serve then
-// returns; connections already accepted are closed by Serve.
+// Close closes the listener and removes the socket file. A running Serve
+// then closes its connections and returns an error wrapping
+// net.ErrClosed; Close is only needed when Serve never runs.
 func (s *Server) Close() error { return s.ln.Close() }
 
 // Serve accepts connections and answers them from b until ctx ends or the
