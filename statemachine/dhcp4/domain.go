@@ -1,19 +1,26 @@
 package dhcp4
 
 import (
-	"bytes"
 	"errors"
 	"strings"
 )
 
 var errBadName = errors.New("bad domain name")
 
+// Limits on one decoded name: RFC 1035 §3.1 allows 255 octets, and a
+// name never needs more pointers than labels, so a chain of pointers
+// (a compression bomb) is cut short.
+const (
+	maxNameLen   = 255
+	maxNameJumps = 128
+)
+
 // readName decodes the RFC 1035 §3.1 name that starts at off in msg,
 // following compression pointers (§4.1.4) that point backwards in msg. It
 // returns the labels and the number of bytes the name occupies at off.
 func readName(msg []byte, off int) ([][]byte, int, error) {
 	var labels [][]byte
-	used, pos, jumps := -1, off, 0
+	used, pos, jumps, size := -1, off, 0, 1
 	for {
 		if pos >= len(msg) {
 			return nil, 0, errBadName
@@ -31,7 +38,7 @@ func readName(msg []byte, off int) ([][]byte, int, error) {
 			}
 			target := (n&0x3f)<<8 | int(msg[pos+1])
 			// Pointers must go backwards, which also rules out loops.
-			if target >= pos || jumps > len(msg) {
+			if target >= pos || jumps >= maxNameJumps {
 				return nil, 0, errBadName
 			}
 			if used < 0 {
@@ -41,7 +48,7 @@ func readName(msg []byte, off int) ([][]byte, int, error) {
 		case n&0xc0 != 0:
 			return nil, 0, errBadName
 		default:
-			if pos+1+n > len(msg) {
+			if size += 1 + n; pos+1+n > len(msg) || size > maxNameLen {
 				return nil, 0, errBadName
 			}
 			labels = append(labels, msg[pos+1:pos+1+n])
@@ -143,61 +150,52 @@ func parseNameText(s string) ([][]byte, error) {
 	return labels, nil
 }
 
-// nameSuffix is a label sequence already written at off.
-type nameSuffix struct {
-	labels [][]byte
-	off    int
-}
-
 // appendNames encodes names in RFC 1035 form. With compress, each name
 // ends with a pointer to the longest suffix already written (RFC 1035
-// §4.1.4), as servers encode option 119 (RFC 3397 §2).
+// §4.1.4), as servers encode option 119 (RFC 3397 §2). Suffixes are
+// compared byte for byte, so compression never changes a name.
 func appendNames(b []byte, names [][][]byte, compress bool) []byte {
 	start := len(b)
-	var seen []nameSuffix
+	seen := map[string]int{} // wire form of a written suffix -> offset
 	for _, labels := range names {
-		b = appendName(b, start, labels, compress, &seen)
+		if !compress {
+			b = appendLabels(b, labels)
+			b = append(b, 0)
+			continue
+		}
+		keys := suffixKeys(labels)
+		i := 0
+		for ; i < len(labels); i++ {
+			if off, ok := seen[keys[i]]; ok {
+				b = append(b, 0xc0|byte(off>>8), byte(off))
+				break
+			}
+			if off := len(b) - start; off < 0x4000 {
+				seen[keys[i]] = off
+			}
+			b = appendLabels(b, labels[i:i+1])
+		}
+		if i == len(labels) {
+			b = append(b, 0)
+		}
 	}
 	return b
 }
 
-// appendName appends one name; see appendNames.
-func appendName(b []byte, start int, labels [][]byte, compress bool, seen *[]nameSuffix) []byte {
-	for i := range labels {
-		if compress {
-			if off, ok := findSuffix(*seen, labels[i:]); ok {
-				return append(b, 0xc0|byte(off>>8), byte(off))
-			}
-			if off := len(b) - start; off < 0x4000 {
-				*seen = append(*seen, nameSuffix{labels[i:], off})
-			}
-		}
-		b = append(b, byte(len(labels[i])))
-		b = append(b, labels[i]...)
+// appendLabels appends labels as length-prefixed strings.
+func appendLabels(b []byte, labels [][]byte) []byte {
+	for _, l := range labels {
+		b = append(b, byte(len(l)))
+		b = append(b, l...)
 	}
-	return append(b, 0)
+	return b
 }
 
-// findSuffix returns the offset of a written name equal to labels.
-func findSuffix(seen []nameSuffix, labels [][]byte) (int, bool) {
-	for _, s := range seen {
-		if equalLabels(s.labels, labels) {
-			return s.off, true
-		}
+// suffixKeys returns the wire form of each suffix labels[i:].
+func suffixKeys(labels [][]byte) []string {
+	keys := make([]string, len(labels)+1)
+	for i := len(labels) - 1; i >= 0; i-- {
+		keys[i] = string(appendLabels(nil, labels[i:i+1])) + keys[i+1]
 	}
-	return 0, false
-}
-
-// equalLabels compares label sequences case-sensitively, so that
-// compression never changes a name's bytes.
-func equalLabels(a, b [][]byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !bytes.Equal(a[i], b[i]) {
-			return false
-		}
-	}
-	return true
+	return keys
 }
