@@ -34,3 +34,12 @@ func interfaceByName(ifname string) (*net.Interface, error) {
 	a := l.Attrs()
 	return &net.Interface{Index: a.Index, MTU: a.MTU, Name: a.Name, HardwareAddr: a.HardwareAddr, Flags: a.Flags}, nil
 }
+
+// broadcastHW is the all-ones link-layer address of length n.
+func broadcastHW(n int) net.HardwareAddr {
+	b := make(net.HardwareAddr, n)
+	for i := range b {
+		b[i] = 0xff
+	}
+	return b
+}

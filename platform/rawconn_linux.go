@@ -63,12 +63,8 @@ func ListenRaw(ifname string, port int) (*RawConn, error) {
 		c.Close()
 		return nil, fmt.Errorf("open raw socket on %s: %w", ifname, err)
 	}
-	bcast := make(net.HardwareAddr, max(len(ifi.HardwareAddr), 6))
-	for i := range bcast {
-		bcast[i] = 0xff
-	}
 	return &RawConn{
-		c: c, rc: rc, port: uint16(port), bcast: bcast,
+		c: c, rc: rc, port: uint16(port), bcast: broadcastHW(max(len(ifi.HardwareAddr), 6)),
 		buf: make([]byte, 1<<16), oob: make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.TpacketAuxdata{})))),
 	}, nil
 }
