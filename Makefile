@@ -1,0 +1,34 @@
+# leased: build, test, lint and demo. See README.md.
+
+GO ?= go
+STATICCHECK_VERSION ?= latest
+
+.PHONY: all build test lint demo servers
+
+all: build
+
+# bin/dhclient and bin/dhclientctl, plus bin/fakedhcpd, the small DHCP
+# server the demo falls back on.
+build:
+	@mkdir -p bin
+	$(GO) build -o bin/ ./cmd/... ./test/cmd/fakedhcpd
+
+# The test command: as root, installs the DHCP servers the end-to-end
+# tests run (saying loudly when it cannot), then runs every test.
+test: servers
+	$(GO) test -race -count=1 ./...
+
+servers:
+	@bash test/install-servers.sh
+
+lint:
+	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	@if command -v staticcheck >/dev/null 2>&1; then staticcheck ./...; \
+	elif [ -x "$$($(GO) env GOPATH)/bin/staticcheck" ]; then "$$($(GO) env GOPATH)/bin/staticcheck" ./...; \
+	else $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...; fi
+
+# A throwaway lab with a DHCP server and dhclient -d -v; needs root.
+# DEMO_SERVER=fakedhcpd uses the embedded server even where dnsmasq is.
+demo: build
+	bash test/demo.sh
