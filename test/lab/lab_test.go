@@ -27,6 +27,7 @@ func namespaces(t *testing.T) string {
 }
 
 func TestNewBuildsALabAndCleanupRemovesIt(t *testing.T) {
+	Require(t)
 	var l *Lab
 	var sleeper *Proc
 	t.Run("lab", func(t *testing.T) {
@@ -164,6 +165,7 @@ func TestProbeGetsALeaseFromTheFakeServer(t *testing.T) {
 	l := New(t)
 	opts := l.DefaultOpts()
 	f := l.StartFake(t, l.FakeConfig(opts))
+	c := l.Capture(t, l.ClientNS(), l.ClientIf())
 	p := l.NewProbe(t, l.ClientIf())
 	off := p.Discover(t, 10*time.Second)
 	ack := p.Request(t, off, 10*time.Second)
@@ -171,4 +173,7 @@ func TestProbeGetsALeaseFromTheFakeServer(t *testing.T) {
 		t.Fatalf("got %v of %v, want DHCPACK of %v", ack.Type(), ack.YIAddr, l.Host(100))
 	}
 	WaitLog(t, f.Log(), "DHCPACK on "+l.Host(100).String(), 5*time.Second)
+	if c != nil {
+		WaitLog(t, c.Log(), "DHCP-Message (53), length 1: ACK", 5*time.Second)
+	}
 }
