@@ -66,6 +66,12 @@ func (c *Client) Do(req Request) (*Reply, error) {
 	}
 	c.conn.SetDeadline(deadline)
 	if err := c.send(req); err != nil {
+		// A server over its connection limit answers and hangs up before
+		// reading: its reply may still be waiting.
+		var rep Reply
+		if c.read(&rep) == nil && !rep.OK {
+			return &rep, &RemoteError{Msg: rep.Error}
+		}
 		return nil, err
 	}
 	var rep Reply

@@ -257,3 +257,28 @@ func TestShutdownLetsInFlightReplyOut(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestWatcherInputEndsStream(t *testing.T) {
+	h := serve(t, nil)
+	rc := h.raw()
+	rc.send(`{"verb":"watch"}` + "\n")
+	if rep := rc.reply(); !rep.OK {
+		t.Fatalf("watch: %+v", rep)
+	}
+	<-h.fake.watching
+	rc.send("x")
+	<-h.fake.unwatch
+	rc.closed()
+}
+
+func TestCloseEndsServe(t *testing.T) {
+	h := serve(t, nil)
+	idle := h.raw()
+	h.srv.Close()
+	err := <-h.done // without cancelling Serve's context
+	h.done = nil
+	if !errors.Is(err, net.ErrClosed) {
+		t.Errorf("Serve after Close returned %v, want net.ErrClosed", err)
+	}
+	idle.closed()
+}
