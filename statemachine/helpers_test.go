@@ -17,11 +17,11 @@ import (
 var t0 = time.Date(2026, 11, 22, 18, 0, 0, 0, time.UTC)
 
 var (
-	hw      = net.HardwareAddr{2, 0, 0, 0, 0, 1}
-	srv     = netip.MustParseAddr("10.0.0.1")
-	srv2    = netip.MustParseAddr("10.0.0.2")
-	addr    = netip.MustParseAddr("10.0.0.5")
-	addr2   = netip.MustParseAddr("10.0.0.6")
+	hw    = net.HardwareAddr{2, 0, 0, 0, 0, 1}
+	srv   = netip.MustParseAddr("10.0.0.1")
+	srv2  = netip.MustParseAddr("10.0.0.2")
+	addr  = netip.MustParseAddr("10.0.0.5")
+	addr2 = netip.MustParseAddr("10.0.0.6")
 )
 
 // constSource makes every random() draw return n (Uint32 = 2n), so that

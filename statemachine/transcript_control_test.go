@@ -1,0 +1,149 @@
+package statemachine
+
+import (
+	"time"
+
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// controlTranscripts cover DECLINE, pause/resume, link events, release
+// and stop.
+func controlTranscripts() []scenario {
+	return []scenario{
+		{name: "DECLINE after a non-zero BOUND hook", steps: []step{
+			{0, Start{}, []string{
+				"hook PREINIT",
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+			{time.Second, offer(addr, srv), []string{
+				"log DHCPOFFER of 10.0.0.5 from 10.0.0.1",
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5 server=10.0.0.1",
+				"arm +4s",
+			}},
+			{0, ack(addr, srv), []string{
+				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"configure 10.0.0.5/24",
+				"hook BOUND new=10.0.0.5",
+				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
+				"arm +48s",
+			}},
+			{0, HookResult{Reason: ReasonBound, ExitCode: 1}, []string{
+				"deconfigure 10.0.0.5/24",
+				"log DHCPDECLINE of 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPDECLINE xid=0xe to=255.255.255.255:67 requested=10.0.0.5 server=10.0.0.1",
+				"arm +10s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+		}},
+		{name: "DECLINE after an ARP conflict", cfg: func(c *Config) { c.ARPCheck = true }, steps: []step{
+			{0, Start{}, []string{
+				"hook PREINIT",
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+			{time.Second, offer(addr, srv), []string{
+				"log DHCPOFFER of 10.0.0.5 from 10.0.0.1",
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5 server=10.0.0.1",
+				"arm +4s",
+			}},
+			{0, ack(addr, srv), []string{
+				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"probe 10.0.0.5",
+				"arm off",
+			}},
+			{0, ProbeResult{Conflict: true}, []string{
+				"log DHCPDECLINE of 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPDECLINE xid=0xe to=255.255.255.255:67 requested=10.0.0.5 server=10.0.0.1",
+				"arm +10s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+			{time.Second, offer(addr2, srv), []string{
+				"log DHCPOFFER of 10.0.0.6 from 10.0.0.1",
+				"log DHCPREQUEST for 10.0.0.6 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.6 server=10.0.0.1",
+				"arm +4s",
+			}},
+			{0, ack(addr2, srv), []string{
+				"log DHCPACK of 10.0.0.6 from 10.0.0.1",
+				"probe 10.0.0.6",
+				"arm off",
+			}},
+			{0, ProbeResult{}, []string{
+				"configure 10.0.0.6/24",
+				"hook BOUND new=10.0.0.6",
+				"log bound to 10.0.0.6 -- renewal in 48 seconds.",
+				"arm +48s",
+			}},
+		}},
+		{name: "pause and resume", setup: bound, steps: []step{
+			{10 * time.Second, Pause{}, []string{
+				"deconfigure 10.0.0.5/24",
+				"hook STOP old=10.0.0.5",
+				"arm off",
+			}},
+			{0, Received{Msg: reply(dhcp4.Ack, addr, srv, 120)}, []string{
+				"drop not listening in PAUSED",
+			}},
+			{10 * time.Second, Resume{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
+				"arm +4s",
+			}},
+			{0, ack(addr, srv), []string{
+				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"configure 10.0.0.5/24",
+				"hook REBOOT new=10.0.0.5",
+				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
+				"arm +48s",
+			}},
+		}},
+		{name: "link down and up", setup: bound, steps: []step{
+			{10 * time.Second, LinkDown{}, []string{
+				"arm +1m50s",
+			}},
+			{10 * time.Second, LinkUp{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
+				"arm +4s",
+			}},
+			{0, ack(addr, srv), []string{
+				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"configure 10.0.0.5/24 old=10.0.0.5/24",
+				"hook REBOOT new=10.0.0.5",
+				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
+				"arm +48s",
+			}},
+		}},
+		{name: "release", setup: bound, steps: []step{
+			{10 * time.Second, Release{}, []string{
+				"log DHCPRELEASE of 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPRELEASE xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5 server=10.0.0.1",
+				"deconfigure 10.0.0.5/24",
+				"hook RELEASE old=10.0.0.5",
+				"persist 10.0.0.5/24 released",
+				"arm off",
+			}},
+			{0, Timeout{}, nil},
+		}},
+		{name: "stop keeps the lease", setup: bound, steps: []step{
+			{10 * time.Second, Stop{}, []string{
+				"deconfigure 10.0.0.5/24",
+				"hook STOP old=10.0.0.5",
+				"arm off",
+			}},
+		}},
+	}
+}

@@ -1,0 +1,191 @@
+package statemachine
+
+import (
+	"time"
+)
+
+// leaseTranscripts cover a bound lease: renew, rebind, expiry, NAKs.
+func leaseTranscripts() []scenario {
+	return []scenario{
+		{name: "renew at T1 unicast same xid", setup: bound, steps: []step{
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5",
+				"arm +4s",
+			}},
+			{time.Second, ack(addr, srv), []string{
+				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"configure 10.0.0.5/24 old=10.0.0.5/24",
+				"hook RENEW new=10.0.0.5 old=10.0.0.5",
+				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
+				"arm +48s",
+			}},
+			{0, HookResult{Reason: ReasonRenew}, []string{
+				"persist 10.0.0.5/24",
+			}},
+		}},
+		{name: "rebind after T2", setup: bound, steps: []step{
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5",
+				"arm +4s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=4 ciaddr=10.0.0.5",
+				"arm +5s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=9 ciaddr=10.0.0.5",
+				"arm +6s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=15 ciaddr=10.0.0.5",
+				"arm +7s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=22 ciaddr=10.0.0.5",
+				"arm +8s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=30 ciaddr=10.0.0.5",
+				"arm +9s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=39 ciaddr=10.0.0.5",
+				"arm +10s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=49 ciaddr=10.0.0.5",
+				"arm +11s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=60 ciaddr=10.0.0.5",
+				"arm +12s",
+			}},
+			{time.Second, ack(addr, srv), []string{
+				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"configure 10.0.0.5/24 old=10.0.0.5/24",
+				"hook REBIND new=10.0.0.5 old=10.0.0.5",
+				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
+				"arm +48s",
+			}},
+			{0, HookResult{Reason: ReasonRebind}, []string{
+				"persist 10.0.0.5/24",
+			}},
+		}},
+		{name: "expiry runs EXPIRE and PREINIT", setup: bound, steps: []step{
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5",
+				"arm +4s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=4 ciaddr=10.0.0.5",
+				"arm +5s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=9 ciaddr=10.0.0.5",
+				"arm +6s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=15 ciaddr=10.0.0.5",
+				"arm +7s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=22 ciaddr=10.0.0.5",
+				"arm +8s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=30 ciaddr=10.0.0.5",
+				"arm +9s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=39 ciaddr=10.0.0.5",
+				"arm +10s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=49 ciaddr=10.0.0.5",
+				"arm +11s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=60 ciaddr=10.0.0.5",
+				"arm +12s",
+			}},
+			{atArm, Timeout{}, []string{
+				"deconfigure 10.0.0.5/24",
+				"hook EXPIRE old=10.0.0.5",
+				"hook PREINIT",
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+		}},
+		{name: "NAK while renewing", setup: bound, steps: []step{
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5",
+				"arm +4s",
+			}},
+			{time.Second, nak(srv), []string{
+				"log DHCPNAK from 10.0.0.1",
+				"deconfigure 10.0.0.5/24",
+				"hook EXPIRE old=10.0.0.5",
+				"hook PREINIT",
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+		}},
+		{name: "NAK while requesting is ignored", steps: []step{
+			{0, Start{}, []string{
+				"hook PREINIT",
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+			{time.Second, offer(addr, srv), []string{
+				"log DHCPOFFER of 10.0.0.5 from 10.0.0.1",
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5 server=10.0.0.1",
+				"arm +4s",
+			}},
+			{0, nak(srv), []string{
+				"log DHCPNAK from 10.0.0.1",
+				"log DHCPNAK with no active lease.",
+			}},
+			{0, ack(addr, srv), []string{
+				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"configure 10.0.0.5/24",
+				"hook BOUND new=10.0.0.5",
+				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
+				"arm +48s",
+			}},
+		}},
+		{name: "wake-up after the lease expired in sleep", setup: bound, steps: []step{
+			{200 * time.Second, WokeUp{}, []string{
+				"deconfigure 10.0.0.5/24",
+				"hook EXPIRE old=10.0.0.5",
+				"hook PREINIT",
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+		}},
+	}
+}

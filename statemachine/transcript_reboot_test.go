@@ -1,0 +1,242 @@
+package statemachine
+
+import (
+	"time"
+)
+
+// rebootTranscripts cover INIT-REBOOT and the timeout path (TIMEOUT,
+// FAIL, retry, -1).
+func rebootTranscripts() []scenario {
+	return []scenario{
+		{name: "INIT-REBOOT ACK", rec: recordedLease, steps: []step{
+			{0, Start{}, []string{
+				"hook PREINIT",
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
+				"arm +4s",
+			}},
+			{0, ack(addr, srv), []string{
+				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"configure 10.0.0.5/24",
+				"hook REBOOT new=10.0.0.5",
+				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
+				"arm +48s",
+			}},
+			{0, HookResult{Reason: ReasonReboot}, []string{
+				"persist 10.0.0.5/24",
+				"ready",
+			}},
+		}},
+		{name: "INIT-REBOOT NAK", rec: recordedLease, steps: []step{
+			{0, Start{}, []string{
+				"hook PREINIT",
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
+				"arm +4s",
+			}},
+			{0, nak(srv), []string{
+				"log DHCPNAK from 10.0.0.1",
+				"hook EXPIRE old=10.0.0.5",
+				"hook PREINIT",
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+			}},
+		}},
+		{name: "INIT-REBOOT silence goes to INIT after reboot", rec: recordedLease, steps: []step{
+			{0, Start{}, []string{
+				"hook PREINIT",
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
+				"arm +4s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=4 requested=10.0.0.5",
+				"arm +5s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=9 requested=10.0.0.5",
+				"arm +6s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
+				"arm +4s",
+			}},
+		}},
+		{name: "timeout with a stored lease accepted", cfg: withTimeout(10 * time.Second), rec: recordedLease,
+			steps: []step{
+				{0, Start{}, []string{
+					"hook PREINIT",
+					"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+					"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
+					"arm +4s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+					"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=4 requested=10.0.0.5",
+					"arm +5s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+					"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=9 requested=10.0.0.5",
+					"arm +6s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
+					"arm +4s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 7",
+					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 secs=4 requested=10.0.0.5",
+					"arm +7s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log No DHCPOFFERS received.",
+					"log Trying recorded lease 10.0.0.5",
+					"configure 10.0.0.5/24",
+					"hook TIMEOUT new=10.0.0.5",
+					"arm +1m24s",
+				}},
+				{0, HookResult{Reason: ReasonTimeout}, []string{
+					"ready",
+					"log bound: renewal in 24 seconds.",
+					"arm +24s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+					"send DHCPREQUEST xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5",
+					"arm +4s",
+				}},
+			}},
+		{name: "timeout with a stored lease refused", cfg: withTimeout(10 * time.Second), rec: recordedLease,
+			steps: []step{
+				{0, Start{}, []string{
+					"hook PREINIT",
+					"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+					"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
+					"arm +4s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+					"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=4 requested=10.0.0.5",
+					"arm +5s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+					"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=9 requested=10.0.0.5",
+					"arm +6s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
+					"arm +4s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 7",
+					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 secs=4 requested=10.0.0.5",
+					"arm +7s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log No DHCPOFFERS received.",
+					"log Trying recorded lease 10.0.0.5",
+					"configure 10.0.0.5/24",
+					"hook TIMEOUT new=10.0.0.5",
+					"arm +1m24s",
+				}},
+				{0, HookResult{Reason: ReasonTimeout, ExitCode: 2}, []string{
+					"deconfigure 10.0.0.5/24",
+					"log No working leases in persistent database - sleeping.",
+					"hook FAIL",
+					"ready",
+					"arm +2m37s",
+				}},
+			}},
+		{name: "timeout with a fallback lease", cfg: withTimeout(10 * time.Second),
+			rec: func() []*Lease { return []*Lease{fallbackLease()} },
+			steps: []step{
+				{0, Start{}, []string{
+					"hook PREINIT",
+					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+					"arm +4s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 7",
+					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 secs=4",
+					"arm +7s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log No DHCPOFFERS received.",
+					"log Trying fallback lease 192.0.2.77",
+					"configure 192.0.2.77/24",
+					"hook TIMEOUT new=192.0.2.77",
+				}},
+				{0, HookResult{Reason: ReasonTimeout}, []string{
+					"ready",
+					"log bound: renewal in 86449 seconds.",
+					"arm +24h0m49s",
+				}},
+			}},
+		{name: "FAIL and retry", cfg: withTimeout(10 * time.Second),
+			steps: []step{
+				{0, Start{}, []string{
+					"hook PREINIT",
+					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+					"arm +4s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 7",
+					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 secs=4",
+					"arm +7s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log No DHCPOFFERS received.",
+					"log No working leases in persistent database - sleeping.",
+					"hook FAIL",
+					"ready",
+					"arm +2m37s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+					"arm +4s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 7",
+					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 secs=4",
+					"arm +7s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log No DHCPOFFERS received.",
+					"log No working leases in persistent database - sleeping.",
+					"hook FAIL",
+					"arm +2m37s",
+				}},
+			}},
+		{name: "onetry gives up", cfg: func(c *Config) { c.OneTry, c.Timeout = true, 5*time.Second },
+			steps: []step{
+				{0, Start{}, []string{
+					"hook PREINIT",
+					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+					"arm +4s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 2",
+					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 secs=4",
+					"arm +2s",
+				}},
+				{atArm, Timeout{}, []string{
+					"log No DHCPOFFERS received.",
+					"log Unable to obtain a lease on first try.  Exiting.",
+					"hook FAIL",
+					"give up",
+				}},
+				{time.Hour, Timeout{}, nil},
+			}},
+	}
+}
