@@ -176,3 +176,7 @@ func Quote(b string) string {
 	sb.WriteByte('"')
 	return sb.String()
 }
+
+// ClearErrors forgets the errors reported so far, once the caller has
+// taken them with Errors.
+func (s *Scanner) ClearErrors() { s.errs = nil }

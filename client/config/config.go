@@ -1,0 +1,123 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/leased/leased/client/internal/isctext"
+	"github.com/leased/leased/client/lease"
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// Config is a whole configuration.
+type Config struct {
+	// Global holds the top-level statements over the defaults.
+	Global Settings
+	// Interfaces holds the statements of each interface "x" { } block (or
+	// YAML interfaces: key), only what they set. Naming an interface there
+	// also adds it to the set to configure, as in ISC.
+	Interfaces map[string]*Settings
+	// Catalogue holds the built-in options and the option definitions.
+	Catalogue *dhcp4.Catalogue
+	// Fallback holds the lease { } blocks, tried after timeout like a
+	// recorded lease and never written to the lease file.
+	Fallback []lease.Entry
+	// Aliases holds the alias { } blocks (exported to hooks as alias_*).
+	Aliases []lease.Entry
+	// DBTimeFormat and LeaseIDFormat are db-time-format and
+	// lease-id-format, for the lease file.
+	DBTimeFormat  lease.TimeFormat
+	LeaseIDFormat lease.IDFormat
+}
+
+// New returns the configuration of an empty file: ISC's defaults.
+func New() *Config {
+	return &Config{
+		Global:     Defaults(),
+		Interfaces: map[string]*Settings{},
+		Catalogue:  dhcp4.NewCatalogue(),
+	}
+}
+
+// For returns the settings of iface: the global ones with what the
+// interface's scope set laid over them.
+func (c *Config) For(iface string) Settings {
+	s, ok := c.Interfaces[iface]
+	if !ok {
+		return overlay(c.Global, Settings{})
+	}
+	return overlay(c.Global, *s)
+}
+
+// LeaseFormat returns the lease-file format the configuration asks for.
+func (c *Config) LeaseFormat() lease.Format {
+	return lease.Format{Time: c.DBTimeFormat, ID: c.LeaseIDFormat}
+}
+
+// Diagnostic is a problem found in a configuration file.
+type Diagnostic struct {
+	File    string
+	Line    int
+	Column  int // true column, 1-based
+	Caret   int // the column ISC dhclient shows (see Render)
+	Message string
+	Source  string // the line as ISC shows it
+	Warning bool   // ignored statement; not an error
+}
+
+// Error returns "FILE line N: MESSAGE", ISC's first line.
+func (d Diagnostic) Error() string {
+	return fmt.Sprintf("%s line %d: %s", d.File, d.Line, d.Message)
+}
+
+// Render returns the diagnostic as ISC prints a parse warning: the message
+// line, the source line, and a caret line, each ending in a newline.
+func (d Diagnostic) Render() string {
+	e := isctext.Error{File: d.File, Line: d.Line, Col: d.Column, Caret: d.Caret, Msg: d.Message, Source: d.Source}
+	return e.Display()
+}
+
+func fromError(e *isctext.Error) Diagnostic {
+	return Diagnostic{File: e.File, Line: e.Line, Column: e.Col, Caret: e.Caret,
+		Message: e.Msg, Source: e.Source, Warning: e.Warning}
+}
+
+// HasErrors reports whether any diagnostic is an error.
+func HasErrors(ds []Diagnostic) bool {
+	for _, d := range ds {
+		if !d.Warning {
+			return true
+		}
+	}
+	return false
+}
+
+// IsYAML reports whether path names a YAML file (.yaml or .yml).
+func IsYAML(path string) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	return ext == ".yaml" || ext == ".yml"
+}
+
+// Load reads the configuration file at path: YAML for a .yaml or .yml
+// name, dhclient.conf syntax otherwise. A missing file gives the defaults
+// and no error, as in ISC (reference §1.2). The error is for a file that
+// exists but cannot be read; problems inside it are diagnostics.
+func Load(path string) (*Config, []Diagnostic, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return New(), nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read configuration: %w", err)
+	}
+	if IsYAML(path) {
+		c, ds := parseYAML(b, path)
+		return c, ds, nil
+	}
+	c, ds := parseConf(b, path)
+	return c, ds, nil
+}

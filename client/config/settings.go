@@ -1,0 +1,143 @@
+package config
+
+import (
+	"net"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// ARPCheck is the arp-check extension: how an offered address is probed
+// before use (SPEC §3).
+type ARPCheck string
+
+// ARP check modes.
+const (
+	ARPOff     ARPCheck = "off"     // no probe, as ISC and systemd-networkd
+	ARPFast    ARPCheck = "fast"    // one probe and a 200 ms wait, as NetworkManager
+	ARPRFC5227 ARPCheck = "rfc5227" // the full RFC 5227 §2.1.1 sequence, as dhcpcd
+)
+
+// Configure is the configure-interface extension: who changes the
+// interface.
+type Configure string
+
+// Interface configuration modes.
+const (
+	ConfigureNative Configure = "native" // leased through netlink (SPEC §5)
+	ConfigureScript Configure = "script" // the script alone, as ISC
+)
+
+// ClientID is the client-id extension: what option 61 carries.
+type ClientID string
+
+// Client identifier modes.
+const (
+	ClientIDNone ClientID = "none" // no option 61 unless sent explicitly, as ISC
+	ClientIDMAC  ClientID = "mac"  // hardware type and address (RFC 2132 §9.14)
+	ClientIDDUID ClientID = "duid" // RFC 4361 IAID and DUID, as ISC -i
+)
+
+// Expr is a value that the daemon computes when it sends an option.
+type Expr uint8
+
+// Expressions of send statements.
+const (
+	ExprNone     Expr = iota // Data holds the value
+	ExprHostname             // gethostname(): the machine's host name
+	ExprHardware             // hardware: hardware type byte then the address
+)
+
+// SendOption is one send statement: the option and its value, or an
+// expression evaluated by the daemon at send time.
+type SendOption struct {
+	Code uint8
+	Data []byte
+	Expr Expr
+}
+
+// Settings holds every statement that may appear globally or per
+// interface. A scope's set mask records which fields its file set, so that
+// an interface scope overrides only those (Config.For).
+type Settings struct {
+	Timeout         time.Duration // timeout: give up DISCOVER after this (ISC 60 s)
+	Retry           time.Duration // retry: pause after FAIL (ISC 300 s)
+	SelectTimeout   time.Duration // select-timeout: collect offers this long (ISC 0)
+	Reboot          time.Duration // reboot: give up INIT-REBOOT after this (ISC 10 s)
+	BackoffCutoff   time.Duration // backoff-cutoff (ISC 15 s)
+	InitialInterval time.Duration // initial-interval (ISC 3 s; its man page says 10)
+	InitialDelay    time.Duration // initial-delay (ISC 0)
+
+	// Request is the parameter request list (option 55) in order.
+	// RequestSet is false when no request statement was seen: then
+	// Request holds ISC's built-in list.
+	Request    []uint8
+	RequestSet bool
+	Require    []uint8 // offers lacking one of these are ignored
+
+	Send      []SendOption  // options sent in every message
+	Default   dhcp4.Options // used when the server sent no value
+	Supersede dhcp4.Options // replace the server's value
+	Prepend   dhcp4.Options // put before the server's value
+	Append    dhcp4.Options // put after the server's value
+	Reject    []netip.Prefix
+
+	Script       string           // script path; "" means the command line's
+	HardwareAddr net.HardwareAddr // hardware ethernet: chaddr override
+
+	ARPCheck           ARPCheck
+	RouteMetric        int // route metric; 0 unless set (or -e IF_METRIC)
+	ConfigureInterface Configure
+	SetMTU             bool // apply option 26 (≥ 576); default on
+	ClasslessRoutes    bool // use options 121/249; default on
+	ClientID           ClientID
+	ControlSocket      string // control socket path; "" for the default
+	ReleaseOnStop      bool   // DHCPRELEASE when the daemon stops; default off
+	LinkWatch          bool   // follow carrier changes; default on
+	SleepWatch         bool   // pause around suspend; default on
+	IPv4LL             bool   // RFC 3927 fallback; default off
+	HookTimeout        time.Duration
+
+	set mask
+}
+
+// DefaultPRL is ISC dhclient 4.4.3's built-in parameter request list as
+// Debian builds it, used without a request statement (reference §2.2;
+// golden env/11 requested_*): subnet-mask, broadcast-address, time-offset,
+// routers, domain-name, domain-name-servers, host-name.
+var defaultPRL = []uint8{1, 28, 2, 3, 15, 6, 12}
+
+// DefaultPRL returns a copy of ISC's built-in parameter request list.
+func DefaultPRL() []uint8 { return slices.Clone(defaultPRL) }
+
+// Defaults returns the settings of ISC dhclient 4.4.3 as measured
+// (client/clparse.c read_client_conf, reference §2.1) plus the extension
+// defaults of SPEC §3. Nothing is marked as set.
+func Defaults() Settings {
+	return Settings{
+		Timeout:            60 * time.Second,
+		Retry:              300 * time.Second,
+		Reboot:             10 * time.Second,
+		BackoffCutoff:      15 * time.Second,
+		InitialInterval:    3 * time.Second,
+		Request:            DefaultPRL(),
+		ARPCheck:           ARPOff,
+		ConfigureInterface: ConfigureNative,
+		SetMTU:             true,
+		ClasslessRoutes:    true,
+		ClientID:           ClientIDNone,
+		LinkWatch:          true,
+		SleepWatch:         true,
+		HookTimeout:        30 * time.Second,
+	}
+}
+
+// IsSet reports whether the statement of field was given in this scope.
+// Field names are the dhclient.conf statement names, such as "timeout" or
+// "arp-check".
+func (s *Settings) IsSet(statement string) bool {
+	f, ok := fieldByName[statement]
+	return ok && s.set&f != 0
+}
