@@ -43,6 +43,9 @@ type RawConn struct {
 // DHCP client). It needs CAP_NET_RAW: errors.Is(err, os.ErrPermission)
 // tells when it is missing; ErrLinkGone when ifname does not exist.
 func ListenRaw(ifname string, port int) (*RawConn, error) {
+	if port <= 0 || port > 0xffff {
+		return nil, fmt.Errorf("open raw socket on %s: port %d out of range", ifname, port)
+	}
 	ifi, err := interfaceByName(ifname)
 	if err != nil {
 		return nil, err

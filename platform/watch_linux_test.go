@@ -61,9 +61,14 @@ func TestWatchLinksSuppressesRepeats(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
 	ch := make(chan LinkEvent, 16)
-	ns.goDo(func() error { return WatchLinks(ctx, ch) })
+	done := ns.goDo(func() error { return WatchLinks(ctx, ch) })
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("WatchLinks: %v", err)
+		}
+	}()
 	nextEvent(t, ch, a+" listed", func(ev LinkEvent) bool { return ev.Name == a })
 	// Changing the MTU makes the kernel announce the link again, with
 	// nothing a LinkEvent carries changed.
