@@ -1,0 +1,147 @@
+package client
+
+import (
+	"context"
+	"net/netip"
+	"time"
+
+	"github.com/leased/leased/statemachine"
+)
+
+// do carries out one action of the machine.
+func (r *Runner) do(ctx context.Context, a statemachine.Action) {
+	switch a := a.(type) {
+	case statemachine.Send:
+		r.send(a)
+	case statemachine.Arm:
+		r.arm(a.At)
+	case statemachine.Configure:
+		if err := r.cfg.Link.Configure(a.Lease, a.Old); err != nil {
+			r.log.Error("configure interface", "addr", a.Lease.Addr, "err", err)
+		}
+		r.openUnicast(a.Lease.Addr)
+	case statemachine.Deconfigure:
+		r.closeUnicast()
+		if err := r.cfg.Link.Deconfigure(a.Lease); err != nil {
+			r.log.Error("deconfigure interface", "addr", a.Lease.Addr, "err", err)
+		}
+	case statemachine.RunHook:
+		r.runHook(a)
+	case statemachine.Persist:
+		if r.cfg.Store != nil {
+			if err := r.cfg.Store.Persist(r.cfg.Link.Name(), a.Lease); err != nil {
+				r.log.Error("write lease file", "err", err)
+			}
+		}
+	case statemachine.Probe:
+		r.probe(ctx, a.Addr)
+	case statemachine.GiveUp:
+		r.gaveUp = true
+	case statemachine.Ready:
+		if !r.ready && r.cfg.OnReady != nil {
+			r.cfg.OnReady()
+		}
+		r.ready = true
+	case statemachine.Log:
+		r.log.Info(a.Msg)
+	case statemachine.Dropped:
+		r.countDrop(a.Reason)
+	default:
+		panic("client: unknown action " + a.String())
+	}
+}
+
+// send writes a message: broadcasts through the raw socket, unicasts
+// through the socket bound to the leased address (RFC 2131 §4.4.5).
+func (r *Runner) send(a statemachine.Send) {
+	b, err := a.Msg.MarshalBinary()
+	if err != nil {
+		r.log.Error("encode message", "err", err)
+		return
+	}
+	c := r.bcast
+	if !isBroadcast(a.To.Addr()) && r.ucast != nil {
+		c = r.ucast
+	}
+	if err := c.WriteTo(b, a.To); err != nil {
+		r.log.Warn("send", "to", a.To, "err", err)
+	}
+}
+
+func isBroadcast(a netip.Addr) bool {
+	return a == netip.AddrFrom4([4]byte{255, 255, 255, 255})
+}
+
+// arm replaces the single deadline (STYLE §2 "one deadline"); a zero
+// time turns the timer off.
+func (r *Runner) arm(at time.Time) {
+	r.timer.Stop()
+	if !at.IsZero() {
+		r.timer.Reset(max(time.Until(at), 0))
+	}
+}
+
+// openUnicast opens the renewal socket for addr, replacing one for
+// another address.
+func (r *Runner) openUnicast(addr netip.Addr) {
+	if r.ucast != nil && r.ucastA == addr {
+		return
+	}
+	r.closeUnicast()
+	c, err := r.cfg.Link.OpenUnicast(addr)
+	if err != nil {
+		// Renewals then go out through the raw socket as broadcasts'
+		// fallback; the lease still works.
+		r.log.Warn("open unicast socket", "addr", addr, "err", err)
+		return
+	}
+	r.ucast, r.ucastA = c, addr
+	r.startReader(c)
+}
+
+func (r *Runner) closeUnicast() {
+	if r.ucast != nil {
+		r.ucast.Close()
+		r.ucast, r.ucastA = nil, netip.Addr{}
+	}
+}
+
+// runHook hands a call to the hooks; the exit status comes back as a
+// HookResult event. In script mode the runner waits for it, because the
+// script configures the interface (SPEC §6.5).
+func (r *Runner) runHook(a statemachine.RunHook) {
+	if r.cfg.Hooks == nil {
+		r.log.Info("hook", "reason", a.Reason)
+		return
+	}
+	call := HookCall{Interface: r.cfg.Link.Name(), Reason: a.Reason, New: a.New, Old: a.Old}
+	if r.cfg.ScriptMode {
+		res := make(chan int, 1)
+		r.cfg.Hooks.Run(call, func(code int) { res <- code })
+		// Stepped before any other event is read (see step).
+		r.pending = append(r.pending, statemachine.HookResult{Reason: a.Reason, ExitCode: <-res})
+		return
+	}
+	r.cfg.Hooks.Run(call, func(code int) {
+		r.deliver(statemachine.HookResult{Reason: a.Reason, ExitCode: code})
+	})
+}
+
+// probe runs the ARP check off the runner goroutine.
+func (r *Runner) probe(ctx context.Context, addr netip.Addr) {
+	r.wg.Go(func() {
+		conflict, err := r.cfg.Link.Probe(ctx, addr)
+		if err != nil {
+			r.log.Warn("arp probe", "addr", addr, "err", err)
+		}
+		r.deliver(statemachine.ProbeResult{Conflict: conflict})
+	})
+}
+
+// deliver queues an event from another goroutine unless the runner ended.
+func (r *Runner) deliver(ev statemachine.Event) {
+	select {
+	case r.events <- ev:
+	case <-r.done:
+	}
+}

@@ -1,0 +1,161 @@
+// Package clienttest has in-memory fakes of the client package's ports:
+// a Link whose sockets are channels and whose kernel side records calls,
+// and Hooks that record calls and answer with scripted exit codes. They
+// block only on channels, so tests run inside testing/synctest.
+package clienttest
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"sync"
+
+	"github.com/leased/leased/client"
+	"github.com/leased/leased/statemachine"
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// Datagram is one payload crossing a fake socket.
+type Datagram struct {
+	B        []byte
+	To, From netip.AddrPort
+	Unicast  bool // sent through the socket bound to the leased address
+}
+
+// Msg decodes the payload; it panics on garbage, which only the test
+// itself could have put there.
+func (d Datagram) Msg() *dhcp4.Message {
+	m, err := dhcp4.Parse(d.B)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// Link is a fake client.Link. Sent datagrams appear on Sent; datagrams
+// written to Deliver reach the runner. Configure and friends are recorded.
+type Link struct {
+	IfName string
+	HW     net.HardwareAddr
+	Sent   chan Datagram
+	in     chan Datagram
+
+	mu       sync.Mutex
+	calls    []string
+	Conflict bool // answer for Probe
+}
+
+// NewLink returns a fake link named name.
+func NewLink(name string) *Link {
+	return &Link{
+		IfName: name,
+		HW:     net.HardwareAddr{2, 0, 0, 0, 0, 1},
+		Sent:   make(chan Datagram, 64),
+		in:     make(chan Datagram, 64),
+	}
+}
+
+var _ client.Link = (*Link)(nil)
+
+// Deliver hands a server message to the runner.
+func (l *Link) Deliver(m *dhcp4.Message, from netip.AddrPort) {
+	b, err := m.MarshalBinary()
+	if err != nil {
+		panic(err)
+	}
+	l.in <- Datagram{B: b, From: from}
+}
+
+// DeliverRaw hands arbitrary bytes to the runner.
+func (l *Link) DeliverRaw(b []byte, from netip.AddrPort) {
+	l.in <- Datagram{B: b, From: from}
+}
+
+// Calls returns the recorded kernel-side calls, such as "configure
+// 10.0.0.5/24" and "deconfigure 10.0.0.5/24".
+func (l *Link) Calls() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.calls...)
+}
+
+func (l *Link) record(s string) {
+	l.mu.Lock()
+	l.calls = append(l.calls, s)
+	l.mu.Unlock()
+}
+
+// Name implements client.Link.
+func (l *Link) Name() string { return l.IfName }
+
+// OpenBroadcast implements client.Link.
+func (l *Link) OpenBroadcast() (client.Conn, error) { return l.open(false), nil }
+
+// OpenUnicast implements client.Link.
+func (l *Link) OpenUnicast(netip.Addr) (client.Conn, error) { return l.open(true), nil }
+
+func (l *Link) open(unicast bool) *conn {
+	return &conn{link: l, unicast: unicast, closed: make(chan struct{})}
+}
+
+// Up implements client.Link.
+func (l *Link) Up() error { l.record("up"); return nil }
+
+// Configure implements client.Link.
+func (l *Link) Configure(le, _ *statemachine.Lease) error {
+	l.record("configure " + le.Prefix().String())
+	return nil
+}
+
+// Deconfigure implements client.Link.
+func (l *Link) Deconfigure(le *statemachine.Lease) error {
+	l.record("deconfigure " + le.Prefix().String())
+	return nil
+}
+
+// Probe implements client.Link.
+func (l *Link) Probe(context.Context, netip.Addr) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.Conflict, nil
+}
+
+// conn is one fake socket. Only the broadcast socket receives, so each
+// delivered datagram is read once.
+type conn struct {
+	link      *Link
+	unicast   bool
+	closeOnce sync.Once
+	closed    chan struct{}
+}
+
+var errClosed = errors.New("use of closed fake connection")
+
+func (c *conn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
+	if c.unicast {
+		<-c.closed
+		return 0, netip.AddrPort{}, errClosed
+	}
+	select {
+	case d := <-c.link.in:
+		return copy(b, d.B), d.From, nil
+	case <-c.closed:
+		return 0, netip.AddrPort{}, errClosed
+	}
+}
+
+func (c *conn) WriteTo(b []byte, to netip.AddrPort) error {
+	select {
+	case <-c.closed:
+		return errClosed
+	default:
+	}
+	c.link.Sent <- Datagram{B: append([]byte(nil), b...), To: to, Unicast: c.unicast}
+	return nil
+}
+
+func (c *conn) Close() error {
+	c.closeOnce.Do(func() { close(c.closed) })
+	return nil
+}

@@ -1,0 +1,111 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+
+	"github.com/leased/leased/statemachine"
+)
+
+// Manager runs one Runner per interface in one daemon.
+type Manager struct {
+	runners map[string]*Runner
+	names   []string
+
+	mu      sync.Mutex
+	waiting int
+	ready   chan struct{}
+}
+
+// NewManager builds runners for cfgs. Each config's OnReady is wrapped so
+// that Ready closes once every interface is ready.
+func NewManager(cfgs []RunnerConfig) *Manager {
+	m := &Manager{runners: make(map[string]*Runner), ready: make(chan struct{}), waiting: len(cfgs)}
+	for _, c := range cfgs {
+		own := c.OnReady
+		c.OnReady = func() {
+			if own != nil {
+				own()
+			}
+			m.markReady()
+		}
+		name := c.Link.Name()
+		m.runners[name] = NewRunner(c)
+		m.names = append(m.names, name)
+	}
+	slices.Sort(m.names)
+	if len(cfgs) == 0 {
+		close(m.ready)
+	}
+	return m
+}
+
+func (m *Manager) markReady() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.waiting--
+	if m.waiting == 0 {
+		close(m.ready)
+	}
+}
+
+// Ready is closed when every interface has bound or timed out once: the
+// moment the dhclient parent returns and systemd gets READY=1 (SPEC §9).
+func (m *Manager) Ready() <-chan struct{} { return m.ready }
+
+// Run runs every runner until ctx ends or all have stopped. It returns
+// ErrGaveUp if any runner gave up under -1, and other errors joined.
+func (m *Manager) Run(ctx context.Context) error {
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
+	for _, name := range m.names {
+		r := m.runners[name]
+		wg.Go(func() {
+			if err := r.Run(ctx); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+				if !errors.Is(err, ErrGaveUp) {
+					// A runner that cannot start must not hold back the
+					// parent process forever.
+					if !r.ready {
+						m.markReady()
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Names returns the managed interface names, sorted.
+func (m *Manager) Names() []string { return slices.Clone(m.names) }
+
+// Send delivers ev to the named interface's runner, or to all when name
+// is empty. It reports whether any runner took it.
+func (m *Manager) Send(name string, ev statemachine.Event) bool {
+	if name != "" {
+		r, ok := m.runners[name]
+		return ok && r.Send(ev)
+	}
+	any := false
+	for _, n := range m.names {
+		any = m.runners[n].Send(ev) || any
+	}
+	return any
+}
+
+// Status returns a snapshot of every interface, sorted by name.
+func (m *Manager) Status() []Status {
+	out := make([]Status, 0, len(m.names))
+	for _, n := range m.names {
+		out = append(out, m.runners[n].Status())
+	}
+	return out
+}

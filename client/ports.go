@@ -1,0 +1,62 @@
+package client
+
+import (
+	"context"
+	"net/netip"
+	"time"
+
+	"github.com/leased/leased/statemachine"
+)
+
+// Conn is a datagram transport carrying DHCP payloads (the UDP payload
+// only; framing is the transport's business).
+type Conn interface {
+	ReadFrom(b []byte) (int, netip.AddrPort, error)
+	WriteTo(b []byte, to netip.AddrPort) error
+	Close() error
+}
+
+// Link is everything a runner needs from the operating system for one
+// interface. The real implementation lives in cmd (wrapping platform);
+// tests use clienttest fakes.
+type Link interface {
+	// Name returns the interface name.
+	Name() string
+	// OpenBroadcast opens the socket used before an address is bound
+	// (AF_PACKET on Linux): it receives every DHCP reply on the link.
+	OpenBroadcast() (Conn, error)
+	// OpenUnicast opens a socket bound to the leased address, used for
+	// unicast renewal and release (RFC 2131 §4.4.5).
+	OpenUnicast(local netip.Addr) (Conn, error)
+	// Up brings the interface up (PREINIT).
+	Up() error
+	// Configure applies the lease; old is the previous lease, if any.
+	Configure(l, old *statemachine.Lease) error
+	// Deconfigure removes what Configure added.
+	Deconfigure(l *statemachine.Lease) error
+	// Probe checks whether addr is in use on the link (SPEC §3 arp-check).
+	Probe(ctx context.Context, addr netip.Addr) (conflict bool, err error)
+}
+
+// HookCall is one invocation of the dhclient-script.
+type HookCall struct {
+	Interface string
+	Reason    statemachine.Reason
+	New, Old  *statemachine.Lease
+}
+
+// Hooks runs the script for hook calls. Run must not block the caller for
+// long: it queues the call and reports the exit code through done, which
+// may be called from another goroutine. done may be nil.
+type Hooks interface {
+	Run(c HookCall, done func(exitCode int))
+}
+
+// LeaseStore persists leases (the dhclient.leases file).
+type LeaseStore interface {
+	Persist(iface string, l *statemachine.Lease) error
+}
+
+// clock is wall time for the runner; tests inside synctest use the fake
+// time that time.Now returns there.
+type clock func() time.Time

@@ -1,0 +1,220 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/leased/leased/statemachine"
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// ErrGaveUp is returned by Runner.Run when the machine gave up under -1.
+var ErrGaveUp = errors.New("unable to obtain a lease on first try")
+
+// RunnerConfig configures one interface's runner.
+type RunnerConfig struct {
+	Machine  statemachine.Config
+	Recorded []*statemachine.Lease // unexpired stored and fallback leases
+	Link     Link
+	Hooks    Hooks
+	Store    LeaseStore
+	Log      *slog.Logger // nil: discard
+	// ScriptMode is configure-interface script: each hook call completes
+	// before the machine goes on, since the script configures the
+	// interface (SPEC §6.5).
+	ScriptMode bool
+	// OnReady is called once, when the interface first bound or first
+	// timed out (the moment ISC's parent process returns).
+	OnReady func()
+	// OnChange is called after every step that changed the state or the
+	// lease, with a snapshot; it must not block.
+	OnChange func(Status)
+}
+
+// Status is a snapshot of one interface, safe to share.
+type Status struct {
+	Interface string
+	State     statemachine.State
+	Lease     *statemachine.Lease
+	LastAck   *dhcp4.Message
+	Dropped   uint64 // packets that did not decode
+}
+
+// packet is a received datagram.
+type packet struct {
+	b    []byte
+	from netip.AddrPort
+}
+
+// Runner owns one interface's Machine: a single goroutine feeds it
+// packets, the timer, link changes, control requests and hook results,
+// and carries out its actions (STYLE §3).
+type Runner struct {
+	cfg    RunnerConfig
+	m      *statemachine.Machine
+	log    *slog.Logger
+	rx     chan packet
+	events chan statemachine.Event
+	done   chan struct{}
+	timer  *time.Timer
+	bcast  Conn
+	ucast  Conn
+	ucastA netip.Addr
+	ready  bool
+	gaveUp bool
+	// pending holds events that must be stepped before anything else is
+	// read: hook results in script mode.
+	pending []statemachine.Event
+	wg     sync.WaitGroup
+
+	mu     sync.Mutex
+	status Status
+}
+
+// NewRunner returns a runner for cfg; Run starts it.
+func NewRunner(cfg RunnerConfig) *Runner {
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Runner{
+		cfg:    cfg,
+		m:      statemachine.New(cfg.Machine, cfg.Recorded),
+		log:    log,
+		rx:     make(chan packet, 16),
+		events: make(chan statemachine.Event, 16),
+		done:   make(chan struct{}),
+		status: Status{Interface: cfg.Link.Name()},
+	}
+}
+
+// Send delivers a control event (Renew, Release, Pause, LinkUp, ...) to
+// the runner. It returns false when the runner has stopped.
+func (r *Runner) Send(ev statemachine.Event) bool {
+	select {
+	case r.events <- ev:
+		return true
+	case <-r.done:
+		return false
+	}
+}
+
+// Status returns the latest snapshot.
+func (r *Runner) Status() Status {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.status
+}
+
+// Run drives the machine until ctx ends (SIGTERM: leave the interface as
+// it is, run no script, SPEC §13), the machine stops, or it gives up
+// under -1 (ErrGaveUp).
+func (r *Runner) Run(ctx context.Context) error {
+	// Shutdown order: close the sockets and done, then join the readers,
+	// probes and hook callbacks that may be blocked on either.
+	defer r.wg.Wait()
+	defer close(r.done)
+	bc, err := r.cfg.Link.OpenBroadcast()
+	if err != nil {
+		return err
+	}
+	r.bcast = bc
+	defer r.closeConns()
+	r.startReader(bc)
+	r.timer = time.NewTimer(time.Hour)
+	r.timer.Stop()
+	defer r.timer.Stop()
+
+	r.step(ctx, statemachine.Start{})
+	for !r.gaveUp && r.m.State() != statemachine.StateStopped {
+		var ev statemachine.Event
+		select {
+		case <-ctx.Done():
+			return nil
+		case p := <-r.rx:
+			msg, err := dhcp4.Parse(p.b)
+			if err != nil {
+				r.countDrop(err.Error())
+				continue
+			}
+			ev = statemachine.Received{Msg: msg}
+		case <-r.timer.C:
+			ev = statemachine.Timeout{}
+		case ev = <-r.events:
+		}
+		r.step(ctx, ev)
+	}
+	if r.gaveUp {
+		return ErrGaveUp
+	}
+	return nil
+}
+
+// step applies ev and carries out the resulting actions.
+func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
+	before := r.m.State()
+	r.log.Debug("event", "state", before, "event", ev)
+	for _, a := range r.m.Step(time.Now(), ev) {
+		r.do(ctx, a)
+	}
+	if msg, ok := ev.(statemachine.Received); ok && msg.Msg.Type() == dhcp4.Ack && r.m.Lease() != nil {
+		r.setStatus(func(s *Status) { s.LastAck = msg.Msg })
+	}
+	if after := r.m.State(); after != before {
+		r.log.Info("state change", "from", before, "to", after)
+	}
+	r.setStatus(func(s *Status) { s.State, s.Lease = r.m.State(), r.m.Lease().Clone() })
+	if len(r.pending) > 0 {
+		next := r.pending[0]
+		r.pending = r.pending[1:]
+		r.step(ctx, next)
+	}
+}
+
+func (r *Runner) setStatus(f func(*Status)) {
+	r.mu.Lock()
+	f(&r.status)
+	s := r.status
+	r.mu.Unlock()
+	if r.cfg.OnChange != nil {
+		r.cfg.OnChange(s)
+	}
+}
+
+// countDrop counts a packet that did not decode or that the machine
+// ignored (SPEC §10: malformed packets are dropped and counted).
+func (r *Runner) countDrop(reason string) {
+	r.mu.Lock()
+	r.status.Dropped++
+	r.mu.Unlock()
+	r.log.Debug("dropped packet", "reason", reason)
+}
+
+// startReader copies datagrams from c into rx until c is closed.
+func (r *Runner) startReader(c Conn) {
+	r.wg.Go(func() {
+		for {
+			b := make([]byte, 1500)
+			n, from, err := c.ReadFrom(b)
+			if err != nil {
+				return
+			}
+			select {
+			case r.rx <- packet{b: b[:n], from: from}:
+			case <-r.done:
+				return
+			}
+		}
+	})
+}
+
+func (r *Runner) closeConns() {
+	r.bcast.Close()
+	if r.ucast != nil {
+		r.ucast.Close()
+	}
+}

@@ -1,0 +1,199 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/leased/leased/client"
+	"github.com/leased/leased/client/clienttest"
+	"github.com/leased/leased/statemachine"
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+var (
+	serverAddr = netip.MustParseAddr("10.0.0.1")
+	clientAddr = netip.MustParseAddr("10.0.0.50")
+	fromServer = netip.AddrPortFrom(serverAddr, 67)
+)
+
+// reply builds a server answer to req, as a minimal server would.
+func reply(req *dhcp4.Message, t dhcp4.MessageType, lease uint32) *dhcp4.Message {
+	m := &dhcp4.Message{
+		Op: dhcp4.BootReply, HType: req.HType, HLen: req.HLen, XID: req.XID,
+		CHAddr: req.CHAddr, YIAddr: clientAddr, SIAddr: serverAddr,
+		CIAddr: netip.IPv4Unspecified(), GIAddr: netip.IPv4Unspecified(),
+	}
+	if t == dhcp4.Nak {
+		m.YIAddr = netip.IPv4Unspecified()
+	}
+	m.Options.Set(dhcp4.OptMessageType, []byte{byte(t)})
+	m.Options.SetAddr(dhcp4.OptServerID, serverAddr)
+	if t != dhcp4.Nak {
+		m.Options.SetUint32(dhcp4.OptLeaseTime, lease)
+		m.Options.SetAddr(dhcp4.OptSubnetMask, netip.MustParseAddr("255.255.255.0"))
+		m.Options.SetAddr(dhcp4.OptRouter, serverAddr)
+	}
+	return m
+}
+
+type harness struct {
+	t      *testing.T
+	link   *clienttest.Link
+	hooks  *clienttest.Hooks
+	store  *clienttest.Store
+	runner *client.Runner
+	cancel context.CancelFunc
+	done   chan error
+	ready  chan struct{}
+}
+
+// start runs a runner with ISC's default timing on a fake link; exit
+// sets the hooks' exit codes.
+func start(t *testing.T, exit map[statemachine.Reason]int) *harness {
+	t.Helper()
+	h := &harness{t: t, link: clienttest.NewLink("eth0"), hooks: &clienttest.Hooks{Exit: exit},
+		store: &clienttest.Store{}, done: make(chan error, 1), ready: make(chan struct{})}
+	cfg := statemachine.DefaultConfig()
+	cfg.Interface, cfg.HWAddr = "eth0", h.link.HW
+	cfg.Rand = rand.New(rand.NewPCG(1, 2))
+	h.runner = client.NewRunner(client.RunnerConfig{
+		Machine: cfg, Link: h.link, Hooks: h.hooks, Store: h.store,
+		OnReady: func() { close(h.ready) },
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	h.cancel = cancel
+	go func() { h.done <- h.runner.Run(ctx) }()
+	return h
+}
+
+// expect waits for the next sent message and checks its type.
+func (h *harness) expect(t dhcp4.MessageType) clienttest.Datagram {
+	h.t.Helper()
+	select {
+	case d := <-h.link.Sent:
+		if got := d.Msg().Type(); got != t {
+			h.t.Fatalf("sent %v, want %v", got, t)
+		}
+		return d
+	case <-time.After(24 * time.Hour):
+		h.t.Fatalf("nothing sent, want %v", t)
+	}
+	return clienttest.Datagram{}
+}
+
+func (h *harness) stop() {
+	h.cancel()
+	if err := <-h.done; err != nil {
+		h.t.Fatalf("Run: %v", err)
+	}
+}
+
+// bind runs DISCOVER, OFFER, REQUEST, ACK with a lease of lease seconds.
+func (h *harness) bind(lease uint32) {
+	h.t.Helper()
+	d := h.expect(dhcp4.Discover)
+	h.link.Deliver(reply(d.Msg(), dhcp4.Offer, lease), fromServer)
+	r := h.expect(dhcp4.Request)
+	h.link.Deliver(reply(r.Msg(), dhcp4.Ack, lease), fromServer)
+	<-h.ready
+	synctest.Wait()
+}
+
+func TestRunnerWholeLeaseLife(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := start(t, nil)
+		h.bind(120)
+		if st := h.runner.Status(); st.State != statemachine.StateBound || st.Lease.Addr != clientAddr {
+			t.Fatalf("status %v %v, want BOUND %v", st.State, st.Lease, clientAddr)
+		}
+		// T1 (about 60 s, randomised): unicast REQUEST to the server.
+		renew := h.expect(dhcp4.Request)
+		if !renew.Unicast || renew.To.Addr() != serverAddr {
+			t.Fatalf("renewal went to %v (unicast %v), want unicast to %v", renew.To, renew.Unicast, serverAddr)
+		}
+		// Server silent: retransmissions until T2, then a broadcast,
+		// which the server answers: REBIND (SPEC §13).
+		var rebind clienttest.Datagram
+		for rebind = h.expect(dhcp4.Request); rebind.Unicast; rebind = h.expect(dhcp4.Request) {
+		}
+		h.link.Deliver(reply(rebind.Msg(), dhcp4.Ack, 120), fromServer)
+		synctest.Wait()
+		// From now on nothing answers: at expiry the address is removed.
+		deadline := time.Now().Add(5 * time.Minute)
+		for time.Now().Before(deadline) && !slices.Contains(h.hooks.Reasons(), "EXPIRE") {
+			select {
+			case <-h.link.Sent:
+			case <-time.After(time.Second):
+			}
+		}
+		want := []string{"PREINIT", "BOUND", "REBIND", "EXPIRE", "PREINIT"}
+		if got := h.hooks.Reasons(); !slices.Equal(got[:min(len(got), 5)], want) {
+			t.Errorf("hooks %v, want prefix %v", got, want)
+		}
+		if got, want := h.link.Calls(), []string{"configure 10.0.0.50/24", "configure 10.0.0.50/24", "deconfigure 10.0.0.50/24"}; !slices.Equal(got, want) {
+			t.Errorf("link calls %v, want %v", got, want)
+		}
+		if len(h.store.Leases) == 0 {
+			t.Error("bound lease was never persisted")
+		}
+		h.stop()
+	})
+}
+
+func TestRunnerDeclinesWhenBoundHookFails(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := start(t, map[statemachine.Reason]int{statemachine.ReasonBound: 1})
+		d := h.expect(dhcp4.Discover)
+		h.link.Deliver(reply(d.Msg(), dhcp4.Offer, 120), fromServer)
+		r := h.expect(dhcp4.Request)
+		h.link.Deliver(reply(r.Msg(), dhcp4.Ack, 120), fromServer)
+		h.expect(dhcp4.Decline)
+		// decline-wait-time (10 s) later, DISCOVER again.
+		before := time.Now()
+		h.expect(dhcp4.Discover)
+		if waited := time.Since(before); waited < 10*time.Second {
+			t.Errorf("DISCOVER %v after DECLINE, want at least 10s", waited)
+		}
+		h.stop()
+	})
+}
+
+func TestRunnerCountsMalformedPackets(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := start(t, nil)
+		h.expect(dhcp4.Discover)
+		h.link.Deliver(&dhcp4.Message{Op: dhcp4.BootReply, XID: 99}, fromServer) // wrong xid: dropped by the machine
+		h.link.DeliverRaw([]byte("not a dhcp message"), fromServer)                // does not decode
+		synctest.Wait()
+		if got := h.runner.Status().Dropped; got != 2 {
+			t.Errorf("dropped %d, want 2", got)
+		}
+		h.stop()
+	})
+}
+
+func TestRunnerReleaseSendsBeforeDeconfigure(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := start(t, nil)
+		h.bind(3600)
+		if !h.runner.Send(statemachine.Release{}) {
+			t.Fatal("runner refused Release")
+		}
+		rel := h.expect(dhcp4.Release)
+		if !rel.Unicast {
+			t.Error("RELEASE was broadcast, want unicast to the server")
+		}
+		if err := <-h.done; err != nil && !errors.Is(err, context.Canceled) {
+			t.Fatalf("Run after release: %v", err)
+		}
+		if got := h.hooks.Reasons(); got[len(got)-1] != "RELEASE" {
+			t.Errorf("last hook %v, want RELEASE", got)
+		}
+	})
+}

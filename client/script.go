@@ -1,0 +1,45 @@
+package client
+
+import (
+	"log/slog"
+
+	"github.com/leased/leased/hooks"
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// ScriptHooks runs the dhclient-script for one interface through a
+// serial queue, so a slow script never blocks the runner (SPEC §6.5).
+type ScriptHooks struct {
+	Script    string
+	Catalogue *dhcp4.Catalogue
+	PID       int
+	DADWait   int
+	Extra     []string // -e VAR=value, command-line order
+	PRL       []uint8
+	Queue     *hooks.Queue
+	Log       *slog.Logger
+}
+
+var _ Hooks = (*ScriptHooks)(nil)
+
+// Run builds the environment and queues the call. A full queue counts as
+// success, as ISC counts a script it could not start (reference §3.1).
+func (h *ScriptHooks) Run(c HookCall, done func(exitCode int)) {
+	env := hooks.Env(hooks.Call{
+		Reason: c.Reason.String(), Interface: c.Interface, PID: h.PID, DADWait: h.DADWait,
+		Extra: h.Extra, New: c.New, Old: c.Old, PRL: h.PRL,
+	}, h.Catalogue, func(msg string) { h.Log.Error(msg) })
+	finish := func(res hooks.Result) {
+		if done != nil {
+			done(res.ExitCode)
+		}
+	}
+	if h.Script == "" {
+		finish(hooks.Result{})
+		return
+	}
+	if !h.Queue.Submit(h.Script, env, finish) {
+		h.Log.Error("hook queue full, call skipped", "reason", c.Reason)
+		finish(hooks.Result{})
+	}
+}
