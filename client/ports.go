@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"net/netip"
-	"time"
 
 	"github.com/leased/leased/statemachine"
 )
@@ -56,7 +55,3 @@ type Hooks interface {
 type LeaseStore interface {
 	Persist(iface string, l *statemachine.Lease) error
 }
-
-// clock is wall time for the runner; tests inside synctest use the fake
-// time that time.Now returns there.
-type clock func() time.Time

@@ -69,7 +69,7 @@ type Runner struct {
 	// pending holds events that must be stepped before anything else is
 	// read: hook results in script mode.
 	pending []statemachine.Event
-	wg     sync.WaitGroup
+	wg      sync.WaitGroup
 
 	mu     sync.Mutex
 	status Status

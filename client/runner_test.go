@@ -169,7 +169,7 @@ func TestRunnerCountsMalformedPackets(t *testing.T) {
 		h := start(t, nil)
 		h.expect(dhcp4.Discover)
 		h.link.Deliver(&dhcp4.Message{Op: dhcp4.BootReply, XID: 99}, fromServer) // wrong xid: dropped by the machine
-		h.link.DeliverRaw([]byte("not a dhcp message"), fromServer)                // does not decode
+		h.link.DeliverRaw([]byte("not a dhcp message"), fromServer)              // does not decode
 		synctest.Wait()
 		if got := h.runner.Status().Dropped; got != 2 {
 			t.Errorf("dropped %d, want 2", got)
