@@ -34,6 +34,7 @@ type FrameError struct {
 	Err   error
 }
 
+// Error describes the rejected field and the reason.
 func (e *FrameError) Error() string { return "unframe " + e.Field + ": " + e.Err.Error() }
 
 // Unwrap returns the sentinel error.
