@@ -66,18 +66,15 @@ func (fp *fileParser) include(at isctext.Token, name string) {
 		fp.s.Errorf(at, "%s: includes nested too deeply.", name)
 		return
 	}
-	b, err := os.ReadFile(name)
+	b, err := readBounded(name)
 	if err != nil && !filepath.IsAbs(name) {
-		if b2, err2 := os.ReadFile(filepath.Join(fp.dir, name)); err2 == nil {
+		if b2, err2 := readBounded(filepath.Join(fp.dir, name)); err2 == nil {
 			b, err, name = b2, nil, filepath.Join(fp.dir, name)
 		}
 	}
 	if err != nil {
 		fp.s.Errorf(at, "%s: bad parse.", name)
 		return
-	}
-	if len(b) > maxFileSize {
-		b = b[:maxFileSize]
 	}
 	// Diagnostics of the included file come before the rest of this one.
 	for _, e := range fp.s.Errors() {
@@ -93,4 +90,22 @@ func keyword(t isctext.Token) string {
 		return ""
 	}
 	return strings.ToLower(t.Text)
+}
+
+// readBounded reads a regular file of at most maxFileSize bytes, so that
+// an include of a device or a huge file cannot hang the parse.
+func readBounded(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", name)
+	}
+	return io.ReadAll(io.LimitReader(f, maxFileSize))
 }

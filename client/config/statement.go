@@ -75,6 +75,10 @@ func (fp *fileParser) statement(sc *Settings, iface string) {
 		s.Next()
 		s.Warnf(t, "%s", msg)
 		skipBlock(s)
+		for kw == "if" && (keyword(s.Peek()) == "elsif" || keyword(s.Peek()) == "else") {
+			s.Next()
+			skipBlock(s)
+		}
 		return
 	}
 	if fp.extension(sc, kw) || fp.optionStatement(sc, iface, kw) || fp.structure(sc, iface, kw) {
@@ -227,7 +231,7 @@ func skipParens(s *isctext.Scanner) {
 }
 
 // skipBlock skips an ignored statement: up to and including its { }
-// block, or to its ';' when it has none.
+// block and a ';' right after it, or to its ';' when it has none.
 func skipBlock(s *isctext.Scanner) {
 	depth := 0
 	for {
@@ -239,6 +243,9 @@ func skipBlock(s *isctext.Scanner) {
 			depth++
 		case t.Is('}'):
 			if depth--; depth <= 0 {
+				if s.Peek().Is(';') {
+					s.Next()
+				}
 				return
 			}
 		case t.Is(';') && depth == 0:

@@ -1,0 +1,163 @@
+package config
+
+import (
+	"bytes"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func loadYAML(t *testing.T, name string) (*Config, []Diagnostic) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ParseYAML(bytes.NewReader(b), name)
+}
+
+func TestYAMLEqualsConf(t *testing.T) {
+	for _, pair := range [][2]string{
+		{"dhclient.conf", "dhclient.yaml"},
+		{"scoped.conf", "scoped.yaml"},
+	} {
+		t.Run(pair[1], func(t *testing.T) {
+			cc, ds := loadConf(t, pair[0])
+			noDiags(t, ds, 0)
+			yc, ds := loadYAML(t, pair[1])
+			noDiags(t, ds, 0)
+			if !reflect.DeepEqual(cc.Global, yc.Global) {
+				t.Errorf("global differs:\nconf %+v\nyaml %+v", cc.Global, yc.Global)
+			}
+			if !reflect.DeepEqual(cc.For("eth1"), yc.For("eth1")) {
+				t.Errorf("eth1 differs:\nconf %+v\nyaml %+v", cc.For("eth1"), yc.For("eth1"))
+			}
+			if !reflect.DeepEqual(cc, yc) {
+				t.Errorf("models differ")
+			}
+		})
+	}
+}
+
+func TestScopesOverrideOnlyWhatTheySet(t *testing.T) {
+	c, ds := loadConf(t, "scoped.conf")
+	noDiags(t, ds, 0)
+	eth0, eth1 := c.For("eth0"), c.For("eth1")
+	if eth0.Timeout != 30*time.Second || eth1.Timeout != 10*time.Second {
+		t.Errorf("timeout: eth0 %v eth1 %v", eth0.Timeout, eth1.Timeout)
+	}
+	if eth1.ARPCheck != ARPFast || eth1.Retry != 300*time.Second {
+		t.Errorf("eth1 lost global or default settings: %+v", eth1)
+	}
+	if !eth0.SetMTU || eth1.SetMTU || eth1.RouteMetric != 200 || eth0.RouteMetric != 0 {
+		t.Errorf("set-mtu/route-metric: eth0 %v/%d eth1 %v/%d", eth0.SetMTU, eth0.RouteMetric, eth1.SetMTU, eth1.RouteMetric)
+	}
+	if len(eth1.Request) != 8 || eth1.Request[7] != 42 || len(eth0.Request) != 7 {
+		t.Errorf("also request: eth0 %v eth1 %v", eth0.Request, eth1.Request)
+	}
+	if len(eth1.Send) != 2 || !bytes.Equal(eth1.Send[0].Data, []byte{0, 0, 2, 0x58}) || eth1.Send[1].Expr != ExprHardware {
+		t.Errorf("eth1 send: %+v", eth1.Send)
+	}
+	if len(eth0.Send) != 1 || !bytes.Equal(eth0.Send[0].Data, []byte{0, 0, 0x0e, 0x10}) {
+		t.Errorf("eth0 send: %+v", eth0.Send)
+	}
+	if len(eth1.Reject) != 3 || eth1.Reject[1] != netip.MustParsePrefix("198.51.100.0/24") || len(eth0.Reject) != 2 {
+		t.Errorf("reject: eth0 %v eth1 %v", eth0.Reject, eth1.Reject)
+	}
+	if eth1.HardwareAddr.String() != "02:00:00:00:00:01" || eth0.HardwareAddr != nil {
+		t.Errorf("hardware: eth0 %v eth1 %v", eth0.HardwareAddr, eth1.HardwareAddr)
+	}
+	if !eth1.IsSet("timeout") || eth0.IsSet("script") {
+		t.Errorf("IsSet wrong")
+	}
+}
+
+func TestYAMLStrict(t *testing.T) {
+	tests := []struct {
+		name, text string
+		line       int
+		msg        string
+	}{
+		{"unknown key", "timeout: 5\nretyr: 3\n", 2, "field retyr not found"},
+		{"unknown key in interface", "interfaces:\n  eth0:\n    timeout: 5\n    bogus: 1\n", 4, "field bogus not found"},
+		{"wrong kind", "timeout: soon\n", 1, "cannot unmarshal"},
+		{"bad value", "supersede:\n  routers: not-an-address\n", 2, "routers"},
+		{"unknown option", "send:\n  no-such-option: 1\n", 2, "no option named no-such-option"},
+		{"syntax", "timeout: [\n", 1, "did not find expected node content"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, ds := ParseYAML(strings.NewReader(tt.text), "c.yaml")
+			if !HasErrors(ds) {
+				t.Fatalf("no error")
+			}
+			t.Log(ds[0].Render())
+			if ds[0].Line != tt.line || !strings.Contains(ds[0].Message, tt.msg) {
+				t.Errorf("got %q at line %d, want %q at line %d", ds[0].Message, ds[0].Line, tt.msg, tt.line)
+			}
+		})
+	}
+}
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	c, ds, err := Load(filepath.Join(dir, "missing.conf"))
+	if err != nil || len(ds) != 0 || !reflect.DeepEqual(c, New()) {
+		t.Errorf("missing file: %v %v", ds, err)
+	}
+	inc := filepath.Join(dir, "inc.conf")
+	os.WriteFile(inc, []byte("retry 42;\nbogus 1;\n"), 0o644)
+	main := filepath.Join(dir, "main.conf")
+	os.WriteFile(main, []byte("timeout 7;\ninclude \""+inc+"\";\nreboot 3;\n"), 0o644)
+	c, ds, err = Load(main)
+	if err != nil || c.Global.Retry != 42*time.Second || c.Global.Timeout != 7*time.Second || c.Global.Reboot != 3*time.Second {
+		t.Errorf("include: %+v %v", c.Global, err)
+	}
+	if len(ds) != 2 || ds[0].File != inc || ds[0].Line != 2 {
+		t.Errorf("include diagnostics: %v", ds)
+	}
+	self := filepath.Join(dir, "self.conf")
+	os.WriteFile(self, []byte("include \""+self+"\";\n"), 0o644)
+	if _, ds, _ = Load(self); !HasErrors(ds) || !strings.Contains(ds[len(ds)-1].Message, "nested too deeply") {
+		t.Errorf("self include: %v", ds)
+	}
+	y := filepath.Join(dir, "c.yml")
+	os.WriteFile(y, []byte("timeout: 9\n"), 0o644)
+	if c, _, _ = Load(y); c.Global.Timeout != 9*time.Second {
+		t.Errorf("yaml by extension: %v", c.Global.Timeout)
+	}
+}
+
+func TestIgnoredStatementsWarn(t *testing.T) {
+	text := `media "a", "b";
+pseudo "p" "eth0" { timeout 3; }
+omapi port 7911;
+key k { algorithm hmac-md5; secret "x"; };
+zone example. { primary 127.0.0.1; }
+do-forward-updates off;
+if exists host-name { supersede host-name "x"; } else { }
+on commit { set x = 1; }
+vendor option space "v";
+option space v code width 1;
+require authentication;
+frob;
+timeout 4;
+`
+	c, ds := Parse(strings.NewReader(text), "w.conf")
+	if HasErrors(ds) {
+		for _, d := range ds {
+			t.Log(d.Render())
+		}
+		t.Fatal("ignored statements gave errors")
+	}
+	if len(ds) != 12 {
+		t.Errorf("got %d warnings, want 12: %v", len(ds), ds)
+	}
+	if c.Global.Timeout != 4*time.Second {
+		t.Errorf("statement after the ignored ones lost: %v", c.Global.Timeout)
+	}
+}
