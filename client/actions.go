@@ -110,8 +110,16 @@ func (r *Runner) closeUnicast() {
 // HookResult event. In script mode the runner waits for it, because the
 // script configures the interface (SPEC §6.5).
 func (r *Runner) runHook(a statemachine.RunHook) {
+	if a.Reason == statemachine.ReasonPreinit {
+		// The interface comes up at PREINIT (SPEC §5), before the first
+		// DISCOVER, whatever the script does.
+		if err := r.cfg.Link.Up(); err != nil {
+			r.log.Error("bring interface up", "err", err)
+		}
+	}
 	if r.cfg.Hooks == nil {
-		r.log.Info("hook", "reason", a.Reason)
+		r.log.Debug("hook", "reason", a.Reason)
+		r.pending = append(r.pending, statemachine.HookResult{Reason: a.Reason})
 		return
 	}
 	call := HookCall{Interface: r.cfg.Link.Name(), Reason: a.Reason, New: a.New, Old: a.Old}

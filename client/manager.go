@@ -14,6 +14,9 @@ type Manager struct {
 	runners map[string]*Runner
 	names   []string
 
+	obsMu     sync.Mutex
+	observers []func(Status)
+
 	mu      sync.Mutex
 	waiting int
 	ready   chan struct{}
@@ -25,6 +28,13 @@ func NewManager(cfgs []RunnerConfig) *Manager {
 	m := &Manager{runners: make(map[string]*Runner), ready: make(chan struct{}), waiting: len(cfgs)}
 	for _, c := range cfgs {
 		own := c.OnReady
+		ownChange := c.OnChange
+		c.OnChange = func(s Status) {
+			if ownChange != nil {
+				ownChange(s)
+			}
+			m.notify(s)
+		}
 		c.OnReady = func() {
 			if own != nil {
 				own()
@@ -108,4 +118,21 @@ func (m *Manager) Status() []Status {
 		out = append(out, m.runners[n].Status())
 	}
 	return out
+}
+
+// observe registers f to be called with every runner's status snapshot
+// after each step. f must not block.
+func (m *Manager) observe(f func(Status)) {
+	m.obsMu.Lock()
+	m.observers = append(m.observers, f)
+	m.obsMu.Unlock()
+}
+
+func (m *Manager) notify(s Status) {
+	m.obsMu.Lock()
+	obs := m.observers
+	m.obsMu.Unlock()
+	for _, f := range obs {
+		f(s)
+	}
 }

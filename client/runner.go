@@ -154,6 +154,27 @@ func (r *Runner) Run(ctx context.Context) error {
 	return nil
 }
 
+// RunOnce opens the sockets, applies the single event ev and carries out
+// its actions: dhclient -r and -x without a running daemon act on the
+// stored lease this way (reference §1.5).
+func (r *Runner) RunOnce(ctx context.Context, ev statemachine.Event) error {
+	defer r.wg.Wait()
+	defer close(r.done)
+	bc, err := r.cfg.Link.OpenBroadcast()
+	if err != nil {
+		return err
+	}
+	r.bcast = bc
+	defer r.closeConns()
+	r.timer = time.NewTimer(time.Hour)
+	defer r.timer.Stop()
+	if l := r.m.Lease(); l != nil {
+		r.openUnicast(l.Addr)
+	}
+	r.step(ctx, ev)
+	return nil
+}
+
 // step applies ev and carries out the resulting actions.
 func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
 	before := r.m.State()

@@ -55,3 +55,9 @@ func (s State) holding() bool {
 	}
 	return false
 }
+
+// Bound reports whether the state has the active lease configured and in
+// use: BOUND, RENEWING or REBINDING.
+func (s State) Bound() bool {
+	return s == StateBound || s == StateRenewing || s == StateRebinding
+}

@@ -1,0 +1,166 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/leased/leased/client/control"
+	"github.com/leased/leased/statemachine"
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// Backend serves the control socket (SPEC §8) from a Manager.
+type Backend struct {
+	m   *Manager
+	cat *dhcp4.Catalogue
+
+	mu   sync.Mutex
+	subs map[chan control.Event]struct{}
+	last map[string]string // interface -> last published state/address
+}
+
+var _ control.Backend = (*Backend)(nil)
+
+// NewBackend returns the control backend of m; cat names options.
+func NewBackend(m *Manager, cat *dhcp4.Catalogue) *Backend {
+	b := &Backend{m: m, cat: cat, subs: make(map[chan control.Event]struct{}), last: make(map[string]string)}
+	m.observe(b.publish)
+	return b
+}
+
+// Status implements control.Backend.
+func (b *Backend) Status() []control.InterfaceStatus {
+	var out []control.InterfaceStatus
+	for _, s := range b.m.Status() {
+		out = append(out, interfaceStatus(s))
+	}
+	return out
+}
+
+func interfaceStatus(s Status) control.InterfaceStatus {
+	is := control.InterfaceStatus{Name: s.Interface, State: s.State.String()}
+	l := s.Lease
+	if l == nil || !s.State.Bound() {
+		return is
+	}
+	is.Address = l.Prefix()
+	is.Server, _ = l.ServerID()
+	is.Routers = l.Options.Addrs(dhcp4.OptRouter)
+	is.DNS = l.Options.Addrs(dhcp4.OptDNS)
+	is.LeaseTime, _ = l.Options.Uint32(dhcp4.OptLeaseTime)
+	is.T1, is.T2, is.Expiry = l.Renew, l.Rebind, l.Expire
+	return is
+}
+
+// Packet implements control.Backend.
+func (b *Backend) Packet(iface string) (*dhcp4.Message, error) {
+	r, err := b.runner(iface)
+	if err != nil {
+		return nil, err
+	}
+	if p := r.Status().LastAck; p != nil {
+		return p, nil
+	}
+	return nil, fmt.Errorf("%s: no DHCPACK received yet", iface)
+}
+
+// Option implements control.Backend.
+func (b *Backend) Option(iface, name string) (string, error) {
+	r, err := b.runner(iface)
+	if err != nil {
+		return "", err
+	}
+	l := r.Status().Lease
+	if l == nil {
+		return "", fmt.Errorf("%s: no lease", iface)
+	}
+	def, ok := b.cat.ByName(name)
+	if !ok {
+		return "", fmt.Errorf("unknown option %q", name)
+	}
+	data, ok := l.Options.Get(def.Code)
+	if !ok {
+		return "", fmt.Errorf("%s: lease has no %s option", iface, def.Name)
+	}
+	return b.cat.FormatEnv(def.Code, data)
+}
+
+// Act implements control.Backend.
+func (b *Backend) Act(verb, iface string) error {
+	ev, ok := verbEvents[verb]
+	if !ok {
+		return fmt.Errorf("unknown verb %q", verb)
+	}
+	if iface != "" {
+		if _, err := b.runner(iface); err != nil {
+			return err
+		}
+	}
+	if !b.m.Send(iface, ev) {
+		return fmt.Errorf("%s: not running", iface)
+	}
+	return nil
+}
+
+var verbEvents = map[string]statemachine.Event{
+	"renew": statemachine.Renew{}, "rebind": statemachine.Rebind{},
+	"release": statemachine.Release{}, "stop": statemachine.Stop{},
+	"pause": statemachine.Pause{}, "resume": statemachine.Resume{},
+}
+
+// Shutdown implements control.Backend: every interface releases its
+// lease; the daemon exits when all runners have stopped.
+func (b *Backend) Shutdown() error {
+	b.m.Send("", statemachine.Release{})
+	// An interface without a lease does not stop on Release.
+	b.m.Send("", statemachine.Stop{})
+	return nil
+}
+
+// Watch implements control.Backend.
+func (b *Backend) Watch(ctx context.Context) <-chan control.Event {
+	ch := make(chan control.Event, 64)
+	b.mu.Lock()
+	b.subs[ch] = struct{}{}
+	b.mu.Unlock()
+	go func() {
+		<-ctx.Done()
+		b.mu.Lock()
+		delete(b.subs, ch)
+		close(ch)
+		b.mu.Unlock()
+	}()
+	return ch
+}
+
+func (b *Backend) runner(iface string) (*Runner, error) {
+	r, ok := b.m.runners[iface]
+	if !ok {
+		return nil, fmt.Errorf("%w %s", control.ErrUnknownInterface, iface)
+	}
+	return r, nil
+}
+
+// publish sends a state event to every watcher when an interface's state
+// or address changed; a watcher that does not keep up loses events.
+func (b *Backend) publish(s Status) {
+	ev := control.Event{Kind: control.EventState, Interface: s.Interface, State: s.State.String(), Time: time.Now()}
+	if s.Lease != nil && s.State.Bound() {
+		ev.Address = s.Lease.Prefix()
+	}
+	key := ev.State + " " + ev.Address.String()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.last[s.Interface] == key {
+		return
+	}
+	b.last[s.Interface] = key
+	for ch := range b.subs {
+		select {
+		case ch <- ev:
+		default:
+		}
+	}
+}
