@@ -111,8 +111,8 @@ func (r *Runner) closeUnicast() {
 // script configures the interface (SPEC §6.5).
 func (r *Runner) runHook(a statemachine.RunHook) {
 	if a.Reason == statemachine.ReasonPreinit {
-		// The interface comes up at PREINIT (SPEC §5), before the first
-		// DISCOVER, whatever the script does.
+		// The interface comes up at PREINIT (SPEC §5); idempotent, and Run
+		// already did it before the first DISCOVER.
 		if err := r.cfg.Link.Up(); err != nil {
 			r.log.Error("bring interface up", "err", err)
 		}

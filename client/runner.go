@@ -129,6 +129,11 @@ func (r *Runner) Run(ctx context.Context) error {
 	r.timer.Stop()
 	defer r.timer.Stop()
 
+	// Up before the first DISCOVER; PREINIT (run off this goroutine in
+	// native mode) must not hold it back (SPEC §6.5).
+	if err := r.cfg.Link.Up(); err != nil {
+		r.log.Error("bring interface up", "err", err)
+	}
 	r.step(ctx, statemachine.Start{})
 	for !r.gaveUp && r.m.State() != statemachine.StateStopped {
 		var ev statemachine.Event

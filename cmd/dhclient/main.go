@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/leased/leased/client/config"
 )
 
 // version is printed by --version, on stderr as ISC does.
@@ -17,7 +19,8 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
 
-// run executes one invocation and returns the exit code of SPEC §2.
+// run executes one invocation and returns the exit code of SPEC §2:
+// 0 success, 1 usage or fatal error, 2 no lease under -1.
 func run(args []string, stderr io.Writer) int {
 	f, err := parseFlags(args, os.Getenv)
 	switch {
@@ -35,7 +38,45 @@ func run(args []string, stderr io.Writer) int {
 	case ActionHelp:
 		fmt.Fprint(stderr, usageText)
 		return 0
+	case ActionTest:
+		return checkConfig(f.ConfPath, stderr)
 	}
-	fmt.Fprintln(stderr, "dhclient: not yet able to run the client")
-	return 1
+	cfg, diags, err := config.Load(f.ConfPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return 1
+	}
+	for _, d := range diags {
+		// Like ISC, problems in the file are reported and never fatal.
+		fmt.Fprint(stderr, d.Render())
+	}
+	switch f.Action {
+	case ActionRelease, ActionExit:
+		return runRelease(f, cfg, stderr)
+	}
+	if !f.Foreground && !isChild() {
+		return spawnChild(args, stderr)
+	}
+	return runDaemon(f, cfg, stderr)
+}
+
+// checkConfig is dhclient -t: report every problem, exit 1 on any error.
+func checkConfig(path string, stderr io.Writer) int {
+	if _, err := os.Stat(path); err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return 1
+	}
+	_, diags, err := config.Load(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return 1
+	}
+	for _, d := range diags {
+		fmt.Fprint(stderr, d.Render())
+	}
+	if config.HasErrors(diags) {
+		return 1
+	}
+	fmt.Fprintf(stderr, "%s: configuration OK\n", path)
+	return 0
 }

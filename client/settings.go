@@ -1,0 +1,101 @@
+package client
+
+import (
+	"encoding/binary"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/leased/leased/client/config"
+	"github.com/leased/leased/statemachine"
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// Identity is what the machine's messages say about the host.
+type Identity struct {
+	HWAddr   net.HardwareAddr
+	Hostname string // for send host-name = gethostname()
+	// DUID is the RFC 4361 DUID used for the client identifier under -i,
+	// -D or client-id duid; nil otherwise.
+	DUID []byte
+	// Server is -s: the destination of broadcasts (invalid: broadcast).
+	Server netip.Addr
+}
+
+// MachineConfig turns one interface's settings into the state machine's
+// configuration.
+func MachineConfig(iface string, s config.Settings, id Identity) statemachine.Config {
+	hw := id.HWAddr
+	if len(s.HardwareAddr) > 0 {
+		hw = s.HardwareAddr // hardware ethernet overrides chaddr (reference §2.3)
+	}
+	c := statemachine.Config{
+		Interface: iface, HWAddr: hw,
+		PRL: s.Request, Require: s.Require, Reject: s.Reject,
+		Default: s.Default, Supersede: s.Supersede, Prepend: s.Prepend, Append: s.Append,
+		Timeout: s.Timeout, Retry: s.Retry, SelectTimeout: s.SelectTimeout, Reboot: s.Reboot,
+		BackoffCutoff: s.BackoffCutoff, InitialInterval: s.InitialInterval, InitialDelay: s.InitialDelay,
+		ARPCheck: s.ARPCheck != config.ARPOff && s.ARPCheck != "",
+		Server:   id.Server,
+	}
+	c.Send = sendOptions(s.Send, hw, id.Hostname)
+	c.ClientID = clientID(s.ClientID, hw, id.DUID)
+	if v, ok := c.Send.Get(dhcp4.OptClientID); ok {
+		c.ClientID = v // an explicit send dhcp-client-identifier wins
+		c.Send.Del(dhcp4.OptClientID)
+	}
+	return c
+}
+
+// sendOptions evaluates the send statements. gethostname() with no host
+// name set sends nothing, as ISC does.
+func sendOptions(sends []config.SendOption, hw net.HardwareAddr, hostname string) dhcp4.Options {
+	var out dhcp4.Options
+	for _, so := range sends {
+		data := so.Data
+		switch so.Expr {
+		case config.ExprHostname:
+			if hostname == "" || hostname == "(none)" {
+				continue
+			}
+			data = []byte(hostname)
+		case config.ExprHardware:
+			data = append([]byte{1}, hw...) // htype 1, RFC 2132 §9.14
+		}
+		out.Set(so.Code, data)
+	}
+	return out
+}
+
+// clientID returns option 61 for the client-id mode: nothing (ISC's
+// default), the hardware address, or the RFC 4361 form that ISC's -i
+// sends: 0xff, an IAID from the last four MAC bytes, then the DUID.
+func clientID(mode config.ClientID, hw net.HardwareAddr, duid []byte) []byte {
+	switch {
+	case mode == config.ClientIDMAC:
+		return append([]byte{1}, hw...)
+	case mode == config.ClientIDDUID || duid != nil:
+		if duid == nil {
+			return nil
+		}
+		var iaid [4]byte
+		copy(iaid[4-min(4, len(hw)):], hw[max(0, len(hw)-4):])
+		out := append([]byte{0xff}, iaid[:]...)
+		return append(out, duid...)
+	}
+	return nil
+}
+
+// DUIDLLT builds an RFC 8415 §11.2 DUID-LLT from hw at time t, as ISC
+// generates one when none is stored.
+func DUIDLLT(hw net.HardwareAddr, t time.Time) []byte {
+	epoch := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	b := []byte{0, 1, 0, 1}
+	b = binary.BigEndian.AppendUint32(b, uint32(t.Sub(epoch)/time.Second))
+	return append(b, hw...)
+}
+
+// DUIDLL builds an RFC 8415 §11.4 DUID-LL from hw (-D LL).
+func DUIDLL(hw net.HardwareAddr) []byte {
+	return append([]byte{0, 3, 0, 1}, hw...)
+}

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"log/syslog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/leased/leased/client"
+	"github.com/leased/leased/client/config"
+	"github.com/leased/leased/client/control"
+	"github.com/leased/leased/client/lease"
+	"github.com/leased/leased/hooks"
+	"github.com/leased/leased/platform"
+	"github.com/leased/leased/statemachine"
+)
+
+// runDaemon is the client proper: in the foreground with -d, else as the
+// re-executed child that detaches once every interface is ready.
+func runDaemon(f *Flags, cfg *config.Config, stderr io.Writer) int {
+	det := newDetacher()
+	log := newLogger(f, stderr)
+	names := interfaceNames(f, cfg)
+	if len(names) == 0 {
+		return noBroadcastInterfaces(f, log)
+	}
+	store := &lease.Store{Path: f.LeasePath, Catalogue: cfg.Catalogue, Format: cfg.LeaseFormat()}
+	file, errs := store.Load(cfg.Catalogue)
+	for _, err := range errs {
+		log.Warn(err.Error())
+	}
+	host, _ := os.Hostname()
+	env := &daemonEnv{flags: f, cfg: cfg, file: file, store: client.NewFileStore(store, file), log: log, hostname: host, now: time.Now()}
+
+	var cfgs []client.RunnerConfig
+	var queues []*hooks.Queue
+	for _, name := range names {
+		rc, q, err := env.runnerConfig(name)
+		if err != nil {
+			log.Error(fmt.Sprintf("Cannot find device %q", name), "err", err)
+			return 1
+		}
+		cfgs = append(cfgs, rc)
+		queues = append(queues, q)
+	}
+	// ISC rewrites the lease file at every start (reference §5.2).
+	if err := env.store.Save(); err != nil {
+		log.Warn("write lease file", "err", err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	m := client.NewManager(cfgs)
+	d := &daemon{flags: f, cfg: cfg, log: log, det: det, m: m}
+	code := d.run(ctx)
+	for _, q := range queues {
+		q.Close() // let queued hooks (FAIL under -1, RELEASE) finish
+	}
+	if code == 2 {
+		det.Detach(2)
+	}
+	return code
+}
+
+// daemon is one running dhclient process.
+type daemon struct {
+	flags *Flags
+	cfg   *config.Config
+	log   *slog.Logger
+	det   *detacher
+	m     *client.Manager
+}
+
+// run starts the runners and the control socket and waits for the end.
+func (d *daemon) run(ctx context.Context) int {
+	if d.flags.Foreground || d.flags.NoWait {
+		d.writePID()
+	}
+	if d.flags.NoWait {
+		d.det.Detach(0)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait() // after cancel: the helpers end with ctx
+	defer cancel()
+	wg.Go(func() { d.serveControl(ctx) })
+	wg.Go(func() { d.watchLinks(ctx) })
+	wg.Go(func() {
+		select {
+		case <-d.m.Ready():
+			d.writePID()
+			d.det.Detach(0)
+			platform.Notify("READY=1")
+		case <-ctx.Done():
+		}
+	})
+	err := d.m.Run(ctx)
+	platform.Notify("STOPPING=1")
+	if d.flags.PIDPath != "" && !d.flags.NoPID {
+		// SIGTERM removes the pid file, unlike ISC (SPEC §13).
+		os.Remove(d.flags.PIDPath)
+	}
+	switch {
+	case errors.Is(err, client.ErrGaveUp):
+		return 2
+	case err != nil:
+		d.log.Error("client stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func (d *daemon) writePID() {
+	if d.flags.NoPID {
+		return
+	}
+	if err := writePIDFile(d.flags.PIDPath); err != nil {
+		d.log.Warn("write pid file", "err", err)
+	}
+}
+
+// serveControl runs the control socket (SPEC §8) until ctx ends.
+func (d *daemon) serveControl(ctx context.Context) {
+	path := d.cfg.Global.ControlSocket
+	if path == "" {
+		path = control.SocketPath(d.flags.PIDPath)
+	}
+	srv, err := control.Listen(path)
+	if err != nil {
+		d.log.Warn("control socket", "path", path, "err", err)
+		return
+	}
+	srv.Catalogue = d.cfg.Catalogue
+	srv.Log = d.log
+	if err := srv.Serve(ctx, client.NewBackend(d.m, d.cfg.Catalogue)); err != nil {
+		d.log.Warn("control socket", "err", err)
+	}
+	os.Remove(path)
+}
+
+// watchLinks turns carrier changes into LinkUp/LinkDown (SPEC §4). The
+// first report of each interface only records its state.
+func (d *daemon) watchLinks(ctx context.Context) {
+	if !d.cfg.Global.LinkWatch {
+		return
+	}
+	ch := make(chan platform.LinkEvent, 16)
+	go func() {
+		if err := platform.WatchLinks(ctx, ch); err != nil {
+			d.log.Warn("link watch", "err", err)
+		}
+	}()
+	up := make(map[string]bool)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev := <-ch:
+			now := ev.Up && !ev.Gone
+			was, known := up[ev.Name]
+			up[ev.Name] = now
+			if !known || was == now {
+				continue
+			}
+			if now {
+				d.m.Send(ev.Name, statemachine.LinkUp{})
+			} else {
+				d.m.Send(ev.Name, statemachine.LinkDown{})
+			}
+		}
+	}
+}
+
+// noBroadcastInterfaces runs the NBI script call and exits, as ISC does
+// when it finds nothing to configure (reference §3.2).
+func noBroadcastInterfaces(f *Flags, log *slog.Logger) int {
+	log.Error("No broadcast interfaces found - exiting.")
+	script := f.ScriptPath
+	if script == "" {
+		script = defaultScript()
+	}
+	if script != "" {
+		env := hooks.Env(hooks.Call{Reason: "NBI", Extra: f.Env}, nil, func(string) {})
+		(&hooks.Runner{Log: log}).Run(context.Background(), script, env)
+	}
+	return 0
+}
+
+// newLogger logs ISC's phrases to stderr with -v or -d, and always to
+// syslog (facility daemon) when a syslog daemon listens (reference §8).
+func newLogger(f *Flags, stderr io.Writer) *slog.Logger {
+	var hs []slog.Handler
+	if f.Verbose {
+		hs = append(hs, newLineHandler(stderr, slog.LevelInfo))
+	}
+	if w, err := syslog.New(syslog.LOG_DAEMON|syslog.LOG_INFO, filepath.Base(os.Args[0])); err == nil {
+		hs = append(hs, newLineHandler(w, slog.LevelInfo))
+	}
+	return slog.New(fanout(hs))
+}
+
+// fanout sends each record to every handler.
+type fanout []slog.Handler
+
+func (f fanout) Enabled(ctx context.Context, l slog.Level) bool {
+	for _, h := range f {
+		if h.Enabled(ctx, l) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f fanout) Handle(ctx context.Context, r slog.Record) error {
+	var errs []error
+	for _, h := range f {
+		if h.Enabled(ctx, r.Level) {
+			errs = append(errs, h.Handle(ctx, r.Clone()))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (f fanout) WithAttrs(as []slog.Attr) slog.Handler {
+	out := make(fanout, len(f))
+	for i, h := range f {
+		out[i] = h.WithAttrs(as)
+	}
+	return out
+}
+
+func (f fanout) WithGroup(name string) slog.Handler {
+	out := make(fanout, len(f))
+	for i, h := range f {
+		out[i] = h.WithGroup(name)
+	}
+	return out
+}
