@@ -1,0 +1,48 @@
+//go:build linux
+
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// Paths of the binaries under test, built once by TestMain from this
+// checkout so that `go test ./...` tests the code it sits next to.
+var (
+	dhclientBin    string
+	dhclientctlBin string
+	// contribDir holds the shipped scripts (dhclient-script, hooks/).
+	contribDir string
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "leased-e2e-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	// The binaries land in DIR/sbin so that the daemon's search for its
+	// script next to its data does not find this checkout's contrib/.
+	bin := filepath.Join(dir, "sbin")
+	for _, pkg := range []string{"dhclient", "dhclientctl"} {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(bin, pkg), "../cmd/"+pkg)
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintf(os.Stderr, "e2e: build %s: %v\n", pkg, err)
+			return 1
+		}
+	}
+	dhclientBin = filepath.Join(bin, "dhclient")
+	dhclientctlBin = filepath.Join(bin, "dhclientctl")
+	contribDir, _ = filepath.Abs("../contrib")
+	return m.Run()
+}
