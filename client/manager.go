@@ -111,6 +111,13 @@ func (m *Manager) Send(name string, ev statemachine.Event) bool {
 	return any
 }
 
+// Reconfigure hands the named interface's runner a new machine
+// configuration; false when there is no such running interface.
+func (m *Manager) Reconfigure(name string, c statemachine.Config) bool {
+	r, ok := m.runners[name]
+	return ok && r.Reconfigure(c)
+}
+
 // Status returns a snapshot of every interface, sorted by name.
 func (m *Manager) Status() []Status {
 	out := make([]Status, 0, len(m.names))

@@ -59,6 +59,7 @@ type Runner struct {
 	log    *slog.Logger
 	rx     chan packet
 	events chan statemachine.Event
+	ctl    chan func() // run on the runner goroutine
 	done   chan struct{}
 	timer  *time.Timer
 	bcast  Conn
@@ -87,6 +88,7 @@ func NewRunner(cfg RunnerConfig) *Runner {
 		log:    log,
 		rx:     make(chan packet, 16),
 		events: make(chan statemachine.Event, 16),
+		ctl:    make(chan func()),
 		done:   make(chan struct{}),
 		status: Status{Interface: cfg.Link.Name()},
 	}
@@ -97,6 +99,17 @@ func NewRunner(cfg RunnerConfig) *Runner {
 func (r *Runner) Send(ev statemachine.Event) bool {
 	select {
 	case r.events <- ev:
+		return true
+	case <-r.done:
+		return false
+	}
+}
+
+// Reconfigure gives the machine a new configuration without dropping
+// its lease (SIGHUP). It returns false when the runner has stopped.
+func (r *Runner) Reconfigure(c statemachine.Config) bool {
+	select {
+	case r.ctl <- func() { r.m.Reconfigure(c) }:
 		return true
 	case <-r.done:
 		return false
@@ -150,6 +163,9 @@ func (r *Runner) Run(ctx context.Context) error {
 		case <-r.timer.C:
 			ev = statemachine.Timeout{}
 		case ev = <-r.events:
+		case f := <-r.ctl:
+			f()
+			continue
 		}
 		r.step(ctx, ev)
 	}

@@ -197,3 +197,25 @@ func TestRunnerReleaseSendsBeforeDeconfigure(t *testing.T) {
 		}
 	})
 }
+
+func TestRunnerReconfigureKeepsLease(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := start(t, nil)
+		h.bind(3600)
+		cfg := statemachine.DefaultConfig()
+		cfg.Interface, cfg.HWAddr = "eth0", h.link.HW
+		cfg.PRL = []uint8{dhcp4.OptSubnetMask, dhcp4.OptNTPServers}
+		if !h.runner.Reconfigure(cfg) {
+			t.Fatal("runner refused Reconfigure")
+		}
+		if st := h.runner.Status(); st.State != statemachine.StateBound || st.Lease == nil {
+			t.Fatalf("after reconfigure: %v %v, want BOUND with the lease", st.State, st.Lease)
+		}
+		h.runner.Send(statemachine.Renew{})
+		req := h.expect(dhcp4.Request).Msg()
+		if prl, _ := req.Options.Get(dhcp4.OptParamRequest); string(prl) != string(cfg.PRL) {
+			t.Errorf("renewal PRL %v, want the reloaded %v", prl, cfg.PRL)
+		}
+		h.stop()
+	})
+}

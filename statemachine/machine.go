@@ -198,3 +198,10 @@ func (m *Machine) rearm(now time.Time) {
 	}
 	m.emit(Arm{At: at, In: at.Sub(now)})
 }
+
+// Reconfigure replaces the configuration (SIGHUP, SPEC issue 6) and keeps
+// the state, the lease, the exchange and the random source: new timings
+// and option lists apply from the next message and deadline on.
+func (m *Machine) Reconfigure(cfg Config) {
+	m.cfg = cfg
+}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -58,7 +59,7 @@ func runDaemon(f *Flags, cfg *config.Config, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	m := client.NewManager(cfgs)
-	d := &daemon{flags: f, cfg: cfg, log: log, det: det, m: m}
+	d := &daemon{flags: f, cfg: cfg, log: log, det: det, m: m, env: env}
 	code := d.run(ctx)
 	for _, q := range queues {
 		q.Close() // let queued hooks (FAIL under -1, RELEASE) finish
@@ -76,6 +77,7 @@ type daemon struct {
 	log   *slog.Logger
 	det   *detacher
 	m     *client.Manager
+	env   *daemonEnv
 }
 
 // run starts the runners and the control socket and waits for the end.
@@ -92,6 +94,7 @@ func (d *daemon) run(ctx context.Context) int {
 	defer cancel()
 	wg.Go(func() { d.serveControl(ctx) })
 	wg.Go(func() { d.watchLinks(ctx) })
+	wg.Go(func() { d.reloadOnHangup(ctx) })
 	wg.Go(func() {
 		select {
 		case <-d.m.Ready():
@@ -123,6 +126,39 @@ func (d *daemon) writePID() {
 	}
 	if err := writePIDFile(d.flags.PIDPath); err != nil {
 		d.log.Warn("write pid file", "err", err)
+	}
+}
+
+// reloadOnHangup re-reads the configuration on SIGHUP and hands each
+// interface its new settings; leases are kept. Settings of the platform
+// side (route metric, arp-check, configure-interface) apply on restart.
+func (d *daemon) reloadOnHangup(ctx context.Context) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+		}
+		cfg, diags, err := config.Load(d.flags.ConfPath)
+		if err != nil {
+			d.log.Error("reload configuration", "err", err)
+			continue
+		}
+		for _, diag := range diags {
+			d.log.Warn(strings.TrimSpace(diag.Render()))
+		}
+		d.env.cfg = cfg
+		for _, name := range d.m.Names() {
+			hw, _, err := platform.HardwareAddr(name)
+			if err != nil {
+				continue
+			}
+			d.m.Reconfigure(name, d.env.machineConfig(name, cfg.For(name), hw))
+		}
+		d.log.Info("configuration reloaded", "file", d.flags.ConfPath)
 	}
 }
 

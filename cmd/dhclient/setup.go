@@ -99,13 +99,7 @@ func (d *daemonEnv) runnerConfig(name string) (client.RunnerConfig, *hooks.Queue
 		return client.RunnerConfig{}, nil, fmt.Errorf("find device %q: %w", name, err)
 	}
 	s := d.cfg.For(name)
-	id := client.Identity{HWAddr: hw, Hostname: d.hostname, Server: d.flags.Server}
-	if d.flags.DUID || s.ClientID == config.ClientIDDUID {
-		id.DUID = d.duid(hw)
-	}
-	mc := client.MachineConfig(name, s, id)
-	mc.OneTry = d.flags.OneTry
-	mc.DeclineWait = d.flags.DeclineWait
+	mc := d.machineConfig(name, s, hw)
 	log := d.log.With("iface", name)
 	runner := &hooks.Runner{Timeout: s.HookTimeout, Log: log}
 	queue := hooks.NewQueue(runner, 32)
@@ -128,6 +122,18 @@ func (d *daemonEnv) runnerConfig(name string) (client.RunnerConfig, *hooks.Queue
 		Log:        log,
 		ScriptMode: s.ConfigureInterface == config.ConfigureScript,
 	}, queue, nil
+}
+
+// machineConfig is the state machine's configuration of one interface.
+func (d *daemonEnv) machineConfig(name string, s config.Settings, hw net.HardwareAddr) statemachine.Config {
+	id := client.Identity{HWAddr: hw, Hostname: d.hostname, Server: d.flags.Server}
+	if d.flags.DUID || s.ClientID == config.ClientIDDUID {
+		id.DUID = d.duid(hw)
+	}
+	mc := client.MachineConfig(name, s, id)
+	mc.OneTry = d.flags.OneTry
+	mc.DeclineWait = d.flags.DeclineWait
+	return mc
 }
 
 // link builds the platform side of one interface.
