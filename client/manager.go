@@ -118,6 +118,16 @@ func (m *Manager) Reconfigure(name string, c statemachine.Config) bool {
 	return ok && r.Reconfigure(c)
 }
 
+// Ping reports whether every runner's loop answers within ctx.
+func (m *Manager) Ping(ctx context.Context) bool {
+	for _, n := range m.names {
+		if !m.runners[n].Ping(ctx) {
+			return false
+		}
+	}
+	return true
+}
+
 // Status returns a snapshot of every interface, sorted by name.
 func (m *Manager) Status() []Status {
 	out := make([]Status, 0, len(m.names))

@@ -116,6 +116,18 @@ func (r *Runner) Reconfigure(c statemachine.Config) bool {
 	}
 }
 
+// Ping reports whether the runner's loop answers within ctx: the
+// liveness the systemd watchdog asks for.
+func (r *Runner) Ping(ctx context.Context) bool {
+	select {
+	case r.ctl <- func() {}:
+		return true
+	case <-r.done:
+	case <-ctx.Done():
+	}
+	return false
+}
+
 // Status returns the latest snapshot.
 func (r *Runner) Status() Status {
 	r.mu.Lock()

@@ -92,7 +92,10 @@ func (d *daemon) run(ctx context.Context) int {
 	var wg sync.WaitGroup
 	defer wg.Wait() // after cancel: the helpers end with ctx
 	defer cancel()
-	wg.Go(func() { d.serveControl(ctx) })
+	backend := client.NewBackend(d.m, d.cfg.Catalogue)
+	wg.Go(func() { d.serveControl(ctx, backend) })
+	wg.Go(func() { d.notifyStatus(ctx, backend) })
+	wg.Go(func() { d.watchdog(ctx) })
 	wg.Go(func() { d.watchLinks(ctx) })
 	wg.Go(func() { d.reloadOnHangup(ctx) })
 	wg.Go(func() {
@@ -163,7 +166,7 @@ func (d *daemon) reloadOnHangup(ctx context.Context) {
 }
 
 // serveControl runs the control socket (SPEC §8) until ctx ends.
-func (d *daemon) serveControl(ctx context.Context) {
+func (d *daemon) serveControl(ctx context.Context, backend *client.Backend) {
 	path := d.cfg.Global.ControlSocket
 	if path == "" {
 		path = control.SocketPath(d.flags.PIDPath)
@@ -175,7 +178,7 @@ func (d *daemon) serveControl(ctx context.Context) {
 	}
 	srv.Catalogue = d.cfg.Catalogue
 	srv.Log = d.log
-	if err := srv.Serve(ctx, client.NewBackend(d.m, d.cfg.Catalogue)); err != nil {
+	if err := srv.Serve(ctx, backend); err != nil {
 		d.log.Warn("control socket", "err", err)
 	}
 	os.Remove(path)
@@ -194,11 +197,15 @@ func (d *daemon) watchLinks(ctx context.Context) {
 		}
 	}()
 	up := make(map[string]bool)
+	skew := platform.BootClockSkew()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case ev := <-ch:
+			// Carrier changes follow a resume; an unannounced sleep shows
+			// in the boot clock.
+			d.checkSleep(skew)
 			now := ev.Up && !ev.Gone
 			was, known := up[ev.Name]
 			up[ev.Name] = now
