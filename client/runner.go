@@ -27,6 +27,9 @@ type RunnerConfig struct {
 	// before the machine goes on, since the script configures the
 	// interface (SPEC §6.5).
 	ScriptMode bool
+	// ReleaseOnStop sends DHCPRELEASE when ctx ends (release-on-stop);
+	// by default a stopped daemon leaves the lease alone (SPEC §13).
+	ReleaseOnStop bool
 	// OnReady is called once, when the interface first bound or first
 	// timed out (the moment ISC's parent process returns).
 	OnReady func()
@@ -164,6 +167,9 @@ func (r *Runner) Run(ctx context.Context) error {
 		var ev statemachine.Event
 		select {
 		case <-ctx.Done():
+			if r.cfg.ReleaseOnStop {
+				r.step(context.WithoutCancel(ctx), statemachine.Release{})
+			}
 			return nil
 		case p := <-r.rx:
 			msg, err := dhcp4.Parse(p.b)

@@ -219,3 +219,22 @@ func TestRunnerReconfigureKeepsLease(t *testing.T) {
 		h.stop()
 	})
 }
+
+func TestRunnerReleaseOnStop(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := &harness{t: t, link: clienttest.NewLink("eth0"), hooks: &clienttest.Hooks{},
+			store: &clienttest.Store{}, done: make(chan error, 1), ready: make(chan struct{})}
+		cfg := statemachine.DefaultConfig()
+		cfg.Interface, cfg.HWAddr = "eth0", h.link.HW
+		h.runner = client.NewRunner(client.RunnerConfig{
+			Machine: cfg, Link: h.link, Hooks: h.hooks, Store: h.store, ReleaseOnStop: true,
+			OnReady: func() { close(h.ready) },
+		})
+		ctx, cancel := context.WithCancel(t.Context())
+		h.cancel = cancel
+		go func() { h.done <- h.runner.Run(ctx) }()
+		h.bind(3600)
+		h.stop()
+		h.expect(dhcp4.Release)
+	})
+}

@@ -118,9 +118,10 @@ func (d *daemonEnv) runnerConfig(name string) (client.RunnerConfig, *hooks.Queue
 			Script: script, Catalogue: d.cfg.Catalogue, PID: os.Getpid(), DADWait: d.flags.DADWait,
 			Extra: d.flags.Env, PRL: s.Request, Queue: queue, Log: log,
 		},
-		Store:      d.store,
-		Log:        log,
-		ScriptMode: s.ConfigureInterface == config.ConfigureScript,
+		Store:         d.store,
+		Log:           log,
+		ScriptMode:    s.ConfigureInterface == config.ConfigureScript,
+		ReleaseOnStop: s.ReleaseOnStop,
 	}, queue, nil
 }
 
