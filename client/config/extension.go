@@ -2,6 +2,7 @@ package config
 
 import (
 	"strconv"
+	"strings"
 )
 
 // extension handles leased's own statements (SPEC §3), written in ISC's
@@ -24,17 +25,22 @@ func (fp *fileParser) extension(sc *Settings, kw string) bool {
 		if v, ok := fp.word("none", "mac", "duid"); ok {
 			sc.ClientID, sc.set = ClientID(v), sc.set|fClientID
 		}
-	case "route-metric":
+	case "route-metric", "route-table":
 		s.Next()
 		t := s.Next()
 		n, err := strconv.ParseUint(t.Text, 10, 31)
 		if !t.IsNumber() || err != nil {
-			s.Errorf(t, "expecting a route metric number.")
+			s.Errorf(t, "expecting a %s number.", strings.ReplaceAll(kw, "-", " "))
 			skipRest(s, t)
 			return true
 		}
-		if s.ExpectSemi() {
+		if !s.ExpectSemi() {
+			return true
+		}
+		if kw == "route-metric" {
 			sc.RouteMetric, sc.set = int(n), sc.set|fRouteMetric
+		} else {
+			sc.RouteTable, sc.set = int(n), sc.set|fRouteTable
 		}
 	case "control-socket":
 		s.Next()

@@ -23,6 +23,7 @@ const (
 	fHardware
 	fARPCheck
 	fRouteMetric
+	fRouteTable
 	fConfigure
 	fSetMTU
 	fClassless
@@ -40,7 +41,7 @@ var fieldByName = map[string]mask{
 	"reboot": fReboot, "backoff-cutoff": fBackoffCutoff,
 	"initial-interval": fInitialInterval, "initial-delay": fInitialDelay,
 	"request": fRequest, "require": fRequire, "script": fScript,
-	"hardware": fHardware, "arp-check": fARPCheck, "route-metric": fRouteMetric,
+	"hardware": fHardware, "arp-check": fARPCheck, "route-metric": fRouteMetric, "route-table": fRouteTable,
 	"configure-interface": fConfigure, "set-mtu": fSetMTU,
 	"classless-routes": fClassless, "client-id": fClientID,
 	"control-socket": fControlSocket, "release-on-stop": fReleaseOnStop,
@@ -71,6 +72,7 @@ func overlay(base, o Settings) Settings {
 	copyIf(fHardware, func() { r.HardwareAddr = slices.Clone(o.HardwareAddr) })
 	copyIf(fARPCheck, func() { r.ARPCheck = o.ARPCheck })
 	copyIf(fRouteMetric, func() { r.RouteMetric = o.RouteMetric })
+	copyIf(fRouteTable, func() { r.RouteTable = o.RouteTable })
 	copyIf(fConfigure, func() { r.ConfigureInterface = o.ConfigureInterface })
 	copyIf(fSetMTU, func() { r.SetMTU = o.SetMTU })
 	copyIf(fClassless, func() { r.ClasslessRoutes = o.ClasslessRoutes })

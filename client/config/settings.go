@@ -87,8 +87,12 @@ type Settings struct {
 	Script       string           // script path; "" means the command line's
 	HardwareAddr net.HardwareAddr // hardware ethernet: chaddr override
 
-	ARPCheck           ARPCheck
-	RouteMetric        int // route metric; 0 unless set (or -e IF_METRIC)
+	ARPCheck    ARPCheck
+	RouteMetric int // route metric; 0 unless set (or -e IF_METRIC)
+	// RouteTable is the routing table for the lease's routes (0: main).
+	// A separate table with a policy rule limits what option 121 can
+	// steer (TunnelVision, CVE-2024-3661; SPEC §10).
+	RouteTable         int
 	ConfigureInterface Configure
 	SetMTU             bool // apply option 26 (≥ 576); default on
 	ClasslessRoutes    bool // use options 121/249; default on

@@ -38,6 +38,7 @@ type yamlScope struct {
 
 	ARPCheck           *string `yaml:"arp-check"`
 	RouteMetric        *uint32 `yaml:"route-metric"`
+	RouteTable         *uint32 `yaml:"route-table"`
 	ConfigureInterface *string `yaml:"configure-interface"`
 	SetMTU             *bool   `yaml:"set-mtu"`
 	ClasslessRoutes    *bool   `yaml:"classless-routes"`

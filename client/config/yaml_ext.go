@@ -24,6 +24,9 @@ func (y *yamlParser) extensions(s *Settings, sc *yamlScope) {
 	if sc.RouteMetric != nil {
 		s.RouteMetric, s.set = int(*sc.RouteMetric), s.set|fRouteMetric
 	}
+	if sc.RouteTable != nil {
+		s.RouteTable, s.set = int(*sc.RouteTable), s.set|fRouteTable
+	}
 	if sc.ControlSocket != nil {
 		s.ControlSocket, s.set = *sc.ControlSocket, s.set|fControlSocket
 	}

@@ -56,6 +56,9 @@ func TestScopesOverrideOnlyWhatTheySet(t *testing.T) {
 	if !eth0.SetMTU || eth1.SetMTU || eth1.RouteMetric != 200 || eth0.RouteMetric != 0 {
 		t.Errorf("set-mtu/route-metric: eth0 %v/%d eth1 %v/%d", eth0.SetMTU, eth0.RouteMetric, eth1.SetMTU, eth1.RouteMetric)
 	}
+	if eth1.RouteTable != 100 || eth0.RouteTable != 0 {
+		t.Errorf("route-table: eth0 %d eth1 %d, want 0 and 100", eth0.RouteTable, eth1.RouteTable)
+	}
 	if len(eth1.Request) != 8 || eth1.Request[7] != 42 || len(eth0.Request) != 7 {
 		t.Errorf("also request: eth0 %v eth1 %v", eth0.Request, eth1.Request)
 	}

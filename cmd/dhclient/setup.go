@@ -152,7 +152,7 @@ func (d *daemonEnv) link(name string, s config.Settings) *link {
 	}
 	return &link{
 		name: name, port: d.flags.Port, conf: platform.NewConfigurator(nil),
-		routes:     platform.RouteSettings{Metric: metric, Classless: s.ClasslessRoutes, SetMTU: s.SetMTU},
+		routes:     platform.RouteSettings{Metric: metric, Classless: s.ClasslessRoutes, SetMTU: s.SetMTU, Table: s.RouteTable},
 		scriptMode: s.ConfigureInterface == config.ConfigureScript,
 		probeMode:  mode, probe: mode != platform.ProbeOff,
 		now: time.Now,
