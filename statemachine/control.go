@@ -66,7 +66,16 @@ func (m *Machine) release(now time.Time) {
 	}
 	m.logf("DHCPRELEASE of %s on %s to %s port %d", l.Addr, m.cfg.Interface, to.Addr(), to.Port())
 	m.emit(Send{Msg: m.releaseMessage(l), To: to})
+	done := m.cfgd
 	m.deconfigure()
+	if done == nil || done.Addr != l.Addr {
+		// The released address may still be on the interface though this
+		// machine never configured it: left by a daemon that was killed
+		// before dhclient -r (SPEC §2 removes it then too). A released
+		// address must not stay in use; the platform removes only what
+		// matches the lease.
+		m.emit(Deconfigure{Lease: l})
+	}
 	rel := l.Clone()
 	t := time.Unix(now.Unix(), 0)
 	rel.Renew, rel.Rebind, rel.Expire = t, t, t

@@ -138,6 +138,34 @@ func controlTranscripts() []scenario {
 			}},
 			{0, Timeout{}, nil},
 		}},
+		// dhclient -r with no daemon: a fresh machine releases the
+		// stored lease, whose address a killed daemon may have left on
+		// the interface (SPEC §2).
+		{name: "release of a stored lease without a daemon", rec: recordedLease, steps: []step{
+			{0, Release{}, []string{
+				"log DHCPRELEASE of 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPRELEASE xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5 server=10.0.0.1",
+				"deconfigure 10.0.0.5/24",
+				"hook RELEASE old=10.0.0.5",
+				"persist 10.0.0.5/24 released",
+			}},
+		}},
+		{name: "release while rebooting removes the stored address", rec: recordedLease, steps: []step{
+			{0, Start{}, []string{
+				"hook PREINIT",
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
+				"arm +4s",
+			}},
+			{time.Second, Release{}, []string{
+				"log DHCPRELEASE of 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPRELEASE xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5 server=10.0.0.1",
+				"deconfigure 10.0.0.5/24",
+				"hook RELEASE old=10.0.0.5",
+				"persist 10.0.0.5/24 released",
+				"arm off",
+			}},
+		}},
 		{name: "stop keeps the lease", setup: bound, steps: []step{
 			{10 * time.Second, Stop{}, []string{
 				"deconfigure 10.0.0.5/24",
