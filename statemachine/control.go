@@ -88,6 +88,13 @@ func (m *Machine) release(now time.Time) {
 // stored lease is used; a non-zero BOUND, RENEW, REBIND or REBOOT declines
 // the lease if it is still the active one, zero persists it.
 func (m *Machine) hookResult(now time.Time, ev HookResult) {
+	if ev.Reason == ReasonFail {
+		if m.readyAtFail {
+			m.readyAtFail = false
+			m.markReady()
+		}
+		return
+	}
 	if ev.Reason == ReasonTimeout {
 		if m.state == StateTrying && len(m.trying) > 0 {
 			code := ev.ExitCode

@@ -181,7 +181,7 @@ func (m *Machine) fail(now time.Time) {
 	}
 	m.logf("No working leases in persistent database - sleeping.")
 	m.emit(RunHook{Reason: ReasonFail})
-	m.markReady()
+	m.readyAtFail = !m.ready
 	retry := seconds(m.cfg.Retry, 1)
 	m.state = StateInit
 	m.setTimer(timerInit, m.after(now, (retry+1)/2+m.randMod(retry)))

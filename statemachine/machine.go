@@ -41,6 +41,9 @@ type Machine struct {
 	leases []*Lease // other unexpired stored leases and fallback leases
 	cfgd   *Lease   // the lease Configure put on the interface, if any
 	ready  bool     // Ready was emitted
+	// readyAtFail: Ready waits for the result of the first FAIL hook, as
+	// ISC's parent returns only once FAIL has run (reference §1.3).
+	readyAtFail bool
 
 	xid      uint32
 	first    time.Time // first send of the current exchange (ISC first_sending)

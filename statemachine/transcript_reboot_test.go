@@ -150,9 +150,10 @@ func rebootTranscripts() []scenario {
 					"deconfigure 10.0.0.5/24",
 					"log No working leases in persistent database - sleeping.",
 					"hook FAIL",
-					"ready",
 					"arm +2m37s",
 				}},
+				// The parent returns once FAIL has run (reference §1.3).
+				{0, HookResult{Reason: ReasonFail}, []string{"ready"}},
 			}},
 		{name: "timeout with a fallback lease", cfg: withTimeout(10 * time.Second),
 			rec: func() []*Lease { return []*Lease{fallbackLease()} },
@@ -197,9 +198,9 @@ func rebootTranscripts() []scenario {
 					"log No DHCPOFFERS received.",
 					"log No working leases in persistent database - sleeping.",
 					"hook FAIL",
-					"ready",
 					"arm +2m37s",
 				}},
+				{time.Second, HookResult{Reason: ReasonFail}, []string{"ready"}},
 				{atArm, Timeout{}, []string{
 					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
 					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
@@ -216,6 +217,7 @@ func rebootTranscripts() []scenario {
 					"hook FAIL",
 					"arm +2m37s",
 				}},
+				{0, HookResult{Reason: ReasonFail}, nil}, // ready only once
 			}},
 		{name: "onetry gives up", cfg: func(c *Config) { c.OneTry, c.Timeout = true, 5*time.Second },
 			steps: []step{
