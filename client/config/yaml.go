@@ -97,7 +97,10 @@ type yamlParser struct {
 	diags []Diagnostic
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
+var (
+	yamlLine    = regexp.MustCompile(`line (\d+): (.*)`)
+	yamlUnknown = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+)
 
 // decodeError reports the decoder's errors, one per line it names.
 func (y *yamlParser) decodeError(err error) {
@@ -112,6 +115,8 @@ func (y *yamlParser) decodeError(err error) {
 			line, _ = strconv.Atoi(g[1])
 			text = g[2]
 		}
+		// yaml.v3 names our private Go types; say it in the file's terms.
+		text = yamlUnknown.ReplaceAllString(text, `unknown key "$1"`)
 		y.errorAt(line, 0, "%s", text)
 	}
 }

@@ -85,8 +85,8 @@ func TestYAMLStrict(t *testing.T) {
 		line       int
 		msg        string
 	}{
-		{"unknown key", "timeout: 5\nretyr: 3\n", 2, "field retyr not found"},
-		{"unknown key in interface", "interfaces:\n  eth0:\n    timeout: 5\n    bogus: 1\n", 4, "field bogus not found"},
+		{"unknown key", "timeout: 5\nretyr: 3\n", 2, `unknown key "retyr"`},
+		{"unknown key in interface", "interfaces:\n  eth0:\n    timeout: 5\n    bogus: 1\n", 4, `unknown key "bogus"`},
 		{"wrong kind", "timeout: soon\n", 1, "cannot unmarshal"},
 		{"bad value", "supersede:\n  routers: not-an-address\n", 2, "routers"},
 		{"unknown option", "send:\n  no-such-option: 1\n", 2, "no option named no-such-option"},
