@@ -1,0 +1,126 @@
+//go:build linux
+
+package e2e
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/leased/leased/test/lab"
+)
+
+// TestInitRebootFromLeaseFile binds, stops the client with SIGTERM (which
+// leaves the interface configured and runs no script, SPEC §13) and starts
+// it again on the same lease file: the restart asks for the recorded
+// address with one broadcast INIT-REBOOT REQUEST and no DISCOVER (RFC 2131
+// §3.2, reference §6.2) and binds to it again.
+func TestInitRebootFromLeaseFile(t *testing.T) {
+	t.Parallel()
+	l := lab.New(t)
+	opts := bindOpts(l, 10*time.Minute)
+	srv := l.StartDhcpd(t, opts)
+	c := newBindClient(t, l)
+
+	first := c.start(t, "first")
+	a, _ := bindWaitBound(t, first, 1, 30*time.Second)
+	bindPoll(t, 10*time.Second, func() bool { return slices.Contains(c.scriptReasons(t), "BOUND") },
+		func() string { return "the BOUND hook in " + bindReadFile(t, c.reasons) })
+	calls := len(c.scriptReasons(t))
+	if err := first.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	lab.WaitGone(t, first.Pid(), 10*time.Second)
+	if !bindHasAddr(t, l, c.ifname, a) {
+		t.Errorf("SIGTERM removed %v; it must leave the interface configured (SPEC §13)", a)
+	}
+	if got := c.scriptReasons(t)[calls:]; len(got) != 0 {
+		t.Errorf("SIGTERM ran the script with %v; it must run none (SPEC §13)", got)
+	}
+	if _, err := os.Stat(c.pid); !os.IsNotExist(err) {
+		t.Errorf("pid file after SIGTERM: %v, want it removed (SPEC §13)", err)
+	}
+	if got := c.readLeaseFile(t); got.Addr != a {
+		t.Fatalf("lease file holds %v, want %v", got.Addr, a)
+	}
+
+	second := c.start(t, "second")
+	again, _ := bindWaitBound(t, second, 1, 30*time.Second)
+	if again != a {
+		t.Errorf("bound to %v after the restart, want the recorded %v", again, a)
+	}
+	log := bindReadFile(t, second.Log())
+	reboot := fmt.Sprintf("DHCPREQUEST for %v on %s to 255.255.255.255 port 67", a, c.ifname)
+	if n := bindCountLines(log, reboot); n != 1 {
+		t.Errorf("%d of %q after the restart, want 1:\n%s", n, reboot, log)
+	}
+	if strings.Contains(log, "DHCPDISCOVER") {
+		t.Errorf("DISCOVER after a restart with an unexpired lease:\n%s", log)
+	}
+	// dhcpd saw one REQUEST without a server identifier: the INIT-REBOOT.
+	lab.WaitLog(t, srv.Log(), fmt.Sprintf("DHCPREQUEST for %v from ", a), 5*time.Second)
+	bindPoll(t, 10*time.Second, func() bool { return slices.Contains(c.scriptReasons(t)[calls:], "REBOOT") },
+		func() string { return "the REBOOT hook in " + bindReadFile(t, c.reasons) })
+	bindCheckKernel(t, l, c.ifname, bindWantFor(l, a, opts))
+}
+
+// kill9Tries is how many times TestLeaseFileSurvivesKill9 kills the client.
+const kill9Tries = 20
+
+// TestLeaseFileSurvivesKill9 kills the client with SIGKILL at random
+// moments while `dhclientctl renew` makes it renew, and so rewrite its
+// lease file, as fast as it can; after every kill the lease file parses
+// without an error and holds the lease (SPEC §7: written atomically,
+// readable after kill -9 at any moment).
+func TestLeaseFileSurvivesKill9(t *testing.T) {
+	t.Parallel()
+	l := lab.New(t)
+	l.StartDhcpd(t, bindOpts(l, 10*time.Minute))
+	c := newBindClient(t, l)
+	var renewals int
+	for i := range kill9Tries {
+		p := c.start(t, fmt.Sprintf("run-%02d", i))
+		if i == 0 {
+			bindWaitBound(t, p, 1, 30*time.Second) // a lease file to start from
+		}
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		go func() { defer close(done); bindRenewLoop(c, stop) }()
+		time.Sleep(rand.N(800 * time.Millisecond)) // the random moment
+		if err := p.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		<-p.Done()
+		close(stop)
+		<-done
+		c.readLeaseFile(t)
+		renewals += bindCountLines(bindReadFile(t, p.Log()), "on "+c.ifname+" to "+l.ServerAddr().String()+" port 67")
+	}
+	t.Logf("%d unicast renewals in %d runs", renewals, kill9Tries)
+	// The kills must have hit a renewing client, or the test proves
+	// nothing about writes.
+	if renewals < kill9Tries {
+		t.Errorf("%d unicast renewals in %d runs, want at least one a run on average", renewals, kill9Tries)
+	}
+}
+
+// bindRenewLoop asks the client for a renewal over and over until stop is
+// closed. Requests that find the daemon not yet listening or not bound
+// fail, and that is fine: the loop only has to keep the lease file busy.
+func bindRenewLoop(c *bindClient, stop <-chan struct{}) {
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		cmd := exec.Command(dhclientctlBin, "-s", c.socket(), "renew", c.ifname)
+		cmd.Run()
+	}
+}
