@@ -26,6 +26,20 @@ const (
 	ctlStepTimeout = 10 * time.Second
 )
 
+// ctlOpts is what the control tests' dnsmasq hands out: explicit T1 and
+// T2 so that status can be checked against them, two NTP servers for
+// getoption, no router (two links in one subnet would race for the
+// default route).
+func ctlOpts(l *lab.Lab) lab.ServerOpts {
+	return lab.ServerOpts{
+		LeaseTime: 600 * time.Second,
+		T1:        200 * time.Second,
+		T2:        400 * time.Second,
+		DNS:       []netip.Addr{l.Host(53)},
+		NTP:       []netip.Addr{l.Host(11), l.Host(12)},
+	}
+}
+
 // ctlDaemon is one `dhclient -d` started by a control test, with its own
 // files in one directory: log, lease file, pid file (and so the control
 // socket beside it) and the hook script's record.
