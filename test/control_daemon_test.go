@@ -99,7 +99,7 @@ func (d *ctlDaemon) waitBound(t *testing.T) map[string]netip.Prefix {
 			st = d.status(t, ifname)
 			return st.State == "BOUND" && st.Address.IsValid()
 		})
-		waitAddr(t, d.l, ifname, st.Address, true)
+		ctlWaitAddr(t, d.l, ifname, st.Address, true)
 		got[ifname] = st.Address
 	}
 	return got
@@ -122,7 +122,7 @@ func (d *ctlDaemon) status(t *testing.T, ifname string) control.InterfaceStatus 
 // status.
 func ctl(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	return runCode(t, exec.Command(dhclientctlBin, args...))
+	return ctlRunCode(t, exec.Command(dhclientctlBin, args...))
 }
 
 // ctlOK is ctl that fails t unless dhclientctl exits 0.
@@ -135,9 +135,9 @@ func ctlOK(t *testing.T, args ...string) string {
 	return out
 }
 
-// runCode runs cmd and returns its output and exit status; failing to
+// ctlRunCode runs cmd and returns its output and exit status; failing to
 // start it fails t.
-func runCode(t *testing.T, cmd *exec.Cmd) (stdout, stderr string, code int) {
+func ctlRunCode(t *testing.T, cmd *exec.Cmd) (stdout, stderr string, code int) {
 	t.Helper()
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
@@ -164,19 +164,19 @@ func ctlPoll(t *testing.T, timeout time.Duration, what string, cond func() bool)
 	}
 }
 
-// waitAddr waits until the kernel, asked through netlink in the client
+// ctlWaitAddr waits until the kernel, asked through netlink in the client
 // namespace, has (present) or has not (!present) address a on ifname.
-func waitAddr(t *testing.T, l *lab.Lab, ifname string, a netip.Prefix, present bool) {
+func ctlWaitAddr(t *testing.T, l *lab.Lab, ifname string, a netip.Prefix, present bool) {
 	t.Helper()
 	what := "address " + a.String() + " on " + ifname
 	if !present {
 		what = "no " + what
 	}
-	ctlPoll(t, ctlStepTimeout, what, func() bool { return hasAddr(t, l, ifname, a) == present })
+	ctlPoll(t, ctlStepTimeout, what, func() bool { return ctlHasAddr(t, l, ifname, a) == present })
 }
 
-// hasAddr reports whether ifname carries address a.
-func hasAddr(t *testing.T, l *lab.Lab, ifname string, a netip.Prefix) bool {
+// ctlHasAddr reports whether ifname carries address a.
+func ctlHasAddr(t *testing.T, l *lab.Lab, ifname string, a netip.Prefix) bool {
 	t.Helper()
 	h := l.ClientHandle()
 	link, err := h.LinkByName(ifname)
@@ -196,21 +196,21 @@ func hasAddr(t *testing.T, l *lab.Lab, ifname string, a netip.Prefix) bool {
 	return false
 }
 
-// logMark is how far a log has been read: what a step adds is checked
+// ctlLogMark is how far a log has been read: what a step adds is checked
 // in the text after the mark.
-type logMark struct {
+type ctlLogMark struct {
 	file string
 	off  int
 }
 
-// mark returns the current end of file.
-func mark(file string) logMark {
+// ctlMark returns the current end of file.
+func ctlMark(file string) ctlLogMark {
 	b, _ := os.ReadFile(file)
-	return logMark{file: file, off: len(b)}
+	return ctlLogMark{file: file, off: len(b)}
 }
 
 // since returns what was appended to the file after the mark.
-func (m logMark) since() string {
+func (m ctlLogMark) since() string {
 	b, _ := os.ReadFile(m.file)
 	if len(b) < m.off {
 		return ""
@@ -220,7 +220,7 @@ func (m logMark) since() string {
 
 // wait waits until substr appears after the mark, failing t with what
 // did appear after timeout.
-func (m logMark) wait(t *testing.T, substr string, timeout time.Duration) {
+func (m ctlLogMark) wait(t *testing.T, substr string, timeout time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !strings.Contains(m.since(), substr) {
@@ -232,7 +232,7 @@ func (m logMark) wait(t *testing.T, substr string, timeout time.Duration) {
 }
 
 // lines returns the lines after the mark that contain substr.
-func (m logMark) lines(substr string) []string {
+func (m ctlLogMark) lines(substr string) []string {
 	var out []string
 	for line := range strings.SplitSeq(m.since(), "\n") {
 		if strings.Contains(line, substr) {

@@ -20,8 +20,8 @@ import (
 	"github.com/leased/leased/test/lab"
 )
 
-// nobody is the unprivileged user the test turns into with setpriv.
-const nobody = "65534"
+// ctlNobody is the uid and gid (nobody) the test takes with setpriv.
+const ctlNobody = "65534"
 
 // TestNonRootCannotControl checks both gates of SPEC §8 against an
 // unprivileged user: the socket's mode 0600 (connect fails) and, with the
@@ -46,19 +46,21 @@ func TestNonRootCannotControl(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(dir, "dhclientctl")
-	copyFile(t, dhclientctlBin, bin, 0o755)
+	ctlCopyFile(t, dhclientctlBin, bin, 0o755)
 	d := startCtlDaemon(t, l, dir, ifname)
 	addr := d.waitBound(t)[ifname]
-	dlog := mark(d.Log())
+	dlog := ctlMark(d.Log())
 
 	asNobody := func(args ...string) (string, int) {
-		argv := append([]string{"--reuid=" + nobody, "--regid=" + nobody, "--clear-groups", bin, "-s", d.sock}, args...)
-		out, errOut, code := runCode(t, exec.Command(setpriv, argv...))
+		argv := append([]string{"--reuid=" + ctlNobody, "--regid=" + ctlNobody, "--clear-groups", bin, "-s", d.sock}, args...)
+		out, errOut, code := ctlRunCode(t, exec.Command(setpriv, argv...))
 		return out + errOut, code
 	}
 	// Mode 0600: nobody cannot even connect, and dhclientctl says so.
-	if fi, err := os.Stat(d.sock); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("socket %s: %v, mode %v, want 0600", d.sock, err, fi.Mode())
+	if fi, err := os.Stat(d.sock); err != nil {
+		t.Fatal(err)
+	} else if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("socket %s has mode %v, want 0600", d.sock, fi.Mode())
 	}
 	if out, code := asNobody("renew", ifname); code != 1 || !strings.Contains(out, "permission denied") {
 		t.Errorf("renew as nobody through a 0600 socket: exit %d\n%s", code, out)
@@ -69,12 +71,12 @@ func TestNonRootCannotControl(t *testing.T) {
 	}
 	for _, verb := range [][]string{{"renew", ifname}, {"release", ifname}, {"shutdown"}, {"status"}} {
 		out, code := asNobody(verb...)
-		if code != 1 || !strings.Contains(out, "permission denied") || !strings.Contains(out, "uid "+nobody) {
+		if code != 1 || !strings.Contains(out, "permission denied") || !strings.Contains(out, "uid "+ctlNobody) {
 			t.Errorf("%s as nobody: exit %d\n%s", verb[0], code, out)
 		}
 	}
 
-	hostileRequests(t, d, ifname)
+	ctlHostile(t, d, ifname)
 
 	// Nothing above did anything: the first REQUEST since is the one
 	// root asks for now, and the lease is the same.
@@ -96,9 +98,9 @@ func TestNonRootCannotControl(t *testing.T) {
 	}
 }
 
-// hostileRequests sends, as root, what a careless or hostile client
+// ctlHostile sends, as root, what a careless or hostile client
 // might, and checks each answer and that status still answers after it.
-func hostileRequests(t *testing.T, d *ctlDaemon, ifname string) {
+func ctlHostile(t *testing.T, d *ctlDaemon, ifname string) {
 	t.Helper()
 	half := `{"verb":"renew","interface":"` + ifname + `"`
 	status := `{"verb":"status"}` + "\n"
@@ -114,7 +116,7 @@ func hostileRequests(t *testing.T, d *ctlDaemon, ifname string) {
 		{"half written", half, "incomplete request", "close-write"},
 		{"half written and gone", half, "", "close"},
 	} {
-		conn := dialCtl(t, d.sock)
+		conn := ctlDial(t, d.sock)
 		if _, err := io.WriteString(conn, c.send); err != nil {
 			t.Fatalf("%s: write: %v", c.name, err)
 		}
@@ -126,33 +128,33 @@ func hostileRequests(t *testing.T, d *ctlDaemon, ifname string) {
 			conn.(*net.UnixConn).CloseWrite()
 		}
 		rd := bufio.NewReader(conn)
-		if rep := readReply(t, c.name, rd); rep.OK || !strings.HasPrefix(rep.Error, c.want) {
+		if rep := ctlReadReply(t, c.name, rd); rep.OK || !strings.HasPrefix(rep.Error, c.want) {
 			t.Errorf("%s: reply %+v, want an error starting %q", c.name, rep, c.want)
 		}
 		if c.then == "status" {
 			io.WriteString(conn, status)
-			if rep := readReply(t, c.name+", then status", rd); !rep.OK || len(rep.Interfaces) != 1 {
+			if rep := ctlReadReply(t, c.name+", then status", rd); !rep.OK || len(rep.Interfaces) != 1 {
 				t.Errorf("%s, then status: %+v", c.name, rep)
 			}
 		}
 		conn.Close()
 	}
-	stalled(t, d, half)
+	ctlStalled(t, d, half)
 }
 
-// stalled holds a half-written request open past the daemon's read
+// ctlStalled holds a half-written request open past the daemon's read
 // deadline while 40 idle connections try to take every slot: the daemon
 // refuses the connections beyond its limit, serves status again once
 // they are gone, and answers the stalled request with a timeout.
-func stalled(t *testing.T, d *ctlDaemon, half string) {
+func ctlStalled(t *testing.T, d *ctlDaemon, half string) {
 	t.Helper()
-	slow := dialCtl(t, d.sock)
+	slow := ctlDial(t, d.sock)
 	defer slow.Close()
 	io.WriteString(slow, half)
 	var conns []net.Conn
 	refused := 0
 	for range 40 {
-		c := dialCtl(t, d.sock)
+		c := ctlDial(t, d.sock)
 		conns = append(conns, c)
 	}
 	var wg sync.WaitGroup
@@ -179,13 +181,13 @@ func stalled(t *testing.T, d *ctlDaemon, half string) {
 		_, _, code := ctl(t, "-s", d.sock, "status")
 		return code == 0
 	})
-	rep := readReply(t, "stalled request", bufio.NewReader(slow))
+	rep := ctlReadReply(t, "stalled request", bufio.NewReader(slow))
 	if rep.OK || !strings.HasPrefix(rep.Error, "read timeout") {
 		t.Errorf("stalled request: %+v, want a read timeout", rep)
 	}
 }
 
-func dialCtl(t *testing.T, sock string) net.Conn {
+func ctlDial(t *testing.T, sock string) net.Conn {
 	t.Helper()
 	c, err := net.Dial("unix", sock)
 	if err != nil {
@@ -197,8 +199,8 @@ func dialCtl(t *testing.T, sock string) net.Conn {
 	return c
 }
 
-// readReply reads one reply line.
-func readReply(t *testing.T, what string, rd *bufio.Reader) control.Reply {
+// ctlReadReply reads one reply line.
+func ctlReadReply(t *testing.T, what string, rd *bufio.Reader) control.Reply {
 	t.Helper()
 	var rep control.Reply
 	line, err := rd.ReadBytes('\n')
@@ -211,7 +213,7 @@ func readReply(t *testing.T, what string, rd *bufio.Reader) control.Reply {
 	return rep
 }
 
-func copyFile(t *testing.T, from, to string, mode os.FileMode) {
+func ctlCopyFile(t *testing.T, from, to string, mode os.FileMode) {
 	t.Helper()
 	b, err := os.ReadFile(from)
 	if err != nil {

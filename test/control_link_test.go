@@ -28,14 +28,14 @@ func TestLinkFlapReboots(t *testing.T) {
 	srv := l.StartDnsmasq(t, ctlOpts(l))
 	d := startCtlDaemon(t, l, t.TempDir(), ifname)
 	addr := d.waitBound(t)[ifname]
-	events := watchStates(t, d, ifname)
+	events := ctlWatchStates(t, d, ifname)
 
 	h := l.ClientHandle()
 	link, err := h.LinkByName(ifname)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dlog, srvLog, hooks := mark(d.Log()), mark(srv.Log()), mark(d.hooks)
+	dlog, srvLog, hooks := ctlMark(d.Log()), ctlMark(srv.Log()), ctlMark(d.hooks)
 	if err := h.LinkSetDown(link); err != nil {
 		t.Fatalf("set %s down: %v", ifname, err)
 	}
@@ -43,14 +43,14 @@ func TestLinkFlapReboots(t *testing.T) {
 		return d.status(t, ifname).State == "LINK-DOWN"
 	})
 	// The lease is kept: the address stays on the (down) link.
-	if !hasAddr(t, l, ifname, addr) {
+	if !ctlHasAddr(t, l, ifname, addr) {
 		t.Errorf("%s lost %v when its link went down", ifname, addr)
 	}
 	if err := h.LinkSetUp(link); err != nil {
 		t.Fatalf("set %s up: %v", ifname, err)
 	}
 	hooks.wait(t, fmt.Sprintf("REBOOT %s new=%v old=\n", ifname, addr.Addr()), ctlStepTimeout)
-	waitAddr(t, l, ifname, addr, true)
+	ctlWaitAddr(t, l, ifname, addr, true)
 	if st := d.status(t, ifname); st.State != "BOUND" || st.Address != addr {
 		t.Errorf("status after link up: %+v, want BOUND with %v", st, addr)
 	}
@@ -77,12 +77,12 @@ func TestLinkFlapReboots(t *testing.T) {
 	}
 }
 
-// watchStates sends a watch request for ifname to d's socket for the
+// ctlWatchStates sends a watch request for ifname to d's socket for the
 // rest of the test and returns a function listing the "STATE ADDRESS" of
 // every state event so far. It talks to the socket itself rather than
 // through dhclientctl to know when the daemon has taken the request:
 // events before that are not sent.
-func watchStates(t *testing.T, d *ctlDaemon, ifname string) func() []string {
+func ctlWatchStates(t *testing.T, d *ctlDaemon, ifname string) func() []string {
 	t.Helper()
 	c, err := net.Dial("unix", d.sock)
 	if err != nil {

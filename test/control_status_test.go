@@ -44,14 +44,14 @@ func TestStatusOfTwoDaemons(t *testing.T) {
 			t.Fatalf("status of %s: %d interfaces, want 1: %+v", d.sock, len(rep.Interfaces), rep)
 		}
 		st := rep.Interfaces[0]
-		checkStatus(t, l, opts, st, ifname, addrs[ifname])
-		checkStatusTable(t, ctlOK(t, "-s", d.sock, "status"), []control.InterfaceStatus{st})
+		ctlCheckStatus(t, l, opts, st, ifname, addrs[ifname])
+		ctlCheckTable(t, ctlOK(t, "-s", d.sock, "status"), []control.InterfaceStatus{st})
 
 		want := l.Host(11).String() + " " + l.Host(12).String() + "\n"
 		if got := ctlOK(t, "-s", d.sock, "getoption", ifname, "ntp-servers"); got != want {
 			t.Errorf("getoption %s ntp-servers = %q, want %q", ifname, got, want)
 		}
-		checkPacket(t, l, srv, d, addrs[ifname].Addr())
+		ctlCheckPacket(t, l, srv, d, addrs[ifname].Addr())
 	}
 
 	// Without -s dhclientctl asks every /run/dhclient*.sock: with dir
@@ -62,13 +62,13 @@ func TestStatusOfTwoDaemons(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &merged); err != nil {
 		t.Fatalf("discovered status -json: %v\n%s", err, out)
 	}
-	if names := statusNames(merged.Interfaces); !slices.Equal(names, []string{if1, if2}) {
+	if names := ctlNames(merged.Interfaces); !slices.Equal(names, []string{if1, if2}) {
 		t.Fatalf("discovered status lists %v, want [%s %s]", names, if1, if2)
 	}
 	for _, st := range merged.Interfaces {
-		checkStatus(t, l, opts, st, st.Name, addrs[st.Name])
+		ctlCheckStatus(t, l, opts, st, st.Name, addrs[st.Name])
 	}
-	checkStatusTable(t, ctlInRun(t, dir, "status"), merged.Interfaces)
+	ctlCheckTable(t, ctlInRun(t, dir, "status"), merged.Interfaces)
 	// A request naming an interface goes to the daemon that runs it.
 	for _, ifname := range []string{if2, if1} {
 		out := ctlInRun(t, dir, "-json", "getpacket", ifname)
@@ -101,14 +101,14 @@ func ctlInRun(t *testing.T, dir string, args ...string) string {
 	t.Helper()
 	sh := `mount --bind "$1" /run && shift && exec "$@"`
 	argv := append([]string{"--mount", "--propagation", "private", "sh", "-c", sh, "sh", dir, dhclientctlBin}, args...)
-	out, errOut, code := runCode(t, exec.Command("unshare", argv...))
+	out, errOut, code := ctlRunCode(t, exec.Command("unshare", argv...))
 	if code != 0 {
 		t.Fatalf("dhclientctl %s with %s as /run: exit %d\n%s%s", strings.Join(args, " "), dir, code, out, errOut)
 	}
 	return out
 }
 
-func statusNames(ifs []control.InterfaceStatus) []string {
+func ctlNames(ifs []control.InterfaceStatus) []string {
 	var out []string
 	for _, s := range ifs {
 		out = append(out, s.Name)
@@ -116,9 +116,9 @@ func statusNames(ifs []control.InterfaceStatus) []string {
 	return out
 }
 
-// checkStatus compares one interface's status with the lease the server
+// ctlCheckStatus compares one interface's status with the lease the server
 // was told to hand out: T1, T2 and expiry are the times after the ACK.
-func checkStatus(t *testing.T, l *lab.Lab, o lab.ServerOpts, st control.InterfaceStatus, ifname string, addr netip.Prefix) {
+func ctlCheckStatus(t *testing.T, l *lab.Lab, o lab.ServerOpts, st control.InterfaceStatus, ifname string, addr netip.Prefix) {
 	t.Helper()
 	if st.Name != ifname || st.State != "BOUND" || st.Address != addr || st.Server != l.ServerAddr() {
 		t.Errorf("status %+v, want %s BOUND %v from %v", st, ifname, addr, l.ServerAddr())
@@ -147,10 +147,10 @@ func checkStatus(t *testing.T, l *lab.Lab, o lab.ServerOpts, st control.Interfac
 	}
 }
 
-// checkStatusTable finds in dhclientctl's status table a row for every
+// ctlCheckTable finds in dhclientctl's status table a row for every
 // status in want, with times in the local zone as dhclientctl prints
 // them (it runs with the test's environment).
-func checkStatusTable(t *testing.T, table string, want []control.InterfaceStatus) {
+func ctlCheckTable(t *testing.T, table string, want []control.InterfaceStatus) {
 	t.Helper()
 	lines := strings.Split(strings.TrimSpace(table), "\n")
 	if len(lines) != len(want)+1 || strings.Join(strings.Fields(lines[0]), " ") != "IFACE STATE ADDRESS SERVER T1 T2 EXPIRES" {
@@ -167,9 +167,9 @@ func checkStatusTable(t *testing.T, table string, want []control.InterfaceStatus
 	}
 }
 
-// checkPacket reads d's last DHCPACK with getpacket, as JSON and as a
+// ctlCheckPacket reads d's last DHCPACK with getpacket, as JSON and as a
 // table, and compares it with the lease, the link and the server's log.
-func checkPacket(t *testing.T, l *lab.Lab, srv *lab.Server, d *ctlDaemon, addr netip.Addr) {
+func ctlCheckPacket(t *testing.T, l *lab.Lab, srv *lab.Server, d *ctlDaemon, addr netip.Addr) {
 	t.Helper()
 	ifname := d.ifs[0]
 	link, err := l.ClientHandle().LinkByName(ifname)

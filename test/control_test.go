@@ -27,16 +27,16 @@ func TestPauseResume(t *testing.T) {
 		t.Fatalf("T1 %v is not within 8 s: the silence check would prove nothing", st.T1)
 	}
 
-	hooks := mark(d.hooks)
+	hooks := ctlMark(d.hooks)
 	ctlOK(t, "-s", d.sock, "pause", ifname)
 	hooks.wait(t, fmt.Sprintf("STOP %s new= old=%v\n", ifname, addr.Addr()), ctlStepTimeout)
-	waitAddr(t, l, ifname, addr, false)
+	ctlWaitAddr(t, l, ifname, addr, false)
 	if st := d.status(t, ifname); st.State != "PAUSED" || st.Address.IsValid() {
 		t.Errorf("status after pause: %+v, want PAUSED without address", st)
 	}
 	// dnsmasq --log-dhcp logs every packet it gets; this lab has no
 	// other client.
-	quiet, dlog := mark(srv.Log()), mark(d.Log())
+	quiet, dlog := ctlMark(srv.Log()), ctlMark(d.Log())
 	time.Sleep(10 * time.Second)
 	if s := quiet.since(); s != "" {
 		t.Errorf("server heard from the paused client:\n%s", s)
@@ -45,10 +45,10 @@ func TestPauseResume(t *testing.T) {
 		t.Errorf("paused client logged:\n%s", strings.Join(s, "\n"))
 	}
 
-	hooks, srvLog, dlog := mark(d.hooks), mark(srv.Log()), mark(d.Log())
+	hooks, srvLog, dlog := ctlMark(d.hooks), ctlMark(srv.Log()), ctlMark(d.Log())
 	ctlOK(t, "-s", d.sock, "resume", ifname)
 	hooks.wait(t, fmt.Sprintf("REBOOT %s new=%v old=\n", ifname, addr.Addr()), ctlStepTimeout)
-	waitAddr(t, l, ifname, addr, true)
+	ctlWaitAddr(t, l, ifname, addr, true)
 	if st := d.status(t, ifname); st.State != "BOUND" || st.Address != addr {
 		t.Errorf("status after resume: %+v, want BOUND with %v", st, addr)
 	}
@@ -90,7 +90,7 @@ func TestRenewReleaseShutdown(t *testing.T) {
 	for time.Now().Unix() <= before.Expiry.Unix()-600 {
 		time.Sleep(50 * time.Millisecond)
 	}
-	dlog, srvLog, hooks := mark(a.Log()), mark(srv.Log()), mark(a.hooks)
+	dlog, srvLog, hooks := ctlMark(a.Log()), ctlMark(srv.Log()), ctlMark(a.hooks)
 	start := time.Now()
 	ctlOK(t, "-s", a.sock, "renew", if1)
 	dlog.wait(t, fmt.Sprintf("DHCPREQUEST for %v on %s to %v port 67", addrs[if1].Addr(), if1, server), 2*time.Second)
@@ -108,11 +108,11 @@ func TestRenewReleaseShutdown(t *testing.T) {
 	}
 
 	// release: DHCPRELEASE at the server, RELEASE hook, address gone.
-	srvLog, hooks = mark(srv.Log()), mark(a.hooks)
+	srvLog, hooks = ctlMark(srv.Log()), ctlMark(a.hooks)
 	ctlOK(t, "-s", a.sock, "release", if1)
 	srvLog.wait(t, fmt.Sprintf("DHCPRELEASE(%s) %v ", l.ServerIf(), addrs[if1].Addr()), ctlStepTimeout)
 	hooks.wait(t, fmt.Sprintf("RELEASE %s new= old=%v\n", if1, addrs[if1].Addr()), ctlStepTimeout)
-	waitAddr(t, l, if1, addrs[if1], false)
+	ctlWaitAddr(t, l, if1, addrs[if1], false)
 	// The released interface was a's only one: a's runner has stopped
 	// and the daemon may end; if it did, it ended well.
 	select {
@@ -127,7 +127,7 @@ func TestRenewReleaseShutdown(t *testing.T) {
 	}
 
 	// shutdown: every interface of b released, then b exits 0.
-	srvLog, hooks = mark(srv.Log()), mark(b.hooks)
+	srvLog, hooks = ctlMark(srv.Log()), ctlMark(b.hooks)
 	ctlOK(t, "-s", b.sock, "shutdown")
 	select {
 	case <-b.proc.Done():
@@ -140,6 +140,6 @@ func TestRenewReleaseShutdown(t *testing.T) {
 	for _, ifname := range []string{if2, if3} {
 		srvLog.wait(t, fmt.Sprintf("DHCPRELEASE(%s) %v ", l.ServerIf(), addrs[ifname].Addr()), ctlStepTimeout)
 		hooks.wait(t, fmt.Sprintf("RELEASE %s new= old=%v\n", ifname, addrs[ifname].Addr()), ctlStepTimeout)
-		waitAddr(t, l, ifname, addrs[ifname], false)
+		ctlWaitAddr(t, l, ifname, addrs[ifname], false)
 	}
 }
