@@ -64,7 +64,11 @@ func TestInitRebootFromLeaseFile(t *testing.T) {
 		t.Errorf("DISCOVER after a restart with an unexpired lease:\n%s", log)
 	}
 	// dhcpd saw one REQUEST without a server identifier: the INIT-REBOOT.
-	lab.WaitLog(t, srv.Log(), fmt.Sprintf("DHCPREQUEST for %v from ", a), 5*time.Second)
+	seen := fmt.Sprintf("DHCPREQUEST for %v from ", a)
+	lab.WaitLog(t, srv.Log(), seen, 5*time.Second)
+	if n := bindCountLines(bindReadFile(t, srv.Log()), seen); n != 1 {
+		t.Errorf("dhcpd saw %d REQUESTs without a server identifier, want 1", n)
+	}
 	bindPoll(t, 10*time.Second, func() bool { return slices.Contains(c.scriptReasons(t)[calls:], "REBOOT") },
 		func() string { return "the REBOOT hook in " + bindReadFile(t, c.reasons) })
 	bindCheckKernel(t, l, c.ifname, bindWantFor(l, a, opts))
