@@ -92,7 +92,7 @@ func (m *Machine) sendRequest(now time.Time) {
 	}
 	// After T2 the request is broadcast (RFC 2131 §4.4.5); ISC stays in
 	// RENEWING, leased reports it as REBINDING (SPEC §13).
-	if m.state == StateRenewing && !l.Rebind.IsZero() && now.Unix() > l.Rebind.Unix() {
+	if m.state == StateRenewing && !l.Rebind.IsZero() && !now.Before(l.Rebind) {
 		m.state = StateRebinding
 	}
 	msg := m.message(dhcp4.Request)
@@ -118,4 +118,10 @@ func (m *Machine) sendRequest(now time.Time) {
 	m.logf("DHCPREQUEST for %s on %s to %s port %d", l.Addr, m.cfg.Interface, to.Addr(), to.Port())
 	m.emit(Send{Msg: msg, To: to})
 	m.setTimer(timerRequest, m.after(now, m.interval))
+	// Rebinding starts at T2 (RFC 2131 §4.4.5). ISC waits for the next
+	// retransmission after T2, which on a short lease can fall after the
+	// expiry, so that no rebind is ever sent.
+	if m.state == StateRenewing && !l.Rebind.IsZero() && now.Before(l.Rebind) && m.timerAt.After(l.Rebind) {
+		m.setTimer(timerRequest, l.Rebind)
+	}
 }

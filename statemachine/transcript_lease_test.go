@@ -63,11 +63,11 @@ func leaseTranscripts() []scenario {
 			{atArm, Timeout{}, []string{
 				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
 				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=49 ciaddr=10.0.0.5",
-				"arm +11s",
+				"arm +8s", // T2: RFC 2131 §4.4.5, not ISC's next retransmission (+11s)
 			}},
 			{atArm, Timeout{}, []string{
 				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=60 ciaddr=10.0.0.5",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=57 ciaddr=10.0.0.5",
 				"arm +12s",
 			}},
 			{time.Second, ack(addr, srv), []string{
@@ -120,12 +120,17 @@ func leaseTranscripts() []scenario {
 			{atArm, Timeout{}, []string{
 				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
 				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=49 ciaddr=10.0.0.5",
-				"arm +11s",
+				"arm +8s", // T2: RFC 2131 §4.4.5, not ISC's next retransmission (+11s)
 			}},
 			{atArm, Timeout{}, []string{
 				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=60 ciaddr=10.0.0.5",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=57 ciaddr=10.0.0.5",
 				"arm +12s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=69 ciaddr=10.0.0.5",
+				"arm +3s",
 			}},
 			{atArm, Timeout{}, []string{
 				"deconfigure 10.0.0.5/24",
