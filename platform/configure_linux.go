@@ -64,7 +64,12 @@ func (c *Configurator) Apply(ifname string, b Binding) error {
 // match exactly, so a route leased did not add is never touched, even
 // after a restart that lost the Configurator's memory. A vanished
 // interface is not an error: the kernel already removed everything.
+// Datagrams still waiting for ARP on the interface, such as a
+// DHCPRELEASE, get up to resolveGrace to leave first (awaitResolution).
 func (c *Configurator) Remove(ifname string, b Binding) error {
+	if link, err := c.link(ifname); err == nil {
+		c.awaitResolution(link, resolveGrace) // outside the lock: other links go on
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	st := c.state(ifname)
