@@ -42,7 +42,7 @@ func (b *Backend) Status() []control.InterfaceStatus {
 func interfaceStatus(s Status) control.InterfaceStatus {
 	is := control.InterfaceStatus{Name: s.Interface, State: s.State.String()}
 	l := s.Lease
-	if l == nil || !s.State.Bound() {
+	if l == nil || !s.State.Configured() {
 		return is
 	}
 	is.Address = l.Prefix()
@@ -147,7 +147,7 @@ func (b *Backend) runner(iface string) (*Runner, error) {
 // or address changed; a watcher that does not keep up loses events.
 func (b *Backend) publish(s Status) {
 	ev := control.Event{Kind: control.EventState, Interface: s.Interface, State: s.State.String(), Time: time.Now()}
-	if s.Lease != nil && s.State.Bound() {
+	if s.Lease != nil && s.State.Configured() {
 		ev.Address = s.Lease.Prefix()
 	}
 	key := ev.State + " " + ev.Address.String()

@@ -128,6 +128,20 @@ func (m *Manager) Ping(ctx context.Context) bool {
 	return true
 }
 
+// SendWait delivers ev like Send and returns once every addressed runner
+// has stepped it.
+func (m *Manager) SendWait(name string, ev statemachine.Event) bool {
+	if name != "" {
+		r, ok := m.runners[name]
+		return ok && r.SendWait(ev)
+	}
+	any := false
+	for _, n := range m.names {
+		any = m.runners[n].SendWait(ev) || any
+	}
+	return any
+}
+
 // Status returns a snapshot of every interface, sorted by name.
 func (m *Manager) Status() []Status {
 	out := make([]Status, 0, len(m.names))

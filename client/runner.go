@@ -68,8 +68,13 @@ type Runner struct {
 	bcast  Conn
 	ucast  Conn
 	ucastA netip.Addr
-	ready  bool
-	gaveUp bool
+	ctx    context.Context // of Run, for steps requested through ctl
+	// stopped is set by a Stop event that left the machine STOPPED: the
+	// runner ends. A release also stops the machine, but the runner stays,
+	// so that a later renew or resume starts it again.
+	stopped bool
+	ready   bool
+	gaveUp  bool
 	// pending holds events that must be stepped before anything else is
 	// read: hook results in script mode.
 	pending []statemachine.Event
@@ -119,6 +124,20 @@ func (r *Runner) Reconfigure(c statemachine.Config) bool {
 	}
 }
 
+// SendWait is Send that returns once the runner has stepped ev and
+// carried out its actions (hooks are queued, not awaited): suspend must
+// not proceed before the interfaces are paused.
+func (r *Runner) SendWait(ev statemachine.Event) bool {
+	stepped := make(chan struct{})
+	select {
+	case r.ctl <- func() { r.step(r.ctx, ev); close(stepped) }:
+		<-stepped
+		return true
+	case <-r.done:
+		return false
+	}
+}
+
 // Ping reports whether the runner's loop answers within ctx: the
 // liveness the systemd watchdog asks for.
 func (r *Runner) Ping(ctx context.Context) bool {
@@ -146,6 +165,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	// probes and hook callbacks that may be blocked on either.
 	defer r.wg.Wait()
 	defer close(r.done)
+	r.ctx = ctx
 	bc, err := r.cfg.Link.OpenBroadcast()
 	if err != nil {
 		return err
@@ -163,7 +183,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		r.log.Error("bring interface up", "err", err)
 	}
 	r.step(ctx, statemachine.Start{})
-	for !r.gaveUp && r.m.State() != statemachine.StateStopped {
+	for !r.gaveUp && !r.stopped {
 		var ev statemachine.Event
 		select {
 		case <-ctx.Done():
@@ -228,6 +248,9 @@ func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
 		r.log.Info("state change", "from", before, "to", after)
 	}
 	r.setStatus(func(s *Status) { s.State, s.Lease = r.m.State(), r.m.Lease().Clone() })
+	if _, ok := ev.(statemachine.Stop); ok && r.m.State() == statemachine.StateStopped {
+		r.stopped = true
+	}
 	if len(r.pending) > 0 {
 		next := r.pending[0]
 		r.pending = r.pending[1:]

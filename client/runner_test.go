@@ -2,7 +2,6 @@ package client_test
 
 import (
 	"context"
-	"errors"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -189,11 +188,18 @@ func TestRunnerReleaseSendsBeforeDeconfigure(t *testing.T) {
 		if !rel.Unicast {
 			t.Error("RELEASE was broadcast, want unicast to the server")
 		}
-		if err := <-h.done; err != nil && !errors.Is(err, context.Canceled) {
-			t.Fatalf("Run after release: %v", err)
-		}
+		synctest.Wait()
 		if got := h.hooks.Reasons(); got[len(got)-1] != "RELEASE" {
 			t.Errorf("last hook %v, want RELEASE", got)
+		}
+		// The runner stays after a release: renew starts it again, as
+		// ipconfig /release then /renew does.
+		h.runner.Send(statemachine.Renew{})
+		h.expect(dhcp4.Discover)
+		// Stop ends it.
+		h.runner.Send(statemachine.Stop{})
+		if err := <-h.done; err != nil {
+			t.Fatalf("Run after stop: %v", err)
 		}
 	})
 }
@@ -236,5 +242,24 @@ func TestRunnerReleaseOnStop(t *testing.T) {
 		h.bind(3600)
 		h.stop()
 		h.expect(dhcp4.Release)
+	})
+}
+
+func TestRunnerSendWaitPausesBeforeReturning(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := start(t, nil)
+		h.bind(3600)
+		if !h.runner.SendWait(statemachine.Pause{}) {
+			t.Fatal("runner refused Pause")
+		}
+		// No synctest.Wait: SendWait itself guarantees the step is done.
+		calls := h.link.Calls()
+		if calls[len(calls)-1] != "deconfigure 10.0.0.50/24" {
+			t.Errorf("link calls after SendWait %v, want the address removed", calls)
+		}
+		if st := h.runner.Status(); st.State != statemachine.StatePaused {
+			t.Errorf("state %v, want PAUSED", st.State)
+		}
+		h.stop()
 	})
 }

@@ -61,3 +61,9 @@ func (s State) holding() bool {
 func (s State) Bound() bool {
 	return s == StateBound || s == StateRenewing || s == StateRebinding
 }
+
+// Configured reports whether the active lease's address is on the
+// interface: the bound states, and LINK-DOWN, which keeps it (SPEC §4).
+func (s State) Configured() bool {
+	return s.Bound() || s == StateLinkDown
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end tests need and the machine lacks: iproute2
-# and the DHCP servers dnsmasq, ISC dhcpd and Kea, from Debian packages.
+# Installs what the end-to-end tests need and the machine lacks: iproute2,
+# the DHCP servers dnsmasq, ISC dhcpd and Kea, dbus-daemon, systemd-analyze
+# and shellcheck, from Debian packages.
 # Only as root and only with apt-get; otherwise it says loudly what is
 # missing, and the tests that need it skip (or fail under
 # LEASED_E2E=required). The packages' services are kept from starting, so
@@ -18,6 +19,11 @@ command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+
 [ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
 [ -x /usr/sbin/dhcpd ] || need+=(isc-dhcp-server)
 [ -x /usr/sbin/kea-dhcp4 ] || need+=(kea-dhcp4-server)
+# A private bus for the logind sleep-watch tests, systemd-analyze for the
+# unit file check, shellcheck for the shipped shell scripts.
+[ -x /usr/bin/dbus-daemon ] || need+=(dbus-daemon)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 ((${#need[@]} == 0)) && exit 0
 
 if [ "$(id -u)" != 0 ]; then

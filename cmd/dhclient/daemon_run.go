@@ -98,6 +98,7 @@ func (d *daemon) run(ctx context.Context) int {
 	wg.Go(func() { d.watchdog(ctx) })
 	wg.Go(func() { d.watchLinks(ctx) })
 	wg.Go(func() { d.reloadOnHangup(ctx) })
+	wg.Go(func() { d.watchSleep(ctx) })
 	wg.Go(func() {
 		select {
 		case <-d.m.Ready():
@@ -129,6 +130,27 @@ func (d *daemon) writePID() {
 	}
 	if err := writePIDFile(d.flags.PIDPath); err != nil {
 		d.log.Warn("write pid file", "err", err)
+	}
+}
+
+// watchSleep pauses every interface before suspend, holding logind's
+// delay lock until the addresses are removed, and resumes them after
+// (SPEC §1.4). Without logind the daemon carries on without it.
+func (d *daemon) watchSleep(ctx context.Context) {
+	if !d.cfg.Global.SleepWatch {
+		return
+	}
+	err := platform.WatchSleep(ctx, func(suspending bool) {
+		if suspending {
+			d.log.Info("system going to sleep; pausing")
+			d.m.SendWait("", statemachine.Pause{})
+			return
+		}
+		d.log.Info("system woke up; resuming")
+		d.m.Send("", statemachine.Resume{})
+	})
+	if err != nil {
+		d.log.Debug("sleep watch unavailable", "err", err)
 	}
 }
 

@@ -23,11 +23,13 @@ import (
 // reference §1.5).
 func runRelease(f *Flags, cfg *config.Config, stderr io.Writer) int {
 	log := newLogger(f, stderr)
-	verb := "release"
+	// The daemon's runners end on stop; a release alone would keep them
+	// for a later renew, so -r asks for both.
+	verbs := []control.Verb{control.VerbRelease, control.VerbStop}
 	if f.Action == ActionExit {
-		verb = "stop"
+		verbs = verbs[1:]
 	}
-	if askDaemon(f, cfg, verb) {
+	if askDaemon(f, cfg, verbs) {
 		waitGone(readPID(f.PIDPath), 10*time.Second)
 		return 0
 	}
@@ -57,9 +59,9 @@ func runRelease(f *Flags, cfg *config.Config, stderr io.Writer) int {
 	return 0
 }
 
-// askDaemon sends verb for each named interface (or all) to the daemon's
+// askDaemon sends verbs for each named interface (or all) to the daemon's
 // control socket; false when no daemon answers.
-func askDaemon(f *Flags, cfg *config.Config, verb string) bool {
+func askDaemon(f *Flags, cfg *config.Config, verbs []control.Verb) bool {
 	path := cfg.Global.ControlSocket
 	if path == "" {
 		path = control.SocketPath(f.PIDPath)
@@ -74,9 +76,11 @@ func askDaemon(f *Flags, cfg *config.Config, verb string) bool {
 		names = []string{""}
 	}
 	for _, name := range names {
-		_, err := c.Do(control.Request{Verb: control.Verb(verb), Interface: name})
-		if err != nil && !errors.Is(err, control.ErrUnknownInterface) {
-			return false
+		for _, v := range verbs {
+			_, err := c.Do(control.Request{Verb: v, Interface: name})
+			if err != nil && !errors.Is(err, control.ErrUnknownInterface) {
+				return false
+			}
 		}
 	}
 	return true

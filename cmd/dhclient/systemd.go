@@ -38,7 +38,7 @@ func statusLine(sts []client.Status) string {
 	parts := make([]string, 0, len(sts))
 	for _, s := range sts {
 		p := s.Interface + ": " + s.State.String()
-		if s.Lease != nil && s.State.Bound() {
+		if s.Lease != nil && s.State.Configured() {
 			p += " " + s.Lease.Prefix().String()
 		}
 		parts = append(parts, p)
