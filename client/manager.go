@@ -100,13 +100,19 @@ func (m *Manager) Names() []string { return slices.Clone(m.names) }
 // Send delivers ev to the named interface's runner, or to all when name
 // is empty. It reports whether any runner took it.
 func (m *Manager) Send(name string, ev statemachine.Event) bool {
+	return m.each(name, func(r *Runner) bool { return r.Send(ev) })
+}
+
+// each applies f to the named runner, or to all when name is empty, and
+// reports whether f returned true for any.
+func (m *Manager) each(name string, f func(*Runner) bool) bool {
 	if name != "" {
 		r, ok := m.runners[name]
-		return ok && r.Send(ev)
+		return ok && f(r)
 	}
 	any := false
 	for _, n := range m.names {
-		any = m.runners[n].Send(ev) || any
+		any = f(m.runners[n]) || any
 	}
 	return any
 }
@@ -131,15 +137,7 @@ func (m *Manager) Ping(ctx context.Context) bool {
 // SendWait delivers ev like Send and returns once every addressed runner
 // has stepped it.
 func (m *Manager) SendWait(name string, ev statemachine.Event) bool {
-	if name != "" {
-		r, ok := m.runners[name]
-		return ok && r.SendWait(ev)
-	}
-	any := false
-	for _, n := range m.names {
-		any = m.runners[n].SendWait(ev) || any
-	}
-	return any
+	return m.each(name, func(r *Runner) bool { return r.SendWait(ev) })
 }
 
 // Status returns a snapshot of every interface, sorted by name.

@@ -233,24 +233,8 @@ func skipParens(s *isctext.Scanner) {
 // skipBlock skips an ignored statement: up to and including its { }
 // block and a ';' right after it, or to its ';' when it has none.
 func skipBlock(s *isctext.Scanner) {
-	depth := 0
-	for {
-		t := s.Next()
-		switch {
-		case t.Kind == isctext.EOF:
-			return
-		case t.Is('{'):
-			depth++
-		case t.Is('}'):
-			if depth--; depth <= 0 {
-				if s.Peek().Is(';') {
-					s.Next()
-				}
-				return
-			}
-		case t.Is(';') && depth == 0:
-			return
-		}
+	if s.SkipToSemi(); s.Peek().Is(';') {
+		s.Next()
 	}
 }
 

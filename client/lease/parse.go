@@ -51,7 +51,7 @@ func parseText(src []byte, name string, cat *dhcp4.Catalogue) (*File, []error) {
 			}
 		case t.Kind == isctext.Name && kw == "lease6":
 			s.Warnf(t, "DHCPv6 lease ignored.")
-			skipBlock(s)
+			s.SkipToSemi()
 		default:
 			s.Errorf(t, corrupt)
 			resync(s, t)
@@ -98,27 +98,6 @@ func resync(s *isctext.Scanner, t isctext.Token) {
 }
 
 var topKeywords = map[string]bool{"lease": true, "lease6": true, "default-duid": true}
-
-// skipBlock skips a `{ ... }` block with nested braces, or a statement
-// up to ';'.
-func skipBlock(s *isctext.Scanner) {
-	depth := 0
-	for {
-		t := s.Next()
-		switch {
-		case t.Kind == isctext.EOF:
-			return
-		case t.Is('{'):
-			depth++
-		case t.Is('}'):
-			if depth--; depth <= 0 {
-				return
-			}
-		case t.Is(';') && depth == 0:
-			return
-		}
-	}
-}
 
 // parseDUID reads the value of default-duid: a quoted string or colon-hex
 // (ISC parse_X), longer than two bytes (ISC "Invalid DUID contents.").

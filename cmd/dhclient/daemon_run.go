@@ -13,12 +13,10 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/leased/leased/client"
 	"github.com/leased/leased/client/config"
 	"github.com/leased/leased/client/control"
-	"github.com/leased/leased/client/lease"
 	"github.com/leased/leased/hooks"
 	"github.com/leased/leased/platform"
 	"github.com/leased/leased/statemachine"
@@ -33,13 +31,7 @@ func runDaemon(f *Flags, cfg *config.Config, stderr io.Writer) int {
 	if len(names) == 0 {
 		return noBroadcastInterfaces(f, log)
 	}
-	store := &lease.Store{Path: f.LeasePath, Catalogue: cfg.Catalogue, Format: cfg.LeaseFormat()}
-	file, errs := store.Load(cfg.Catalogue)
-	for _, err := range errs {
-		log.Warn(err.Error())
-	}
-	host, _ := os.Hostname()
-	env := &daemonEnv{flags: f, cfg: cfg, file: file, store: client.NewFileStore(store, file), log: log, hostname: host, now: time.Now()}
+	env := newDaemonEnv(f, cfg, log)
 
 	var cfgs []client.RunnerConfig
 	var queues []*hooks.Queue

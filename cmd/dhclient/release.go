@@ -13,7 +13,6 @@ import (
 	"github.com/leased/leased/client"
 	"github.com/leased/leased/client/config"
 	"github.com/leased/leased/client/control"
-	"github.com/leased/leased/client/lease"
 	"github.com/leased/leased/statemachine"
 )
 
@@ -42,16 +41,10 @@ func runRelease(f *Flags, cfg *config.Config, stderr io.Writer) int {
 		}
 		os.Remove(f.PIDPath)
 	}
-	store := &lease.Store{Path: f.LeasePath, Catalogue: cfg.Catalogue, Format: cfg.LeaseFormat()}
-	file, errs := store.Load(cfg.Catalogue)
-	for _, err := range errs {
-		log.Warn(err.Error())
-	}
-	host, _ := os.Hostname()
-	env := &daemonEnv{flags: f, cfg: cfg, file: file, store: client.NewFileStore(store, file), log: log, hostname: host, now: time.Now()}
+	env := newDaemonEnv(f, cfg, log)
 	names := f.Interfaces
 	if len(names) == 0 {
-		names = file.Interfaces()
+		names = env.file.Interfaces()
 	}
 	for _, name := range names {
 		actOnStoredLease(env, name, f.Action)

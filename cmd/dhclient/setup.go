@@ -91,6 +91,19 @@ type daemonEnv struct {
 	now      time.Time
 }
 
+// newDaemonEnv loads the lease file and gathers what every runner of this
+// process shares.
+func newDaemonEnv(f *Flags, cfg *config.Config, log *slog.Logger) *daemonEnv {
+	store := &lease.Store{Path: f.LeasePath, Catalogue: cfg.Catalogue, Format: cfg.LeaseFormat()}
+	file, errs := store.Load(cfg.Catalogue)
+	for _, err := range errs {
+		log.Warn(err.Error())
+	}
+	host, _ := os.Hostname()
+	return &daemonEnv{flags: f, cfg: cfg, file: file, store: client.NewFileStore(store, file),
+		log: log, hostname: host, now: time.Now()}
+}
+
 // runnerConfig assembles one interface's runner; the returned queue runs
 // its hooks and must be closed after the runner ends.
 func (d *daemonEnv) runnerConfig(name string) (client.RunnerConfig, *hooks.Queue, error) {
