@@ -31,9 +31,13 @@ func (m *Machine) reboot(now time.Time) {
 
 // startRenew enters RENEWING at T1 (RFC 2131 §4.4.5): the REQUEST goes to
 // the server with the xid of the exchange that got the lease.
-func (m *Machine) startRenew(now time.Time) {
+func (m *Machine) startRenew(now time.Time) { m.extend(now, StateRenewing) }
+
+// extend starts a new exchange in RENEWING or REBINDING for the active
+// lease (RFC 2131 §4.4.5).
+func (m *Machine) extend(now time.Time, state State) {
 	m.resetExchange()
-	m.state = StateRenewing
+	m.state = state
 	m.first = now
 	m.interval = seconds(m.cfg.InitialInterval, 1)
 	m.sendRequest(now)
@@ -58,14 +62,9 @@ func (m *Machine) renewNow(now time.Time) {
 func (m *Machine) rebindNow(now time.Time) {
 	switch m.state {
 	case StateBound, StateRenewing, StateRebinding:
-		if m.active == nil {
-			return
+		if m.active != nil {
+			m.extend(now, StateRebinding)
 		}
-		m.resetExchange()
-		m.state = StateRebinding
-		m.first = now
-		m.interval = seconds(m.cfg.InitialInterval, 1)
-		m.sendRequest(now)
 	}
 }
 
