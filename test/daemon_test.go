@@ -1,0 +1,220 @@
+//go:build linux
+
+package e2e
+
+import (
+	"net/netip"
+	"os"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/leased/leased/test/lab"
+)
+
+// Limits for one dhclient command: binding against a lab server takes a
+// few seconds (DISCOVER, OFFER, REQUEST, ACK, ARP check).
+const (
+	daemonBindLimit    = 30 * time.Second
+	daemonReleaseLimit = 20 * time.Second
+)
+
+// daemonDnsmasqRelease is what dnsmasq logs for any DHCPRELEASE.
+const daemonDnsmasqRelease = "DHCPRELEASE("
+
+// startDaemon runs `dhclient -v IF` in daemon mode against a running
+// server, checks the daemon rule of SPEC §2 (exit 0 once the address is
+// on the interface; a detached daemon in its own session with the pid
+// file written) and returns the daemon's pid and the bound address.
+func startDaemon(t *testing.T, r *daemonRig, ifname string) (int, netip.Addr) {
+	t.Helper()
+	r.mustRun(t, 0, daemonBindLimit, []string{"-v"}, ifname)
+	// Right after the parent returns: the address is already there.
+	addr := daemonBoundAddr(t, r.l, ifname)
+	pid := r.daemonPID(t)
+	ppid, sid := daemonProcStat(t, pid)
+	if ppid == os.Getpid() {
+		t.Errorf("daemon %d is a child of the test: no re-exec", pid)
+	}
+	if sid != pid {
+		t.Errorf("daemon %d is in session %d: no setsid", pid, sid)
+	}
+	if got := r.reasons(); len(got) == 0 || !daemonBindReason(got[len(got)-1]) {
+		t.Errorf("hooks %v, want BOUND or REBOOT last", got)
+	}
+	if l := r.storedLease(t, ifname); l.Addr != addr {
+		t.Errorf("lease file holds %v, interface has %v", l.Addr, addr)
+	}
+	return pid, addr
+}
+
+func daemonBindReason(r string) bool { return r == "BOUND" || r == "REBOOT" }
+
+// TestDaemonMode: `dhclient IF` returns once bound and leaves a daemon;
+// `dhclient -r IF` releases through it: DHCPRELEASE at the server, the
+// address gone, the daemon gone, RELEASE run and the released lease
+// (expired now, reference §5.2) in the lease file.
+func TestDaemonMode(t *testing.T) {
+	t.Parallel()
+	l := lab.New(t)
+	srv := l.StartDnsmasq(t, lab.ServerOpts{LeaseTime: 10 * time.Minute})
+	r := newDaemonRig(t, l, "timeout 20;\n")
+	ifname := l.ClientIf()
+	pid, addr := startDaemon(t, r, ifname)
+
+	res := r.mustRun(t, 0, daemonReleaseLimit, []string{"-r"}, ifname)
+	if got := daemonAddrs(t, l, ifname); len(got) != 0 {
+		t.Errorf("after -r %s still has %v", ifname, got)
+	}
+	lab.WaitGone(t, pid, 5*time.Second)
+	srv.WaitLog(t, daemonDnsmasqRelease+l.ServerIf()+") "+addr.String(), 5*time.Second)
+	r.waitReason(t, "RELEASE", 5*time.Second)
+	released := r.storedLease(t, ifname)
+	if released.Addr != addr {
+		t.Errorf("lease file's last lease is %v, want the released %v", released.Addr, addr)
+	}
+	if !released.ExpiredAt(time.Now().Add(time.Second)) {
+		t.Errorf("released lease expires %v, want now (reference §5.2)", released.Expire)
+	}
+	if _, err := os.Stat(r.pid); err == nil {
+		t.Errorf("pid file %s left behind after -r", r.pid)
+	}
+	if t.Failed() {
+		t.Logf("-r output:\n%s", res.out)
+	}
+}
+
+// TestDaemonExitWithoutRelease: `dhclient -x IF` stops the daemon with
+// STOP and no DHCPRELEASE, and the lease stays in the lease file for the
+// next start.
+func TestDaemonExitWithoutRelease(t *testing.T) {
+	t.Parallel()
+	l := lab.New(t)
+	srv := l.StartDnsmasq(t, lab.ServerOpts{LeaseTime: 10 * time.Minute})
+	r := newDaemonRig(t, l, "timeout 20;\n")
+	ifname := l.ClientIf()
+	pid, addr := startDaemon(t, r, ifname)
+
+	r.mustRun(t, 0, daemonReleaseLimit, []string{"-x"}, ifname)
+	lab.WaitGone(t, pid, 5*time.Second)
+	r.waitReason(t, "STOP", 5*time.Second)
+	if got := r.reasons(); slices.Contains(got, "RELEASE") {
+		t.Errorf("hooks %v: RELEASE under -x", got)
+	}
+	kept := r.storedLease(t, ifname)
+	if kept.Addr != addr || kept.ExpiredAt(time.Now()) {
+		t.Errorf("lease file holds %v expiring %v, want the unexpired %v", kept.Addr, kept.Expire, addr)
+	}
+	daemonLogLacks(t, srv.Log(), daemonDnsmasqRelease, time.Second)
+}
+
+// TestReleaseWithoutDaemon: with the daemon killed (stale pid file and
+// socket, nothing answering), `dhclient -r IF` falls back to ISC's way
+// (SPEC §2): DHCPRELEASE from the lease file, address removed, RELEASE.
+func TestReleaseWithoutDaemon(t *testing.T) {
+	t.Parallel()
+	l := lab.New(t)
+	srv := l.StartDnsmasq(t, lab.ServerOpts{LeaseTime: 10 * time.Minute})
+	r := newDaemonRig(t, l, "timeout 20;\n")
+	ifname := l.ClientIf()
+	p := lab.Start(t, l.ClientNS(), r.dir+"/daemon.log", r.argv([]string{"-d", "-v"}, ifname)...)
+	p.WaitLog(t, "bound to ", daemonBindLimit)
+	addr := daemonBoundAddr(t, l, ifname)
+	if err := p.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-p.Done()
+
+	res := r.mustRun(t, 0, daemonReleaseLimit, []string{"-r", "-v"}, ifname)
+	srv.WaitLog(t, daemonDnsmasqRelease+l.ServerIf()+") "+addr.String(), 5*time.Second)
+	if got := daemonAddrs(t, l, ifname); len(got) != 0 {
+		t.Errorf("after -r %s still has %v", ifname, got)
+	}
+	r.waitReason(t, "RELEASE", 5*time.Second)
+	if !strings.Contains(res.out, "DHCPRELEASE of "+addr.String()+" on "+ifname) {
+		t.Errorf("-r -v did not log the release (reference §8):\n%s", res.out)
+	}
+	r.waitNoLeftovers(t, 5*time.Second)
+	if t.Failed() {
+		t.Logf("-r output:\n%s", res.out)
+	}
+}
+
+// TestOneTryNoServer: `-1` with no server exits 2 after `timeout`, once
+// FAIL has run, and leaves no daemon (reference §1.4) — detached or in
+// the foreground.
+func TestOneTryNoServer(t *testing.T) {
+	t.Parallel()
+	l := lab.New(t)
+	ifname := l.ClientIf()
+	for _, mode := range [][]string{{"-1", "-v"}, {"-1", "-d"}} {
+		t.Run(strings.Join(mode, ""), func(t *testing.T) {
+			r := newDaemonRig(t, l, "timeout 3;\ninitial-interval 1;\n")
+			res := r.mustRun(t, 2, 20*time.Second, mode, ifname)
+			if res.elapsed < 2500*time.Millisecond || res.elapsed > 10*time.Second {
+				t.Errorf("exit after %v, want about the 3 s timeout", res.elapsed)
+			}
+			if got := r.reasons(); !slices.Contains(got, "FAIL") {
+				t.Errorf("hooks %v, want FAIL before the exit", got)
+			}
+			if !strings.Contains(res.out, "Unable to obtain a lease on first try.  Exiting.") {
+				t.Errorf("no ISC give-up phrase (reference §8) in:\n%s", res.out)
+			}
+			r.waitNoLeftovers(t, 5*time.Second)
+			if got := daemonAddrs(t, l, ifname); len(got) != 0 {
+				t.Errorf("%s has %v without a server", ifname, got)
+			}
+		})
+	}
+}
+
+// TestDaemonNoServerReturnsAfterTimeout: without -1 the parent returns 0
+// once `timeout` has passed and FAIL has run, and the daemon keeps trying
+// in the background (reference §1.3) until -x stops it.
+func TestDaemonNoServerReturnsAfterTimeout(t *testing.T) {
+	t.Parallel()
+	l := lab.New(t)
+	ifname := l.ClientIf()
+	r := newDaemonRig(t, l, "timeout 3;\ninitial-interval 1;\n")
+	res := r.mustRun(t, 0, 20*time.Second, []string{"-v"}, ifname)
+	if res.elapsed < 2500*time.Millisecond || res.elapsed > 10*time.Second {
+		t.Errorf("parent returned after %v, want about the 3 s timeout", res.elapsed)
+	}
+	if got := r.reasons(); !slices.Contains(got, "FAIL") {
+		t.Errorf("hooks %v, want FAIL before the parent returns", got)
+	}
+	pid := r.daemonPID(t)
+	if _, sid := daemonProcStat(t, pid); sid != pid {
+		t.Errorf("daemon %d is in session %d: no setsid", pid, sid)
+	}
+	r.mustRun(t, 0, daemonReleaseLimit, []string{"-x"}, ifname)
+	lab.WaitGone(t, pid, 5*time.Second)
+	r.waitNoLeftovers(t, 5*time.Second)
+}
+
+// TestReleaseWithSlowARP: the DHCPRELEASE is unicast to the server,
+// whose address the client has not resolved yet; the server answers ARP
+// only after a while. The release must still reach it: taking the
+// address away must not drop the datagram waiting for ARP.
+func TestReleaseWithSlowARP(t *testing.T) {
+	t.Parallel()
+	l := lab.New(t)
+	srv := l.StartDnsmasq(t, lab.ServerOpts{LeaseTime: 10 * time.Minute})
+	r := newDaemonRig(t, l, "timeout 20;\n")
+	ifname := l.ClientIf()
+	pid, addr := startDaemon(t, r, ifname)
+	lab.Run(t, l.ClientNS(), "ip", "neigh", "flush", "dev", ifname)
+	lab.Run(t, l.ServerNS(), "ip", "link", "set", "dev", l.ServerIf(), "arp", "off")
+	go func() {
+		time.Sleep(300 * time.Millisecond) // the fault: ARP answered late
+		lab.Command(l.ServerNS(), "ip", "link", "set", "dev", l.ServerIf(), "arp", "on").Run()
+	}()
+	r.mustRun(t, 0, daemonReleaseLimit, []string{"-r"}, ifname)
+	lab.WaitGone(t, pid, 5*time.Second)
+	srv.WaitLog(t, daemonDnsmasqRelease+l.ServerIf()+") "+addr.String(), 5*time.Second)
+	if got := daemonAddrs(t, l, ifname); len(got) != 0 {
+		t.Errorf("after -r %s still has %v", ifname, got)
+	}
+}
