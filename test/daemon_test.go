@@ -100,6 +100,10 @@ func TestDaemonExitWithoutRelease(t *testing.T) {
 	r.mustRun(t, 0, daemonReleaseLimit, []string{"-x"}, ifname)
 	lab.WaitGone(t, pid, 5*time.Second)
 	r.waitReason(t, "STOP", 5*time.Second)
+	// STOP takes away what leased added (SPEC §5); the lease stays.
+	if got := daemonAddrs(t, l, ifname); len(got) != 0 {
+		t.Errorf("after -x %s still has %v", ifname, got)
+	}
 	if got := r.reasons(); slices.Contains(got, "RELEASE") {
 		t.Errorf("hooks %v: RELEASE under -x", got)
 	}
