@@ -14,8 +14,12 @@ type Queue struct {
 	jobs chan job
 	wg   sync.WaitGroup
 
-	mu     sync.Mutex
-	closed bool
+	mu       sync.Mutex
+	closed   bool
+	progress *sync.Cond // on mu; broadcast when finished grows
+	// submitted and finished count calls, so that Flush can wait for
+	// those submitted before it without waiting for later ones.
+	submitted, finished uint64
 }
 
 type job struct {
@@ -28,6 +32,7 @@ type job struct {
 // waiting calls (n < 1 means 1) besides the one running.
 func NewQueue(r *Runner, n int) *Queue {
 	q := &Queue{r: r, jobs: make(chan job, max(n, 1))}
+	q.progress = sync.NewCond(&q.mu)
 	q.wg.Go(q.loop)
 	return q
 }
@@ -44,6 +49,7 @@ func (q *Queue) Submit(script string, env []string, done func(Result)) bool {
 	}
 	select {
 	case q.jobs <- job{script, env, done}:
+		q.submitted++
 		return true
 	default:
 		return false
@@ -69,5 +75,36 @@ func (q *Queue) loop() {
 		if j.done != nil {
 			j.done(res)
 		}
+		q.mu.Lock()
+		q.finished++
+		q.progress.Broadcast()
+		q.mu.Unlock()
 	}
+}
+
+// Flush waits until every call submitted before it has run and its done
+// callback has returned, or until ctx ends, whose error it then returns.
+// Calls submitted meanwhile are not waited for. The daemon flushes the
+// STOP hooks of a pause before it lets the system suspend (SPEC §1.4):
+// a hook that restores resolv.conf or stops an NTP client must have
+// finished before the machine sleeps.
+func (q *Queue) Flush(ctx context.Context) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	target := q.submitted
+	// Wake the wait below when ctx ends; the lock orders this broadcast
+	// after Wait has released it, so it is not lost.
+	stop := context.AfterFunc(ctx, func() {
+		q.mu.Lock()
+		q.progress.Broadcast()
+		q.mu.Unlock()
+	})
+	defer stop()
+	for q.finished < target {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		q.progress.Wait()
+	}
+	return nil
 }

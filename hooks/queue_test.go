@@ -3,11 +3,14 @@
 package hooks
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // blocker is a hook that signals it started by writing to one FIFO and
@@ -81,5 +84,47 @@ func TestQueuesOfDifferentInterfacesAreIndependent(t *testing.T) {
 	fast.Close()
 	if err := os.WriteFile(release, []byte("go\n"), 0); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestQueueFlushWaitsForEarlierCalls checks that Flush returns only once
+// the calls before it have run and reported, and gives up with ctx.
+func TestQueueFlushWaitsForEarlierCalls(t *testing.T) {
+	hook, started, release := blocker(t)
+	q := NewQueue(&Runner{}, 2)
+	defer q.Close()
+	if err := q.Flush(t.Context()); err != nil {
+		t.Fatalf("Flush of an idle queue: %v", err)
+	}
+	var mu sync.Mutex
+	var got []int
+	record := func(r Result) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, r.ExitCode)
+	}
+	q.Submit(hook, nil, record)
+	if _, err := os.ReadFile(started); err != nil { // the blocker runs now
+		t.Fatal(err)
+	}
+	q.Submit(script(t, "exit 2"), nil, record)
+
+	short, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if err := q.Flush(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Flush while a hook blocks: %v, want %v", err, context.DeadlineExceeded)
+	}
+	flushed := make(chan error, 1)
+	go func() { flushed <- q.Flush(context.Background()) }()
+	if err := os.WriteFile(release, []byte("go\n"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-flushed; err != nil {
+		t.Fatalf("Flush: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 || got[0] != 7 || got[1] != 2 {
+		t.Errorf("results when Flush returned: %v, want [7 2]", got)
 	}
 }
