@@ -51,7 +51,7 @@ func runDaemon(f *Flags, cfg *config.Config, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	m := client.NewManager(cfgs)
-	d := &daemon{flags: f, cfg: cfg, log: log, det: det, m: m, env: env}
+	d := &daemon{flags: f, cfg: cfg, log: log, det: det, m: m, env: env, queues: queues}
 	code := d.run(ctx)
 	for _, q := range queues {
 		q.Close() // let queued hooks (FAIL under -1, RELEASE) finish
@@ -70,6 +70,9 @@ type daemon struct {
 	det   *detacher
 	m     *client.Manager
 	env   *daemonEnv
+	// queues run the interfaces' hooks; a pause before suspend waits for
+	// them (watchSleep).
+	queues []*hooks.Queue
 }
 
 // run starts the runners and the control socket and waits for the end.
@@ -136,6 +139,11 @@ func (d *daemon) watchSleep(ctx context.Context) {
 		if suspending {
 			d.log.Info("system going to sleep; pausing")
 			d.m.SendWait("", statemachine.Pause{})
+			// The pause queued the STOP hooks; logind's lock is held until
+			// they have run (each bounded by hook-timeout).
+			for _, q := range d.queues {
+				q.Flush(ctx)
+			}
 			return
 		}
 		d.log.Info("system woke up; resuming")
