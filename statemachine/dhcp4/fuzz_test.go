@@ -182,9 +182,9 @@ func FuzzLeaseText(f *testing.F) {
 	})
 }
 
-// FuzzParseType checks that accepted type text prints back to text that
+// FuzzTypeText checks that accepted type text prints back to text that
 // parses to the same type, and that formatting any data with it is safe.
-func FuzzParseType(f *testing.F) {
+func FuzzTypeText(f *testing.F) {
 	for _, s := range []string{"ip-address", "array of unsigned integer 16", "domain-list compressed",
 		"{ boolean, signed integer 32, ip-address, text }", "array of { ip-address, ip-address }",
 		"{ unsigned integer 8, array of ip6-address }", "encapsulate fqdn", "zerolen"} {
