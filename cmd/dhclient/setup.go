@@ -112,6 +112,9 @@ func (d *daemonEnv) runnerConfig(name string) (client.RunnerConfig, *hooks.Queue
 		return client.RunnerConfig{}, nil, fmt.Errorf("find device %q: %w", name, err)
 	}
 	s := d.cfg.For(name)
+	if s.IPv4LL {
+		d.log.Warn("ipv4ll is accepted but not implemented: no link-local fallback", "iface", name)
+	}
 	mc := d.machineConfig(name, s, hw)
 	log := d.log.With("iface", name)
 	runner := &hooks.Runner{Timeout: s.HookTimeout, Log: log}
