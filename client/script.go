@@ -4,6 +4,7 @@ import (
 	"log/slog"
 
 	"github.com/leased/leased/hooks"
+	"github.com/leased/leased/statemachine"
 	"github.com/leased/leased/statemachine/dhcp4"
 )
 
@@ -16,6 +17,7 @@ type ScriptHooks struct {
 	DADWait   int
 	Extra     []string // -e VAR=value, command-line order
 	PRL       []uint8
+	Alias     *statemachine.Lease // alias { } block, exported as alias_*
 	Queue     *hooks.Queue
 	Log       *slog.Logger
 }
@@ -27,7 +29,7 @@ var _ Hooks = (*ScriptHooks)(nil)
 func (h *ScriptHooks) Run(c HookCall, done func(exitCode int)) {
 	env := hooks.Env(hooks.Call{
 		Reason: c.Reason.String(), Interface: c.Interface, PID: h.PID, DADWait: h.DADWait,
-		Extra: h.Extra, New: c.New, Old: c.Old, PRL: h.PRL,
+		Extra: h.Extra, New: c.New, Old: c.Old, PRL: h.PRL, Alias: h.Alias,
 	}, h.Catalogue, func(msg string) { h.Log.Error(msg) })
 	finish := func(res hooks.Result) {
 		if done != nil {

@@ -132,7 +132,7 @@ func (d *daemonEnv) runnerConfig(name string) (client.RunnerConfig, *hooks.Queue
 		Link:     d.link(name, s),
 		Hooks: &client.ScriptHooks{
 			Script: script, Catalogue: d.cfg.Catalogue, PID: os.Getpid(), DADWait: d.flags.DADWait,
-			Extra: d.flags.Env, PRL: s.Request, Queue: queue, Log: log,
+			Extra: d.flags.Env, PRL: s.Request, Alias: d.alias(name), Queue: queue, Log: log,
 		},
 		Store:         d.store,
 		Log:           log,
@@ -151,6 +151,16 @@ func (d *daemonEnv) machineConfig(name string, s config.Settings, hw net.Hardwar
 	mc.OneTry = d.flags.OneTry
 	mc.DeclineWait = d.flags.DeclineWait
 	return mc
+}
+
+// alias returns the alias { } block for name (reference §3.3), if any.
+func (d *daemonEnv) alias(name string) *statemachine.Lease {
+	for _, e := range d.cfg.Aliases {
+		if e.Interface == name || e.Interface == "" {
+			return e.Lease
+		}
+	}
+	return nil
 }
 
 // link builds the platform side of one interface.
