@@ -40,6 +40,9 @@ type Config struct {
 	OneTry   bool       // -1: give up (GiveUp) instead of retrying after FAIL
 	ARPCheck bool       // Probe a new address after an ACK in REQUESTING/REBOOTING
 	Server   netip.Addr // -s: destination of broadcasts; invalid means 255.255.255.255
+	// ServerPort is the servers' port: 67, or one below -p's client port
+	// (reference §1.2); zero means 67.
+	ServerPort uint16
 
 	// Rand supplies the xid, the jitter and the T1 randomisation. Nil
 	// means a generator seeded from crypto/rand when New is called.
@@ -80,11 +83,20 @@ func seconds(d time.Duration, lo int64) int64 {
 }
 
 // broadcastTo is where broadcast messages go: the -s server or
-// 255.255.255.255, port 67.
+// 255.255.255.255, at the server port.
 func (c *Config) broadcastTo() netip.AddrPort {
 	a := c.Server
 	if !a.IsValid() {
 		a = netip.AddrFrom4([4]byte{255, 255, 255, 255})
 	}
-	return netip.AddrPortFrom(a, dhcp4.ServerPort)
+	return c.serverAt(a)
+}
+
+// serverAt is a's DHCP server port.
+func (c *Config) serverAt(a netip.Addr) netip.AddrPort {
+	port := c.ServerPort
+	if port == 0 {
+		port = dhcp4.ServerPort
+	}
+	return netip.AddrPortFrom(a, port)
 }

@@ -1,10 +1,7 @@
 package statemachine
 
 import (
-	"net/netip"
 	"time"
-
-	"github.com/leased/leased/statemachine/dhcp4"
 )
 
 // linkDown keeps the lease and stops sending (SPEC §4); a candidate that
@@ -62,7 +59,7 @@ func (m *Machine) release(now time.Time) {
 	}
 	to := m.cfg.broadcastTo()
 	if sid, ok := l.ServerID(); ok {
-		to = netip.AddrPortFrom(sid, dhcp4.ServerPort)
+		to = m.cfg.serverAt(sid)
 	}
 	m.logf("DHCPRELEASE of %s on %s to %s port %d", l.Addr, m.cfg.Interface, to.Addr(), to.Port())
 	m.emit(Send{Msg: m.releaseMessage(l), To: to})

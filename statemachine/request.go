@@ -1,7 +1,6 @@
 package statemachine
 
 import (
-	"net/netip"
 	"time"
 
 	"github.com/leased/leased/statemachine/dhcp4"
@@ -110,7 +109,7 @@ func (m *Machine) sendRequest(now time.Time) {
 		msg.Secs = secsField(el)
 		msg.CIAddr = l.Addr
 		if sid, ok := l.ServerID(); ok && m.state == StateRenewing {
-			to = netip.AddrPortFrom(sid, dhcp4.ServerPort)
+			to = m.cfg.serverAt(sid)
 		}
 	}
 	m.finish(msg, true, true)

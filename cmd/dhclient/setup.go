@@ -150,6 +150,7 @@ func (d *daemonEnv) machineConfig(name string, s config.Settings, hw net.Hardwar
 	mc := client.MachineConfig(name, s, id)
 	mc.OneTry = d.flags.OneTry
 	mc.DeclineWait = d.flags.DeclineWait
+	mc.ServerPort = uint16(d.flags.Port - 1) // -p: the server port is one below (reference §1.2)
 	return mc
 }
 
