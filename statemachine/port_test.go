@@ -3,7 +3,6 @@ package statemachine
 import (
 	"net/netip"
 	"testing"
-
 )
 
 // TestServerPortFollowsClientPort: with -p 1068 the servers are at 1067
