@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"log/syslog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -256,55 +254,4 @@ func noBroadcastInterfaces(f *Flags, log *slog.Logger) int {
 		(&hooks.Runner{Log: log}).Run(context.Background(), script, env)
 	}
 	return 0
-}
-
-// newLogger logs ISC's phrases to stderr with -v or -d, and always to
-// syslog (facility daemon) when a syslog daemon listens (reference §8).
-func newLogger(f *Flags, stderr io.Writer) *slog.Logger {
-	var hs []slog.Handler
-	if f.Verbose {
-		hs = append(hs, newLineHandler(stderr, slog.LevelInfo))
-	}
-	if w, err := syslog.New(syslog.LOG_DAEMON|syslog.LOG_INFO, filepath.Base(os.Args[0])); err == nil {
-		hs = append(hs, newLineHandler(w, slog.LevelInfo))
-	}
-	return slog.New(fanout(hs))
-}
-
-// fanout sends each record to every handler.
-type fanout []slog.Handler
-
-func (f fanout) Enabled(ctx context.Context, l slog.Level) bool {
-	for _, h := range f {
-		if h.Enabled(ctx, l) {
-			return true
-		}
-	}
-	return false
-}
-
-func (f fanout) Handle(ctx context.Context, r slog.Record) error {
-	var errs []error
-	for _, h := range f {
-		if h.Enabled(ctx, r.Level) {
-			errs = append(errs, h.Handle(ctx, r.Clone()))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-func (f fanout) WithAttrs(as []slog.Attr) slog.Handler {
-	out := make(fanout, len(f))
-	for i, h := range f {
-		out[i] = h.WithAttrs(as)
-	}
-	return out
-}
-
-func (f fanout) WithGroup(name string) slog.Handler {
-	out := make(fanout, len(f))
-	for i, h := range f {
-		out[i] = h.WithGroup(name)
-	}
-	return out
 }

@@ -1,0 +1,47 @@
+package client
+
+import (
+	"context"
+
+	"github.com/leased/leased/statemachine"
+)
+
+// Requests that run on the runner goroutine through its ctl channel:
+// they see the machine between two steps.
+
+// Reconfigure gives the machine a new configuration without dropping
+// its lease (SIGHUP). It returns false when the runner has stopped.
+func (r *Runner) Reconfigure(c statemachine.Config) bool {
+	select {
+	case r.ctl <- func() { r.m.Reconfigure(c) }:
+		return true
+	case <-r.done:
+		return false
+	}
+}
+
+// SendWait is Send that returns once the runner has stepped ev and
+// carried out its actions (hooks are queued, not awaited): suspend must
+// not proceed before the interfaces are paused.
+func (r *Runner) SendWait(ev statemachine.Event) bool {
+	stepped := make(chan struct{})
+	select {
+	case r.ctl <- func() { r.step(r.ctx, ev); close(stepped) }:
+		<-stepped
+		return true
+	case <-r.done:
+		return false
+	}
+}
+
+// Ping reports whether the runner's loop answers within ctx: the
+// liveness the systemd watchdog asks for.
+func (r *Runner) Ping(ctx context.Context) bool {
+	select {
+	case r.ctl <- func() {}:
+		return true
+	case <-r.done:
+	case <-ctx.Done():
+	}
+	return false
+}
