@@ -1,0 +1,199 @@
+//go:build linux
+
+package e2e
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vishvananda/netlink"
+
+	"github.com/leased/leased/test/lab"
+)
+
+// confClient is one foreground dhclient with its own files.
+type confClient struct {
+	log, leases, dumps string
+}
+
+// startConfClient writes conf as dir/name and runs dhclient -d -v on the
+// lab's client link with a hook that dumps its environment.
+func startConfClient(t *testing.T, l *lab.Lab, name, conf string) *confClient {
+	t.Helper()
+	dir := t.TempDir()
+	c := &confClient{log: filepath.Join(dir, "dhclient.log"), leases: filepath.Join(dir, "dhclient.leases"), dumps: filepath.Join(dir, "dumps")}
+	if err := os.Mkdir(c.dumps, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cf, script := filepath.Join(dir, name), filepath.Join(dir, "dump.sh")
+	confWrite(t, cf, conf, 0o644)
+	confWrite(t, script, confDumpScript, 0o755)
+	lab.Start(t, l.ClientNS(), c.log, dhclientBin, "-d", "-v", "-cf", cf, "-lf", c.leases,
+		"-pf", filepath.Join(dir, "dhclient.pid"), "-sf", script, "-e", "DUMPDIR="+c.dumps, l.ClientIf())
+	return c
+}
+
+// confDumpScript writes each call's environment, sorted, to DUMPDIR as
+// NN-REASON.env, renamed into place so that a reader never sees half.
+const confDumpScript = `#!/bin/sh
+n=$(ls "$DUMPDIR" | grep -c '\.env$')
+f="$DUMPDIR/$(printf %02d "$n")-$reason.env"
+env | sort > "$f.tmp" && mv "$f.tmp" "$f"
+`
+
+// confPoll calls done every 50 ms until it reports true, failing t with
+// its last message after timeout: the files and kernel state it checks
+// are written by another process, with no event to wait on.
+func confPoll(t *testing.T, timeout time.Duration, done func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		ok, msg := done()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %v: %s", timeout, msg)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitHook waits for the first hook call with reason and returns its
+// environment.
+func (c *confClient) waitHook(t *testing.T, reason string, timeout time.Duration) map[string]string {
+	t.Helper()
+	var first string
+	confPoll(t, timeout, func() (bool, string) {
+		ms, _ := filepath.Glob(filepath.Join(c.dumps, "*-"+reason+".env"))
+		slices.Sort(ms)
+		if len(ms) > 0 {
+			first = ms[0]
+		}
+		return first != "", fmt.Sprintf("no %s hook (hooks: %v)\n%s", reason, c.reasons(t), c.readLog(t))
+	})
+	return confReadEnv(t, first)
+}
+
+// reasons lists the reasons of the hook calls so far, in order.
+func (c *confClient) reasons(t *testing.T) []string {
+	ms, _ := filepath.Glob(filepath.Join(c.dumps, "*.env"))
+	slices.Sort(ms)
+	var out []string
+	for _, m := range ms {
+		_, r, _ := strings.Cut(strings.TrimSuffix(filepath.Base(m), ".env"), "-")
+		out = append(out, r)
+	}
+	return out
+}
+
+// waitLease waits until the lease file has line (whole, as written).
+func (c *confClient) waitLease(t *testing.T, line string) {
+	t.Helper()
+	confPoll(t, 10*time.Second, func() (bool, string) {
+		b, _ := os.ReadFile(c.leases)
+		return slices.Contains(strings.Split(string(b), "\n"), line), fmt.Sprintf("lease file lacks %q:\n%s", line, b)
+	})
+}
+
+func (c *confClient) readLog(t *testing.T) string { return confRead(t, c.log) }
+
+// confCheckEnv compares env with golden NAME=value lines.
+func confCheckEnv(t *testing.T, env map[string]string, golden []string) {
+	t.Helper()
+	for _, g := range golden {
+		k, want, _ := strings.Cut(g, "=")
+		if env[k] != want {
+			t.Errorf("hook env %s=%q, want %q (golden)", k, env[k], want)
+		}
+	}
+}
+
+// confReadEnv parses a sorted `env` dump.
+func confReadEnv(t *testing.T, path string) map[string]string {
+	env := map[string]string{}
+	for _, line := range strings.Split(confRead(t, path), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+// confGoldenLines returns the first line of a golden file in testdata that
+// starts with each prefix, the golden addresses replaced by the lab's.
+func confGoldenLines(t *testing.T, file string, l *lab.Lab, prefixes ...string) []string {
+	t.Helper()
+	addrs := strings.NewReplacer(confGoldenServer, l.ServerAddr().String(), confGoldenDNS2, l.Host(2).String(),
+		confGoldenXgrid, l.Host(9).String())
+	lines := strings.Split(confTestdata(t, file), "\n")
+	var out []string
+	for _, p := range prefixes {
+		i := slices.IndexFunc(lines, func(s string) bool { return strings.HasPrefix(s, p) })
+		if i < 0 {
+			t.Fatalf("%s has no line starting %q", file, p)
+		}
+		out = append(out, addrs.Replace(lines[i]))
+	}
+	return out
+}
+
+// confClientAddrs lists the IPv4 addresses on the lab's client link.
+func confClientAddrs(t *testing.T, l *lab.Lab) []netlink.Addr {
+	t.Helper()
+	link, err := l.ClientHandle().LinkByName(l.ClientIf())
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := l.ClientHandle().AddrList(link, netlink.FAMILY_V4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return as
+}
+
+// confAddServerAddr gives the server bridge a second address in the subnet.
+func confAddServerAddr(t *testing.T, l *lab.Lab, a netip.Addr) {
+	t.Helper()
+	br, err := l.ServerHandle().LinkByName(l.ServerIf())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ipn := &net.IPNet{IP: a.AsSlice(), Mask: net.CIDRMask(l.Subnet().Bits(), 32)}
+	if err := l.ServerHandle().AddrAdd(br, &netlink.Addr{IPNet: ipn}); err != nil {
+		t.Fatalf("add %v to %s: %v", a, l.ServerIf(), err)
+	}
+}
+
+// confInRange reports whether s is the lab address with host part lo to hi.
+func confInRange(l *lab.Lab, s string, lo, hi int) bool {
+	a, err := netip.ParseAddr(s)
+	return err == nil && !a.Less(l.Host(lo)) && !l.Host(hi).Less(a)
+}
+
+func confTestdata(t *testing.T, name string) string {
+	return confRead(t, filepath.Join("testdata", name))
+}
+
+func confRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func confWrite(t *testing.T, path, content string, mode os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), mode); err != nil {
+		t.Fatal(err)
+	}
+}
