@@ -63,6 +63,10 @@ func (r *Runner) send(a statemachine.Send) {
 	if !isBroadcast(a.To.Addr()) && r.ucast != nil {
 		c = r.ucast
 	}
+	if c == nil {
+		r.log.Debug("no socket while the interface is away; not sent", "to", a.To)
+		return
+	}
 	if err := c.WriteTo(b, a.To); err != nil {
 		r.log.Warn("send", "to", a.To, "err", err)
 	}
@@ -96,7 +100,7 @@ func (r *Runner) openUnicast(addr netip.Addr) {
 		return
 	}
 	r.ucast, r.ucastA = c, addr
-	r.startReader(c)
+	r.startReader(c, false)
 }
 
 func (r *Runner) closeUnicast() {

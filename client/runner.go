@@ -63,6 +63,7 @@ type Runner struct {
 	rx     chan packet
 	events chan statemachine.Event
 	ctl    chan func() // run on the runner goroutine
+	lost   chan Conn   // broadcast sockets whose reader failed
 	done   chan struct{}
 	timer  *time.Timer
 	bcast  Conn
@@ -97,6 +98,7 @@ func NewRunner(cfg RunnerConfig) *Runner {
 		rx:     make(chan packet, 16),
 		events: make(chan statemachine.Event, 16),
 		ctl:    make(chan func()),
+		lost:   make(chan Conn),
 		done:   make(chan struct{}),
 		status: Status{Interface: cfg.Link.Name()},
 	}
@@ -135,7 +137,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	}
 	r.bcast = bc
 	defer r.closeConns()
-	r.startReader(bc)
+	r.startReader(bc, true)
 	r.timer = time.NewTimer(time.Hour)
 	r.timer.Stop()
 	defer r.timer.Stop()
@@ -164,6 +166,12 @@ func (r *Runner) Run(ctx context.Context) error {
 		case <-r.timer.C:
 			ev = statemachine.Timeout{}
 		case ev = <-r.events:
+			if _, up := ev.(statemachine.LinkUp); up && r.bcast == nil {
+				r.reopen()
+			}
+		case c := <-r.lost:
+			r.socketLost(c)
+			continue
 		case f := <-r.ctl:
 			f()
 			continue
@@ -240,13 +248,21 @@ func (r *Runner) countDrop(reason string) {
 	r.log.Debug("dropped packet", "reason", reason)
 }
 
-// startReader copies datagrams from c into rx until c is closed.
-func (r *Runner) startReader(c Conn) {
+// startReader copies datagrams from c into rx until c is closed. When
+// the broadcast socket fails (the interface went away), the loop hears of
+// it on lost.
+func (r *Runner) startReader(c Conn, broadcast bool) {
 	r.wg.Go(func() {
 		for {
 			b := make([]byte, 1500)
 			n, from, err := c.ReadFrom(b)
 			if err != nil {
+				if broadcast {
+					select {
+					case r.lost <- c:
+					case <-r.done:
+					}
+				}
 				return
 			}
 			select {
@@ -259,8 +275,34 @@ func (r *Runner) startReader(c Conn) {
 }
 
 func (r *Runner) closeConns() {
-	r.bcast.Close()
+	if r.bcast != nil {
+		r.bcast.Close()
+	}
 	if r.ucast != nil {
 		r.ucast.Close()
 	}
+}
+
+// socketLost drops a broadcast socket that failed, unless it was already
+// replaced or closed by the runner itself. The machine learns of the link
+// from the link watcher; the socket comes back with the link (reopen).
+func (r *Runner) socketLost(c Conn) {
+	if c != r.bcast {
+		return
+	}
+	r.log.Warn("receive socket failed; waiting for the interface to return")
+	r.bcast.Close()
+	r.bcast = nil
+}
+
+// reopen opens the broadcast socket again after the interface returned
+// (SPEC §4: an interface removed is waited for).
+func (r *Runner) reopen() {
+	bc, err := r.cfg.Link.OpenBroadcast()
+	if err != nil {
+		r.log.Warn("reopen receive socket", "err", err)
+		return
+	}
+	r.bcast = bc
+	r.startReader(bc, true)
 }

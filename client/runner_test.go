@@ -263,3 +263,26 @@ func TestRunnerSendWaitPausesBeforeReturning(t *testing.T) {
 		h.stop()
 	})
 }
+
+func TestRunnerWaitsForVanishedInterface(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := start(t, nil)
+		h.bind(3600)
+		h.link.Vanish()
+		h.runner.Send(statemachine.LinkDown{})
+		synctest.Wait()
+		h.link.Return()
+		h.runner.Send(statemachine.LinkUp{})
+		// INIT-REBOOT on a socket opened again.
+		r := h.expect(dhcp4.Request)
+		if r.Unicast || r.Msg().CIAddr.IsValid() && !r.Msg().CIAddr.IsUnspecified() {
+			t.Errorf("after the link returned: %v unicast=%v, want a broadcast INIT-REBOOT REQUEST", r.Msg().CIAddr, r.Unicast)
+		}
+		h.link.Deliver(reply(r.Msg(), dhcp4.Ack, 3600), fromServer)
+		synctest.Wait()
+		if got := h.hooks.Reasons(); got[len(got)-1] != "REBOOT" {
+			t.Errorf("hooks %v, want REBOOT last", got)
+		}
+		h.stop()
+	})
+}

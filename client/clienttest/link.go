@@ -44,6 +44,8 @@ type Link struct {
 	mu       sync.Mutex
 	calls    []string
 	Conflict bool // answer for Probe
+	gone     bool
+	open     []*conn
 }
 
 // NewLink returns a fake link named name.
@@ -89,14 +91,48 @@ func (l *Link) record(s string) {
 // Name implements client.Link.
 func (l *Link) Name() string { return l.IfName }
 
-// OpenBroadcast implements client.Link.
-func (l *Link) OpenBroadcast() (client.Conn, error) { return l.open(false), nil }
+// OpenBroadcast implements client.Link; it fails while the link is gone.
+func (l *Link) OpenBroadcast() (client.Conn, error) {
+	l.mu.Lock()
+	gone := l.gone
+	l.mu.Unlock()
+	if gone {
+		return nil, errGone
+	}
+	return l.openConn(false), nil
+}
+
+var errGone = errors.New("fake link is gone")
+
+// Vanish removes the link: its sockets fail and none can be opened until
+// Return.
+func (l *Link) Vanish() {
+	l.mu.Lock()
+	l.gone = true
+	open := l.open
+	l.open = nil
+	l.mu.Unlock()
+	for _, c := range open {
+		c.Close()
+	}
+}
+
+// Return brings a vanished link back.
+func (l *Link) Return() {
+	l.mu.Lock()
+	l.gone = false
+	l.mu.Unlock()
+}
 
 // OpenUnicast implements client.Link.
-func (l *Link) OpenUnicast(netip.Addr) (client.Conn, error) { return l.open(true), nil }
+func (l *Link) OpenUnicast(netip.Addr) (client.Conn, error) { return l.openConn(true), nil }
 
-func (l *Link) open(unicast bool) *conn {
-	return &conn{link: l, unicast: unicast, closed: make(chan struct{})}
+func (l *Link) openConn(unicast bool) *conn {
+	c := &conn{link: l, unicast: unicast, closed: make(chan struct{})}
+	l.mu.Lock()
+	l.open = append(l.open, c)
+	l.mu.Unlock()
+	return c
 }
 
 // Up implements client.Link.
