@@ -92,8 +92,12 @@ func actOnStoredLease(env *daemonEnv, name string, action Action) {
 	}
 	defer queue.Close()
 	if action == ActionExit {
-		// STOP with the stored lease; unlike ISC no stray DHCPREQUEST
-		// follows (SPEC §13).
+		// STOP with the stored lease, the address removed first as the
+		// daemon's own stop does (SPEC §5); unlike ISC no stray
+		// DHCPREQUEST follows (SPEC §13).
+		if err := rc.Link.Deconfigure(active); err != nil {
+			env.log.Warn("remove address", "iface", name, "err", err)
+		}
 		rc.Hooks.Run(client.HookCall{Interface: name, Reason: statemachine.ReasonStop, Old: active}, nil)
 		return
 	}
