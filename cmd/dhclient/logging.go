@@ -61,13 +61,16 @@ func (h *lineHandler) WithAttrs(as []slog.Attr) slog.Handler {
 // WithGroup is not used by leased; groups are flattened.
 func (h *lineHandler) WithGroup(string) slog.Handler { return h }
 
-// newLogger logs ISC's phrases to stderr with -v or -d, and always to
+// newLogger logs ISC's phrases to stderr with -v or -d (errors always), and to
 // syslog (facility daemon) when a syslog daemon listens (reference §8).
 func newLogger(f *Flags, stderr io.Writer) *slog.Logger {
-	var hs []slog.Handler
+	// Quiet (the default) still shows errors, such as an unknown
+	// interface, until the daemon detaches from the terminal.
+	level := slog.LevelError
 	if f.Verbose {
-		hs = append(hs, newLineHandler(stderr, slog.LevelInfo))
+		level = slog.LevelInfo
 	}
+	hs := []slog.Handler{newLineHandler(stderr, level)}
 	if w, err := syslog.New(syslog.LOG_DAEMON|syslog.LOG_INFO, filepath.Base(os.Args[0])); err == nil {
 		hs = append(hs, newLineHandler(w, slog.LevelInfo))
 	}
