@@ -32,3 +32,14 @@ lint:
 # DEMO_SERVER=fakedhcpd uses the embedded server even where dnsmasq is.
 demo: build
 	bash test/demo.sh
+
+# The performance benchmark of SPEC §11, as root: installs dnsmasq and the
+# peer clients (ISC dhclient, dhcpcd, busybox udhcpc) when missing, then
+# prints bind times, scaling and idle numbers. BENCH_N runs per
+# measurement; LEASED_BENCH_IFACES=1,16,64,1000 adds interface counts.
+# See test/bench/doc.go.
+BENCH_N ?= 10
+.PHONY: bench
+bench: build
+	@bash test/bench/install-peers.sh
+	LEASED_BENCH_DHCLIENT=$(CURDIR)/bin/dhclient $(GO) test -run '^$$' -bench . -benchtime=$(BENCH_N)x -timeout 60m ./test/bench/

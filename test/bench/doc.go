@@ -1,0 +1,50 @@
+// Package bench is the performance benchmark of SPEC §11. It holds only
+// benchmarks, which print numbers, and unit tests of its helpers: no test
+// fails because a machine is slow (STYLE: medians and ratios measured in
+// one run).
+//
+// # make bench
+//
+// As root:
+//
+//	make bench                              # 10 runs of each measurement
+//	make bench BENCH_N=30                   # more runs
+//	make bench LEASED_BENCH_IFACES=1,16,64,256,1000
+//
+// installs what is missing with apt-get (dnsmasq-base for the server, and
+// the peers: isc-dhcp-client for ISC dhclient at /sbin/dhclient,
+// dhcpcd-base for dhcpcd, busybox for udhcpc), builds bin/dhclient and
+// runs
+//
+//	go test -run '^$' -bench . -benchtime=10x ./test/bench/
+//
+// with LEASED_BENCH_DHCLIENT=bin/dhclient (unset, the benchmark builds
+// cmd/dhclient itself). Every measurement runs in throwaway network
+// namespaces (package lab) against dnsmasq on a veth pair. It prints
+// three tables:
+//
+//   - BenchmarkBindTime: the time from a client's process start to its
+//     IPv4 address on the link, seen through a netlink address
+//     subscription, N runs per client, each from a flushed link and no
+//     lease: leased at its defaults and with arp-check fast, ISC dhclient
+//     (its script only adds the address), dhcpcd at its defaults (a
+//     random start delay and an RFC 5227 probe) and with nodelay and
+//     noarp, and busybox udhcpc. Median, minimum, maximum, the median's
+//     excess over leased's and its ratio to it; below, the floor: the
+//     server's two round trips from a socket already open. A peer that
+//     is not installed says so in its row.
+//   - BenchmarkScale: one leased daemon on K interfaces for each K of
+//     LEASED_BENCH_IFACES (default 1,16,64; at most 1000), once all are
+//     bound: the time that took, RSS (VmRSS) in total, per interface and
+//     per interface added, and CPU time (utime+stime in clock ticks, and
+//     exact from schedstat) in total and per interface.
+//   - BenchmarkIdle: each client bound with a 12 hour lease and left
+//     alone, one second per run: context switches of all its threads
+//     (each one a wake-up), threads and RSS.
+//
+// Processes start inside the client namespace by a fork from a thread
+// that has entered it, not through ip netns exec, so that the bind time
+// holds nothing but the client. dhcpcd keeps its lease and pid files in
+// /var/lib/dhcpcd and /run/dhcpcd whatever its options; they carry the
+// lab's random interface name and are removed after each run.
+package bench

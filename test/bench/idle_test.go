@@ -1,0 +1,132 @@
+//go:build linux
+
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/leased/leased/test/lab"
+)
+
+// idleSlice is one iteration of the idle benchmark: -benchtime=10x
+// watches a bound client for 10 s.
+const idleSlice = time.Second
+
+// idleRow is one client's line of the idle table.
+type idleRow struct {
+	name    string
+	status  string // why there are no samples, or ""
+	perS    summary[float64]
+	total   int64
+	threads int
+	rss     int64
+}
+
+// BenchmarkIdle watches bound clients that have nothing to do, a lease
+// of 12 hours away from renewal (SPEC §11: no periodic wake-ups of its
+// own), one second per iteration, and reports the context switches of
+// all their threads and their resident memory.
+func BenchmarkIdle(b *testing.B) {
+	leased := leasedBinary(b)
+	var rows []idleRow
+	for _, c := range idleClients() {
+		row := idleRow{name: c.name, status: "not run"}
+		b.Run(c.name, func(b *testing.B) { row = benchIdle(b, leased, c) })
+		rows = append(rows, row)
+	}
+	fmt.Printf("\nBound and idle (lease 12 h), context switches of all threads per %v\n", idleSlice)
+	printIdleTable(os.Stdout, rows)
+}
+
+// benchIdle binds client c in a lab of its own and watches it.
+func benchIdle(b *testing.B, leased string, c client) idleRow {
+	row := idleRow{name: c.name}
+	bin, _, err := c.find(leased)
+	if errors.Is(err, errNotInstalled) {
+		row.status = "not installed"
+		b.Skipf("%s: %v", c.name, err)
+	}
+	p, err := startBound(b, c, bin)
+	if err != nil {
+		row.status = "FAILED: " + err.Error()
+		b.Fatal(err)
+	}
+	var perS []float64
+	for b.Loop() {
+		n0, err0 := contextSwitches(p.pid())
+		time.Sleep(idleSlice) // the measurement window, not a wait for an event
+		n1, err1 := contextSwitches(p.pid())
+		if err := errors.Join(err0, err1); err != nil {
+			b.Fatalf("%s: %v\n--- %s ---\n%s", c.name, err, p.log, p.logTail())
+		}
+		perS = append(perS, float64(n1-n0)/idleSlice.Seconds())
+		row.total += n1 - n0
+	}
+	row.perS = summarize(perS)
+	tasks, _ := threads(p.pid(), "status")
+	row.threads = len(tasks)
+	if row.rss, err = rssBytes(p.pid()); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(0, "ns/op")
+	b.ReportMetric(row.perS.Median, "wakeups/s")
+	b.ReportMetric(float64(row.rss)/1024, "KiB-rss")
+	return row
+}
+
+// startBound starts c in a new lab against dnsmasq with a 12 hour lease
+// and returns it once its address is on the link and it has gone quiet.
+func startBound(b *testing.B, c client, bin string) (*proc, error) {
+	l := lab.New(b)
+	l.StartDnsmasq(b, lab.ServerOpts{LeaseTime: 12 * time.Hour})
+	w, err := watchAddrs(l.ClientNS())
+	if err != nil {
+		return nil, err
+	}
+	defer w.close()
+	dir := b.TempDir()
+	ifname := l.ClientIf()
+	argv, err := c.argv(bin, dir, ifname)
+	if err != nil {
+		return nil, err
+	}
+	p, err := startIn(l.ClientNS(), filepath.Join(dir, "client.log"), argv...)
+	if err != nil {
+		return nil, err
+	}
+	b.Cleanup(func() {
+		p.stop()
+		if c.cleanup != nil {
+			c.cleanup(ifname)
+		}
+	})
+	if _, err := w.wait(links(b, l, []string{ifname}), bindTimeout, p.done); err != nil {
+		return nil, fmt.Errorf("%w\n--- %s ---\n%s", err, p.log, p.logTail())
+	}
+	return p, settle(p)
+}
+
+// settle waits until p has not been switched in or out for quietFor
+// (its hook has run, its start-up garbage is collected), or settleMax
+// has passed: a client that never goes quiet is measured as it is.
+func settle(p *proc) error {
+	const quietFor, settleMax = 300 * time.Millisecond, 5 * time.Second
+	prev, err := contextSwitches(p.pid())
+	for deadline := time.Now().Add(settleMax); time.Now().Before(deadline); {
+		time.Sleep(quietFor)
+		n, err := contextSwitches(p.pid())
+		if err != nil {
+			return err
+		}
+		if n == prev {
+			return nil
+		}
+		prev = n
+	}
+	return err
+}

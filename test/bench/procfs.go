@@ -1,0 +1,145 @@
+//go:build linux
+
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// userHZ is the unit of the CPU times in /proc/PID/stat: USER_HZ, which
+// the kernel fixes at 100 for user space on every architecture Go runs on
+// (proc(5), "clock ticks").
+const userHZ = 100
+
+// rssBytes is the resident set of process pid: VmRSS of /proc/PID/status.
+func rssBytes(pid int) (int64, error) {
+	kb, err := statusField(fmt.Sprintf("/proc/%d/status", pid), "VmRSS")
+	return kb * 1024, err
+}
+
+// cpuTicks is the user plus system CPU time of every thread of process
+// pid, alive or exited: utime and stime of /proc/PID/stat (proc(5) fields
+// 14 and 15), in clock ticks of 10 ms.
+func cpuTicks(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name, field 2, is in parentheses and may hold spaces
+	// or ")", so count fields from the last ")".
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("parse /proc/%d/stat: no command name", pid)
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("parse /proc/%d/stat: %d fields", pid, len(f)+2)
+	}
+	var ticks int64
+	for _, s := range f[11:13] { // f[0] is field 3, the state
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("parse /proc/%d/stat: %w", pid, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / userHZ, nil
+}
+
+// cpuSched is the time the live threads of process pid have spent on a
+// CPU, in nanoseconds: the first field of /proc/PID/task/*/schedstat
+// (Documentation/scheduler/sched-stats.rst). Ticks of 10 ms cannot
+// measure a daemon that binds one interface in a few milliseconds; a Go
+// program's threads live as long as it does, so none is missed.
+func cpuSched(pid int) (time.Duration, error) {
+	tasks, err := threads(pid, "schedstat")
+	if err != nil {
+		return 0, err
+	}
+	var sum int64
+	for _, st := range tasks {
+		b, err := os.ReadFile(st)
+		if err != nil {
+			return 0, err
+		}
+		f := strings.Fields(string(b))
+		if len(f) == 0 {
+			return 0, fmt.Errorf("parse %s: empty", st)
+		}
+		n, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("parse %s: %w", st, err)
+		}
+		sum += n
+	}
+	return time.Duration(sum), nil
+}
+
+// threads lists the file name of every thread of process pid under
+// /proc/PID/task.
+func threads(pid int, name string) ([]string, error) {
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/%s", pid, name))
+	if err == nil && len(tasks) == 0 {
+		err = fmt.Errorf("process %d: no threads", pid)
+	}
+	return tasks, err
+}
+
+// contextSwitches is the number of times the threads of process pid left
+// the CPU, voluntarily (to sleep: each is a wake-up to come) or not,
+// summed over /proc/PID/task/*/status. /proc/PID/status alone counts the
+// main thread only, and a Go program's work runs on other threads.
+func contextSwitches(pid int) (int64, error) {
+	tasks, err := threads(pid, "status")
+	if err != nil {
+		return 0, err
+	}
+	var sum int64
+	for _, st := range tasks {
+		for _, key := range []string{"voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"} {
+			n, err := statusField(st, key)
+			if err != nil {
+				return 0, err
+			}
+			sum += n
+		}
+	}
+	return sum, nil
+}
+
+// statusField is the first number of the line "key:" of a
+// /proc/.../status file.
+func statusField(path, key string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok || k != key {
+			continue
+		}
+		fs := strings.Fields(v)
+		if len(fs) == 0 {
+			break
+		}
+		n, err := strconv.ParseInt(fs[0], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("parse %s %s: %w", path, key, err)
+		}
+		return n, nil
+	}
+	if err := sc.Err(); err != nil {
+		return 0, fmt.Errorf("read %s: %w", path, err)
+	}
+	return 0, fmt.Errorf("no %s in %s", key, path)
+}

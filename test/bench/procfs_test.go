@@ -1,0 +1,52 @@
+//go:build linux
+
+package bench
+
+import (
+	"os"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// rusageCPU is the CPU time getrusage(2) reports for this process.
+func rusageCPU(t *testing.T) time.Duration {
+	t.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestProcfsAgreesWithGetrusage reads the test's own counters and checks
+// them against what the kernel reports through other means.
+func TestProcfsAgreesWithGetrusage(t *testing.T) {
+	pid := os.Getpid()
+	sink := make([]byte, 8<<20)
+	for i := range sink {
+		sink[i] = byte(i) // touch every page, so that it is resident
+	}
+	for start := rusageCPU(t); rusageCPU(t)-start < 50*time.Millisecond; {
+	}
+	want := rusageCPU(t)
+	const slack = 30 * time.Millisecond // three clock ticks
+
+	rss, err := rssBytes(pid)
+	if err != nil || rss < int64(len(sink)) {
+		t.Errorf("rssBytes: got %d, %v; want at least %d", rss, err, len(sink))
+	}
+	if got, err := cpuTicks(pid); err != nil || got < want-slack || got > want+slack {
+		t.Errorf("cpuTicks: got %v, %v; want %v ± %v", got, err, want, slack)
+	}
+	if got, err := cpuSched(pid); err != nil || got < want-slack {
+		t.Errorf("cpuSched: got %v, %v; want at least %v", got, err, want-slack)
+	}
+	if got, err := contextSwitches(pid); err != nil || got <= 0 {
+		t.Errorf("contextSwitches: got %d, %v; want > 0", got, err)
+	}
+	if _, err := statusField("/proc/self/status", "NoSuchKey"); err == nil {
+		t.Error("statusField found a key that does not exist")
+	}
+	_ = sink[len(sink)-1]
+}

@@ -1,0 +1,64 @@
+//go:build linux
+
+package bench
+
+import (
+	"fmt"
+	"io"
+	"time"
+)
+
+// printBindTable writes the bind time table: one row per client, times in
+// milliseconds, each median's excess over base (leased's) and its ratio
+// to it.
+func printBindTable(w io.Writer, rows []bindRow, base time.Duration) {
+	const head = "%-22s %-22s %4s %9s %9s %9s %10s %7s\n"
+	fmt.Fprintf(w, head, "client", "version", "runs", "median ms", "min ms", "max ms", "+ms leased", "ratio")
+	for _, r := range rows {
+		if r.status != "" {
+			fmt.Fprintf(w, "%-22s %-22s %s\n", r.name, r.version, r.status)
+			continue
+		}
+		t := r.times
+		fmt.Fprintf(w, "%-22s %-22s %4d %9.1f %9.1f %9.1f %+10.1f %7.2f\n",
+			r.name, r.version, t.N, ms(t.Median), ms(t.Min), ms(t.Max), ms(t.Median-base), ratio(t.Median, base))
+	}
+}
+
+// printScaleTable writes the scaling table: per interface count, the time
+// until all were bound and the daemon's RSS and CPU time, in total and per
+// interface (utime+stime in ms, counted in 10 ms clock ticks; CPU ms from
+// the scheduler, exact). The marginal RSS per interface, against the row before,
+// shows whether memory grows linearly: it stays flat if it does.
+func printScaleTable(w io.Writer, rows []scaleRow) {
+	const head = "%7s %4s %13s %8s %10s %13s %12s %8s %13s\n"
+	fmt.Fprintf(w, head, "ifaces", "runs", "all bound ms", "RSS MiB", "KiB/iface", "marginal KiB",
+		"utime+stime", "CPU ms", "CPU ms/iface")
+	for i, r := range rows {
+		k := float64(r.ifaces)
+		marginal := "-"
+		if i > 0 && r.ifaces > rows[i-1].ifaces {
+			d := (r.rss.Median - rows[i-1].rss.Median) / 1024 / (k - float64(rows[i-1].ifaces))
+			marginal = fmt.Sprintf("%.1f", d)
+		}
+		fmt.Fprintf(w, "%7d %4d %13.1f %8.1f %10.1f %13s %12.0f %8.1f %13.2f\n",
+			r.ifaces, r.bound.N, ms(r.bound.Median), r.rss.Median/(1<<20), r.rss.Median/1024/k,
+			marginal, ms(r.ticks.Median), ms(r.cpu.Median), ms(r.cpu.Median)/k)
+	}
+}
+
+// printIdleTable writes the idle table: per client, context switches per
+// second (median and maximum over the slices, and the total), threads and
+// RSS.
+func printIdleTable(w io.Writer, rows []idleRow) {
+	const head = "%-22s %7s %11s %9s %12s %8s %8s\n"
+	fmt.Fprintf(w, head, "client", "seconds", "median / s", "max / s", "switches", "threads", "RSS MiB")
+	for _, r := range rows {
+		if r.status != "" {
+			fmt.Fprintf(w, "%-22s %s\n", r.name, r.status)
+			continue
+		}
+		fmt.Fprintf(w, "%-22s %7.0f %11.1f %9.1f %12d %8d %8.1f\n", r.name,
+			float64(r.perS.N)*idleSlice.Seconds(), r.perS.Median, r.perS.Max, r.total, r.threads, float64(r.rss)/(1<<20))
+	}
+}
