@@ -34,10 +34,11 @@
 //     server's two round trips from a socket already open. A peer that
 //     is not installed says so in its row.
 //   - BenchmarkScale: one leased daemon on K interfaces for each K of
-//     LEASED_BENCH_IFACES (default 1,16,64; at most 1000), once all are
-//     bound: the time that took, RSS (VmRSS) in total, per interface and
-//     per interface added, and CPU time (utime+stime in clock ticks, and
-//     exact from schedstat) in total and per interface.
+//     LEASED_BENCH_IFACES (default 1,16,64; at most 1000): the time until
+//     half and until all interfaces were bound, and then RSS (VmRSS) in
+//     total, per interface and per interface added, and CPU time
+//     (utime+stime in clock ticks, and exact from schedstat) in total and
+//     per interface.
 //   - BenchmarkIdle: each client bound with a 12 hour lease and left
 //     alone, one second per run: context switches of all its threads
 //     (each one a wake-up), threads and RSS.
