@@ -38,7 +38,7 @@ type bindLab struct {
 // from an unconfigured link and no lease file, and prints a table of
 // medians and their ratio to leased's.
 func BenchmarkBindTime(b *testing.B) {
-	l := lab.New(b)
+	l := newLab(b)
 	l.StartDnsmasq(b, lab.ServerOpts{})
 	w, err := watchAddrs(l.ClientNS())
 	if err != nil {

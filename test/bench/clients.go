@@ -136,11 +136,18 @@ func dhcpcdArgv(conf string) func(bin, dir, ifname string) ([]string, error) {
 
 // dhcpcdCleanup removes the lease, pid and socket files dhcpcd kept for
 // ifname, so that the next run starts from no lease.
-func dhcpcdCleanup(ifname string) {
-	for _, dir := range []string{"/var/lib/dhcpcd", "/run/dhcpcd"} {
-		files, _ := filepath.Glob(filepath.Join(dir, ifname+"[.-]*"))
-		for _, f := range files {
-			os.Remove(f)
+func dhcpcdCleanup(ifname string) { removeIfFiles(ifname, "/var/lib/dhcpcd", "/run/dhcpcd") }
+
+// removeIfFiles removes the files of dirs named after ifname: IF.lease,
+// IF-4.pid and the like, not those of another interface whose name
+// starts with ifname.
+func removeIfFiles(ifname string, dirs ...string) {
+	for _, dir := range dirs {
+		for _, sep := range []string{".", "-"} { // IF.lease, IF-4.pid
+			files, _ := filepath.Glob(filepath.Join(dir, ifname+sep+"*"))
+			for _, f := range files {
+				os.Remove(f)
+			}
 		}
 	}
 }

@@ -82,7 +82,7 @@ func benchIdle(b *testing.B, leased string, c client) idleRow {
 // startBound starts c in a new lab against dnsmasq with a 12 hour lease
 // and returns it once its address is on the link and it has gone quiet.
 func startBound(b *testing.B, c client, bin string) (*proc, error) {
-	l := lab.New(b)
+	l := newLab(b)
 	l.StartDnsmasq(b, lab.ServerOpts{LeaseTime: 12 * time.Hour})
 	w, err := watchAddrs(l.ClientNS())
 	if err != nil {

@@ -37,6 +37,22 @@ func leasedBinary(b *testing.B) string {
 	return out
 }
 
+// newLab is lab.New, and removes the files dhcpcd kept for the lab's
+// first client link once the lab's teardown has killed every process in
+// it: a privilege separation helper of dhcpcd outlives its process group
+// and may write them after each run's own cleanup.
+func newLab(b *testing.B) *lab.Lab {
+	var ifname string
+	b.Cleanup(func() { // runs after the lab's teardown, registered later
+		if ifname != "" {
+			dhcpcdCleanup(ifname)
+		}
+	})
+	l := lab.New(b)
+	ifname = l.ClientIf()
+	return l
+}
+
 // links resolves interface names in the lab's client namespace to their
 // indexes, the keys of address events.
 func links(b *testing.B, l *lab.Lab, names []string) []int {
