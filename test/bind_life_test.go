@@ -29,9 +29,13 @@ func TestLeaseLifeWithDhcpd(t *testing.T) {
 
 	a, renewal := bindWaitBound(t, p, 1, 30*time.Second)
 	bound := time.Now()
-	// ISC randomises T1 to 0.75..1.0 of the server's value (reference §6.2).
-	if renewal < t1*3/4-time.Second || renewal > t1 {
-		t.Errorf("renewal in %v, want 0.75..1.0 of T1 %v", renewal, t1)
+	// ISC randomises T1 to (3*T1+3)/4 + (random()%T1+3)/4 whole seconds
+	// (reference §6.2): 8..11 s for T1 10 s, a little above T1 at most
+	// because of the +3 rounding terms.
+	t1s := int64(t1 / time.Second)
+	lo, hi := (3*t1s+3)/4+3/4, (3*t1s+3)/4+(t1s-1+3)/4
+	if renewal < time.Duration(lo)*time.Second-time.Second || renewal > time.Duration(hi)*time.Second {
+		t.Errorf("renewal in %v, want ISC's randomised T1 of %d..%d s", renewal, lo, hi)
 	}
 	bindCheckKernel(t, l, c.ifname, bindWantFor(l, a, opts))
 
