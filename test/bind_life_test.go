@@ -33,7 +33,7 @@ func TestLeaseLifeWithDhcpd(t *testing.T) {
 	// (reference §6.2): 8..11 s for T1 10 s, a little above T1 at most
 	// because of the +3 rounding terms.
 	t1s := int64(t1 / time.Second)
-	lo, hi := (3*t1s+3)/4+3/4, (3*t1s+3)/4+(t1s-1+3)/4
+	lo, hi := (3*t1s+3)/4, (3*t1s+3)/4+(t1s-1+3)/4 // random()%T1 from 0 to T1-1
 	if renewal < time.Duration(lo)*time.Second-time.Second || renewal > time.Duration(hi)*time.Second {
 		t.Errorf("renewal in %v, want ISC's randomised T1 of %d..%d s", renewal, lo, hi)
 	}
