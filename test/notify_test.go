@@ -18,7 +18,8 @@ import (
 // TestNotifyReadyOnlyAfterBind reads the sd_notify messages of a
 // `dhclient -d` run from a NOTIFY_SOCKET the test owns (SPEC §9): READY=1
 // comes once the address is on the interface, STATUS= names the state,
-// STOPPING=1 on SIGTERM.
+// WATCHDOG=1 keeps coming when systemd asks for a watchdog, STOPPING=1 on
+// SIGTERM.
 func TestNotifyReadyOnlyAfterBind(t *testing.T) {
 	lab.Require(t)
 	t.Parallel()
@@ -41,7 +42,8 @@ func TestNotifyReadyOnlyAfterBind(t *testing.T) {
 	cmd := lab.Command(l.ClientNS(), dhclientBin, "-d", "-v", "-cf", conf,
 		"-lf", filepath.Join(dir, "leases"), "-pf", filepath.Join(dir, "dhclient.pid"),
 		"-sf", "/bin/true", l.ClientIf())
-	cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+sockPath)
+	// A 400 ms watchdog: keep-alives every 200 ms while the runners answer.
+	cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+sockPath, "WATCHDOG_USEC=400000")
 	p := lab.StartCmd(t, cmd, filepath.Join(dir, "dhclient.log"))
 
 	var readyAt time.Time
@@ -79,6 +81,18 @@ func TestNotifyReadyOnlyAfterBind(t *testing.T) {
 	}
 	if !notifyStatusBound(status) {
 		t.Errorf("no STATUS= with BOUND; got %q", status)
+	}
+	watchdog := false
+	for deadline := time.Now().Add(3 * time.Second); !watchdog && time.Now().Before(deadline); {
+		sock.SetReadDeadline(deadline)
+		n, err := sock.Read(buf)
+		if err != nil {
+			break
+		}
+		watchdog = strings.Contains(string(buf[:n]), "WATCHDOG=1")
+	}
+	if !watchdog {
+		t.Error("no WATCHDOG=1 within 3s with WATCHDOG_USEC=400000")
 	}
 	p.Signal(15)
 	sock.SetReadDeadline(time.Now().Add(10 * time.Second))
