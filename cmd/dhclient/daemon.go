@@ -36,7 +36,6 @@ func spawnChild(args []string, stderr io.Writer) int {
 	cmd.Stderr = stderr // until the child detaches
 	cmd.ExtraFiles = []*os.File{w}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	cmd.Dir = "/"
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintf(stderr, "start daemon: %v\n", err)
 		return 1
@@ -74,6 +73,9 @@ func (d *detacher) Detach(code int) {
 	d.pipe.Write([]byte{byte(code)})
 	d.pipe.Close()
 	d.pipe = nil
+	// Paths are absolute by now (parseFlags); a daemon keeps no directory
+	// busy.
+	os.Chdir("/")
 	if err := detachStdio(); err != nil {
 		fmt.Fprintf(os.Stderr, "detach stdio: %v\n", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -179,6 +180,18 @@ func parseFlags(args []string, getenv func(string) string) (*Flags, error) {
 	f.LeasePath = pick(leases, getenv("PATH_DHCLIENT_DB"), defaultLeases)
 	f.PIDPath = pick(pid, getenv("PATH_DHCLIENT_PID"), defaultPID)
 	f.ScriptPath = pick(script, getenv("PATH_DHCLIENT_SCRIPT"), "")
+	// The daemon works from "/", so relative paths are made absolute
+	// here, against the directory dhclient was started in (ISC does so
+	// for -lf and -sf, reference §1.1).
+	for _, p := range []*string{&f.ConfPath, &f.LeasePath, &f.PIDPath, &f.ScriptPath, &f.DUIDPath} {
+		if *p != "" {
+			abs, err := filepath.Abs(*p)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", *p, err)
+			}
+			*p = abs
+		}
+	}
 	return f, nil
 }
 

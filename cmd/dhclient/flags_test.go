@@ -76,3 +76,17 @@ func TestParseFlagsErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestParseFlagsMakesPathsAbsolute(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	f, err := parseFlags([]string{"-lf", "x.leases", "-pf", "run/x.pid", "-sf", "./hook", "-cf", "c.conf", "-df", "d"}, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{f.LeasePath, f.PIDPath, f.ScriptPath, f.ConfPath, f.DUIDPath}
+	want := []string{dir + "/x.leases", dir + "/run/x.pid", dir + "/hook", dir + "/c.conf", dir + "/d"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
