@@ -63,10 +63,6 @@ func (r *Runner) send(a statemachine.Send) {
 	if !isBroadcast(a.To.Addr()) && r.ucast != nil {
 		c = r.ucast
 	}
-	if c == nil {
-		r.log.Debug("no socket while the interface is away; not sent", "to", a.To)
-		return
-	}
 	if err := c.WriteTo(b, a.To); err != nil {
 		r.log.Warn("send", "to", a.To, "err", err)
 	}
@@ -99,15 +95,12 @@ func (r *Runner) openUnicast(addr netip.Addr) {
 		r.log.Warn("open unicast socket", "addr", addr, "err", err)
 		return
 	}
-	r.ucast, r.ucastA = c, addr
-	r.startReader(c, false)
+	r.ucast, r.ucastA = r.listen(c), addr
 }
 
 func (r *Runner) closeUnicast() {
-	if r.ucast != nil {
-		r.ucast.Close()
-		r.ucast, r.ucastA = nil, netip.Addr{}
-	}
+	r.ucast.close()
+	r.ucast, r.ucastA = nil, netip.Addr{}
 }
 
 // runHook hands a call to the hooks; the exit status comes back as a

@@ -63,11 +63,10 @@ type Runner struct {
 	rx     chan packet
 	events chan statemachine.Event
 	ctl    chan func() // run on the runner goroutine
-	lost   chan Conn   // broadcast sockets whose reader failed
 	done   chan struct{}
 	timer  *time.Timer
-	bcast  Conn
-	ucast  Conn
+	bcast  *socket
+	ucast  *socket
 	ucastA netip.Addr
 	ctx    context.Context // of Run, for steps requested through ctl
 	// stopped is set by a Stop event that left the machine STOPPED: the
@@ -98,7 +97,6 @@ func NewRunner(cfg RunnerConfig) *Runner {
 		rx:     make(chan packet, 16),
 		events: make(chan statemachine.Event, 16),
 		ctl:    make(chan func()),
-		lost:   make(chan Conn),
 		done:   make(chan struct{}),
 		status: Status{Interface: cfg.Link.Name()},
 	}
@@ -131,22 +129,23 @@ func (r *Runner) Run(ctx context.Context) error {
 	defer r.wg.Wait()
 	defer close(r.done)
 	r.ctx = ctx
+	// Up before the socket opens (a packet socket bound to a down link
+	// keeps ENETDOWN pending for its first send) and before the first
+	// DISCOVER, which PREINIT, run off this goroutine in native mode,
+	// must not hold back (SPEC §6.5).
+	if err := r.cfg.Link.Up(); err != nil {
+		r.log.Error("bring interface up", "err", err)
+	}
 	bc, err := r.cfg.Link.OpenBroadcast()
 	if err != nil {
 		return err
 	}
-	r.bcast = bc
+	r.bcast = r.listen(bc)
 	defer r.closeConns()
-	r.startReader(bc, true)
 	r.timer = time.NewTimer(time.Hour)
 	r.timer.Stop()
 	defer r.timer.Stop()
 
-	// Up before the first DISCOVER; PREINIT (run off this goroutine in
-	// native mode) must not hold it back (SPEC §6.5).
-	if err := r.cfg.Link.Up(); err != nil {
-		r.log.Error("bring interface up", "err", err)
-	}
 	r.step(ctx, statemachine.Start{})
 	for !r.gaveUp && !r.stopped {
 		var ev statemachine.Event
@@ -166,12 +165,9 @@ func (r *Runner) Run(ctx context.Context) error {
 		case <-r.timer.C:
 			ev = statemachine.Timeout{}
 		case ev = <-r.events:
-			if _, up := ev.(statemachine.LinkUp); up && r.bcast == nil {
+			if _, up := ev.(statemachine.LinkUp); up {
 				r.reopen()
 			}
-		case c := <-r.lost:
-			r.socketLost(c)
-			continue
 		case f := <-r.ctl:
 			f()
 			continue
@@ -194,7 +190,7 @@ func (r *Runner) RunOnce(ctx context.Context, ev statemachine.Event) error {
 	if err != nil {
 		return err
 	}
-	r.bcast = bc
+	r.bcast = r.listen(bc)
 	defer r.closeConns()
 	r.timer = time.NewTimer(time.Hour)
 	defer r.timer.Stop()
@@ -248,61 +244,21 @@ func (r *Runner) countDrop(reason string) {
 	r.log.Debug("dropped packet", "reason", reason)
 }
 
-// startReader copies datagrams from c into rx until c is closed. When
-// the broadcast socket fails (the interface went away), the loop hears of
-// it on lost.
-func (r *Runner) startReader(c Conn, broadcast bool) {
-	r.wg.Go(func() {
-		for {
-			b := make([]byte, 1500)
-			n, from, err := c.ReadFrom(b)
-			if err != nil {
-				if broadcast {
-					select {
-					case r.lost <- c:
-					case <-r.done:
-					}
-				}
-				return
-			}
-			select {
-			case r.rx <- packet{b: b[:n], from: from}:
-			case <-r.done:
-				return
-			}
-		}
-	})
-}
-
 func (r *Runner) closeConns() {
-	if r.bcast != nil {
-		r.bcast.Close()
-	}
-	if r.ucast != nil {
-		r.ucast.Close()
-	}
+	r.bcast.close()
+	r.ucast.close()
 }
 
-// socketLost drops a broadcast socket that failed, unless it was already
-// replaced or closed by the runner itself. The machine learns of the link
-// from the link watcher; the socket comes back with the link (reopen).
-func (r *Runner) socketLost(c Conn) {
-	if c != r.bcast {
-		return
-	}
-	r.log.Warn("receive socket failed; waiting for the interface to return")
-	r.bcast.Close()
-	r.bcast = nil
-}
-
-// reopen opens the broadcast socket again after the interface returned
-// (SPEC §4: an interface removed is waited for).
+// reopen replaces the broadcast socket when the link comes back: an
+// interface that was removed and created again has a new index, which
+// the old socket is not bound to (SPEC §4: a removed interface is waited
+// for). On failure the old socket stays.
 func (r *Runner) reopen() {
 	bc, err := r.cfg.Link.OpenBroadcast()
 	if err != nil {
 		r.log.Warn("reopen receive socket", "err", err)
 		return
 	}
-	r.bcast = bc
-	r.startReader(bc, true)
+	r.bcast.close()
+	r.bcast = r.listen(bc)
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"slices"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -283,6 +284,18 @@ func TestRunnerWaitsForVanishedInterface(t *testing.T) {
 		if got := h.hooks.Reasons(); got[len(got)-1] != "REBOOT" {
 			t.Errorf("hooks %v, want REBOOT last", got)
 		}
+		h.stop()
+	})
+}
+
+func TestRunnerKeepsReadingAfterAReadError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := start(t, nil)
+		d := h.expect(dhcp4.Discover)
+		h.link.FailRead(syscall.ENETDOWN)
+		synctest.Wait()
+		h.link.Deliver(reply(d.Msg(), dhcp4.Offer, 120), fromServer)
+		h.expect(dhcp4.Request)
 		h.stop()
 	})
 }

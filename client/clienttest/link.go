@@ -7,6 +7,7 @@ package clienttest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"sync"
@@ -40,6 +41,7 @@ type Link struct {
 	HW     net.HardwareAddr
 	Sent   chan Datagram
 	in     chan Datagram
+	errs   chan error
 
 	mu       sync.Mutex
 	calls    []string
@@ -55,6 +57,7 @@ func NewLink(name string) *Link {
 		HW:     net.HardwareAddr{2, 0, 0, 0, 0, 1},
 		Sent:   make(chan Datagram, 64),
 		in:     make(chan Datagram, 64),
+		errs:   make(chan error, 4),
 	}
 }
 
@@ -68,6 +71,10 @@ func (l *Link) Deliver(m *dhcp4.Message, from netip.AddrPort) {
 	}
 	l.in <- Datagram{B: b, From: from}
 }
+
+// FailRead makes the broadcast socket's next read return err, as a packet
+// socket reports ENETDOWN once after its link went down.
+func (l *Link) FailRead(err error) { l.errs <- err }
 
 // DeliverRaw hands arbitrary bytes to the runner.
 func (l *Link) DeliverRaw(b []byte, from netip.AddrPort) {
@@ -166,7 +173,7 @@ type conn struct {
 	closed    chan struct{}
 }
 
-var errClosed = errors.New("use of closed fake connection")
+var errClosed = fmt.Errorf("fake connection: %w", net.ErrClosed)
 
 func (c *conn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
 	if c.unicast {
@@ -176,6 +183,8 @@ func (c *conn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
 	select {
 	case d := <-c.link.in:
 		return copy(b, d.B), d.From, nil
+	case err := <-c.link.errs:
+		return 0, netip.AddrPort{}, err
 	case <-c.closed:
 		return 0, netip.AddrPort{}, errClosed
 	}
