@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -50,6 +51,8 @@ func runDaemon(f *Flags, cfg *config.Config, stderr io.Writer) int {
 	defer stop()
 	m := client.NewManager(cfgs)
 	d := &daemon{flags: f, cfg: cfg, log: log, det: det, m: m, env: env, queues: queues}
+	// SIGHUP re-reads the file after the daemon has left its directory.
+	d.confPath, _ = filepath.Abs(f.ConfPath)
 	code := d.run(ctx)
 	for _, q := range queues {
 		q.Close() // let queued hooks (FAIL under -1, RELEASE) finish
@@ -71,6 +74,8 @@ type daemon struct {
 	// queues run the interfaces' hooks; a pause before suspend waits for
 	// them (watchSleep).
 	queues []*hooks.Queue
+	// confPath is -cf made absolute, for reloads.
+	confPath string
 }
 
 // run starts the runners and the control socket and waits for the end.
@@ -165,7 +170,7 @@ func (d *daemon) reloadOnHangup(ctx context.Context) {
 			return
 		case <-hup:
 		}
-		cfg, diags, err := config.Load(d.flags.ConfPath)
+		cfg, diags, err := config.Load(d.confPath)
 		if err != nil {
 			d.log.Error("reload configuration", "err", err)
 			continue

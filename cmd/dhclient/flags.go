@@ -182,8 +182,9 @@ func parseFlags(args []string, getenv func(string) string) (*Flags, error) {
 	f.ScriptPath = pick(script, getenv("PATH_DHCLIENT_SCRIPT"), "")
 	// The daemon works from "/", so relative paths are made absolute
 	// here, against the directory dhclient was started in (ISC does so
-	// for -lf and -sf, reference §1.1).
-	for _, p := range []*string{&f.ConfPath, &f.LeasePath, &f.PIDPath, &f.ScriptPath, &f.DUIDPath} {
+	// for -lf and -sf, reference §1.1). -cf stays as given, as ISC names
+	// it in its messages; it is read before the daemon leaves.
+	for _, p := range []*string{&f.LeasePath, &f.PIDPath, &f.ScriptPath, &f.DUIDPath} {
 		if *p != "" {
 			abs, err := filepath.Abs(*p)
 			if err != nil {

@@ -85,7 +85,7 @@ func TestParseFlagsMakesPathsAbsolute(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := []string{f.LeasePath, f.PIDPath, f.ScriptPath, f.ConfPath, f.DUIDPath}
-	want := []string{dir + "/x.leases", dir + "/run/x.pid", dir + "/hook", dir + "/c.conf", dir + "/d"}
+	want := []string{dir + "/x.leases", dir + "/run/x.pid", dir + "/hook", "c.conf", dir + "/d"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
