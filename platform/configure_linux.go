@@ -21,7 +21,43 @@ func (c *Configurator) Up(ifname string) error {
 	if err := c.h.LinkSetUp(link); err != nil {
 		return fmt.Errorf("set %s up: %w", ifname, err)
 	}
+	c.waitOperational(ifname, link)
 	return nil
+}
+
+// operWait bounds how long Up waits for a link it brought up to become
+// operational: a link without carrier stays down, and the client then
+// sends into it as ISC does.
+const operWait = 2 * time.Second
+
+// waitOperational waits until the kernel has activated the link. A link
+// just set up passes packets only once the kernel's link watch has run
+// (up to a second later); a DISCOVER sent before that is dropped without
+// an error. This runs once per start, so re-reading the link every 10 ms
+// for at most operWait is cheaper than a subscription.
+func (c *Configurator) waitOperational(ifname string, link netlink.Link) {
+	for end := time.Now().Add(operWait); ; time.Sleep(10 * time.Millisecond) {
+		if operational(link.Attrs()) || time.Now().After(end) {
+			return
+		}
+		l, err := c.h.LinkByName(ifname)
+		if err != nil {
+			return
+		}
+		link = l
+	}
+}
+
+// operational reports whether a link passes packets: RFC 2863 "up", or
+// "unknown" (drivers that do not report it) with carrier.
+func operational(a *netlink.LinkAttrs) bool {
+	switch a.OperState {
+	case netlink.OperUp:
+		return true
+	case netlink.OperUnknown:
+		return a.RawFlags&unix.IFF_LOWER_UP != 0
+	}
+	return false
 }
 
 // Apply puts b on ifname: the MTU, the address with its broadcast and
