@@ -47,11 +47,11 @@ func TestSleepWatcherPausesBeforeReleasingLock(t *testing.T) {
 	rec := newSleepRecorder()
 	errc, cancel := startWatcher(t, addr, rec)
 
-	first := logind.nextLock(t)
-	if want := "sleep|dhclient|release or pause DHCP leases before suspend|delay"; first.args != want {
-		t.Errorf("Inhibit(%s), want Inhibit(%s)", first.args, want)
+	first := nextLock(t, logind)
+	if want := "sleep|dhclient|release or pause DHCP leases before suspend|delay"; lockArgs(first) != want {
+		t.Errorf("Inhibit(%s), want Inhibit(%s)", lockArgs(first), want)
 	}
-	logind.emit(t, true)
+	logind.Emit(t, true)
 	if got := rec.next(t); !got {
 		t.Fatalf("onSleep(%v), want onSleep(true)", got)
 	}
@@ -61,19 +61,19 @@ func TestSleepWatcherPausesBeforeReleasingLock(t *testing.T) {
 	rec.proceed <- struct{}{}
 	waitReleased(t, first)
 	select {
-	case c := <-logind.locks:
-		c.pipe.Close()
+	case c := <-logind.Locks():
+		c.Pipe.Close()
 		t.Fatal("new lock taken before the wake-up")
 	default:
 	}
 
-	logind.emit(t, false)
+	logind.Emit(t, false)
 	if got := rec.next(t); got {
 		t.Fatalf("onSleep(%v), want onSleep(false)", got)
 	}
 	rec.proceed <- struct{}{}
-	second := logind.nextLock(t)
-	ping(t, logind.conn, second.sender) // the lock has reached the watcher
+	second := nextLock(t, logind)
+	ping(t, logind.Conn, second.Sender) // the lock has reached the watcher
 	if !held(t, second) {
 		t.Fatal("lock taken after the wake-up is not held")
 	}
@@ -93,7 +93,7 @@ func TestSleepWatcherIgnoresSpoofedSignal(t *testing.T) {
 	logind := newFakeLogind(t, addr)
 	rec := newSleepRecorder()
 	startWatcher(t, addr, rec)
-	lock := logind.nextLock(t)
+	lock := nextLock(t, logind)
 
 	spoof := dial(t, addr)
 	if err := spoof.Emit(logindPath, logindManager+"."+prepareForSleep, true); err != nil {
@@ -105,7 +105,7 @@ func TestSleepWatcherIgnoresSpoofedSignal(t *testing.T) {
 			dbus.FieldPath:        dbus.MakeVariant(logindPath),
 			dbus.FieldInterface:   dbus.MakeVariant(logindManager),
 			dbus.FieldMember:      dbus.MakeVariant(prepareForSleep),
-			dbus.FieldDestination: dbus.MakeVariant(string(lock.sender)),
+			dbus.FieldDestination: dbus.MakeVariant(string(lock.Sender)),
 			dbus.FieldSignature:   dbus.MakeVariant(dbus.SignatureOf(true)),
 		},
 		Body: []any{true},
@@ -115,8 +115,8 @@ func TestSleepWatcherIgnoresSpoofedSignal(t *testing.T) {
 	}
 	// Once the watcher has answered, it has received both spoofed
 	// signals, and it handles its signals in order.
-	ping(t, spoof, lock.sender)
-	logind.emit(t, false)
+	ping(t, spoof, lock.Sender)
+	logind.Emit(t, false)
 	if got := rec.next(t); got {
 		t.Fatal("onSleep(true) after a spoofed PrepareForSleep")
 	}
@@ -145,7 +145,7 @@ func TestWatchSleepErrors(t *testing.T) {
 		addr, bus := startBus(t)
 		logind := newFakeLogind(t, addr)
 		errc, _ := startWatcher(t, addr, newSleepRecorder())
-		ping(t, logind.conn, logind.nextLock(t).sender) // the lock has reached the watcher
+		ping(t, logind.Conn, nextLock(t, logind).Sender) // the lock has reached the watcher
 		if err := bus.Kill(); err != nil {
 			t.Fatal(err)
 		}

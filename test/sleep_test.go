@@ -3,32 +3,20 @@
 package e2e
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/godbus/dbus/v5"
-	"golang.org/x/sys/unix"
-
+	"github.com/leased/leased/platform/platformtest"
 	"github.com/leased/leased/test/lab"
 )
 
 // sleepStep bounds every wait of the suspend/resume test.
 const sleepStep = 10 * time.Second
-
-// logind's D-Bus names (org.freedesktop.login1(5)).
-const (
-	sleepLogindName    = "org.freedesktop.login1"
-	sleepLogindPath    = dbus.ObjectPath("/org/freedesktop/login1")
-	sleepLogindManager = "org.freedesktop.login1.Manager"
-)
 
 // TestPrepareForSleepPausesAndResumes drives the daemon through one
 // suspend and wake-up announced by logind (SPEC §1.4) and checks the
@@ -44,16 +32,16 @@ const (
 func TestPrepareForSleepPausesAndResumes(t *testing.T) {
 	t.Parallel()
 	l := lab.New(t)
-	bus := sleepStartBus(t)
-	logind := sleepStartLogind(t, bus)
+	bus, _ := platformtest.StartBus(t, lab.RequireBinary(t, "dbus-daemon", "dbus-daemon"))
+	logind := platformtest.StartLogind(t, bus)
 	ifname := l.ClientIf()
 	// T1 far off: nothing but the wake-up makes the client send.
 	srv := l.StartDnsmasq(t, lab.ServerOpts{LeaseTime: 600 * time.Second, T1: 300 * time.Second})
 	d, hookFile := sleepStartDaemon(t, l, bus, ifname)
 
-	first := logind.nextLock(t)
-	if want := "sleep|dhclient|delay"; first.args != want {
-		t.Errorf("Inhibit(what|who|mode) = %s, want %s", first.args, want)
+	first := logind.NextLock(t, sleepStep)
+	if want := "sleep|dhclient|delay"; sleepLockArgs(first) != want {
+		t.Errorf("Inhibit(what|who|mode) = %s, want %s", sleepLockArgs(first), want)
 	}
 	a := sleepWaitBound(t, l, hookFile, ifname)
 	ctlWaitAddr(t, l, ifname, a, true)
@@ -61,8 +49,8 @@ func TestPrepareForSleepPausesAndResumes(t *testing.T) {
 	// Suspend: the lock is the daemon's promise that the pause is over
 	// when it lets go, so check the pause the moment it does.
 	hooks := ctlMark(hookFile)
-	logind.emit(t, true)
-	if !sleepHungUp(t, first, sleepStep) {
+	logind.Emit(t, true)
+	if !platformtest.HungUp(t, first, sleepStep) {
 		t.Fatalf("inhibitor lock still held %v after PrepareForSleep(true)", sleepStep)
 	}
 	if ctlHasAddr(t, l, ifname, a) {
@@ -75,23 +63,23 @@ func TestPrepareForSleepPausesAndResumes(t *testing.T) {
 		}
 	})
 	select {
-	case c := <-logind.locks:
-		c.pipe.Close()
-		t.Errorf("new inhibitor lock (%s) taken before the wake-up", c.args)
+	case c := <-logind.Locks():
+		c.Pipe.Close()
+		t.Errorf("new inhibitor lock (%s) taken before the wake-up", sleepLockArgs(c))
 	default:
 	}
 
 	// Wake-up: one broadcast REQUEST for the kept address, no DISCOVER.
 	hooks, dlog, srvLog := ctlMark(hookFile), ctlMark(d.Log()), ctlMark(srv.Log())
-	logind.emit(t, false)
+	logind.Emit(t, false)
 	hooks.wait(t, fmt.Sprintf("REBOOT %s new=%v old=\n", ifname, a.Addr()), sleepStep)
 	ctlWaitAddr(t, l, ifname, a, true)
-	second := logind.nextLock(t)
-	if want := "sleep|dhclient|delay"; second.args != want {
-		t.Errorf("Inhibit after wake-up (what|who|mode) = %s, want %s", second.args, want)
+	second := logind.NextLock(t, sleepStep)
+	if want := "sleep|dhclient|delay"; sleepLockArgs(second) != want {
+		t.Errorf("Inhibit after wake-up (what|who|mode) = %s, want %s", sleepLockArgs(second), want)
 	}
-	logind.ping(t, second.sender) // the lock has reached the daemon
-	if sleepHungUp(t, second, 0) {
+	platformtest.Ping(t, logind.Conn, second.Sender) // the lock has reached the daemon
+	if platformtest.HungUp(t, second, 0) {
 		t.Error("inhibitor lock taken after the wake-up is not held")
 	}
 	want := fmt.Sprintf("DHCPREQUEST for %v on %s to 255.255.255.255 port 67", a.Addr(), ifname)
@@ -151,136 +139,5 @@ func sleepWaitBound(t *testing.T, l *lab.Lab, hookFile, ifname string) netip.Pre
 	return netip.PrefixFrom(a, l.Subnet().Bits())
 }
 
-// sleepStartBus runs a private dbus-daemon and returns its address.
-func sleepStartBus(t *testing.T) string {
-	t.Helper()
-	bin := lab.RequireBinary(t, "dbus-daemon", "dbus-daemon")
-	addr := "unix:path=" + filepath.Join(t.TempDir(), "bus")
-	cmd := exec.Command(bin, "--session", "--nofork", "--nopidfile", "--print-address", "--address="+addr)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start dbus-daemon: %v", err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	// dbus-daemon prints its address once it listens.
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("read dbus-daemon address: %v", err)
-	}
-	return strings.TrimSpace(line)
-}
-
-// sleepLogind owns org.freedesktop.login1 on the test bus and answers
-// Manager.Inhibit as logind does. Its exported methods are its D-Bus
-// interface.
-type sleepLogind struct {
-	conn  *dbus.Conn
-	locks chan sleepLock
-}
-
-// sleepLock is one Inhibit call: the caller, "what|who|mode", and the
-// read end of the lock's pipe, which reports POLLHUP once the caller has
-// closed the write end it was given.
-type sleepLock struct {
-	sender dbus.Sender
-	args   string
-	pipe   *os.File
-}
-
-func sleepStartLogind(t *testing.T, bus string) *sleepLogind {
-	t.Helper()
-	conn, err := dbus.Connect(bus)
-	if err != nil {
-		t.Fatalf("connect to test bus: %v", err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	f := &sleepLogind{conn: conn, locks: make(chan sleepLock, 4)}
-	if err := conn.Export(f, sleepLogindPath, sleepLogindManager); err != nil {
-		t.Fatal(err)
-	}
-	reply, err := conn.RequestName(sleepLogindName, dbus.NameFlagDoNotQueue)
-	if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
-		t.Fatalf("request %s: reply %v, %v", sleepLogindName, reply, err)
-	}
-	return f
-}
-
-// Inhibit hands out the write end of a new pipe. The reply is sent here
-// rather than returned so that this side's copy of the write end can be
-// closed once it is on its way; only then does the caller's close show
-// as a hang-up on the read end. (godbus then sends an empty second
-// reply, which the caller drops as unmatched.)
-func (f *sleepLogind) Inhibit(msg dbus.Message, sender dbus.Sender, what, who, why, mode string) *dbus.Error {
-	r, w, err := os.Pipe()
-	if err != nil {
-		return dbus.MakeFailedError(err)
-	}
-	defer w.Close()
-	reply := &dbus.Message{
-		Type: dbus.TypeMethodReply,
-		Headers: map[dbus.HeaderField]dbus.Variant{
-			dbus.FieldDestination: dbus.MakeVariant(string(sender)),
-			dbus.FieldReplySerial: dbus.MakeVariant(msg.Serial()),
-			dbus.FieldSignature:   dbus.MakeVariant(dbus.SignatureOf(dbus.UnixFD(0))),
-		},
-		Body: []any{dbus.UnixFD(w.Fd())},
-	}
-	if call := f.conn.Send(reply, nil); call.Err != nil {
-		r.Close()
-		return dbus.MakeFailedError(call.Err)
-	}
-	f.locks <- sleepLock{sender: sender, args: what + "|" + who + "|" + mode, pipe: r}
-	return nil
-}
-
-// emit broadcasts PrepareForSleep(suspending) as logind.
-func (f *sleepLogind) emit(t *testing.T, suspending bool) {
-	t.Helper()
-	if err := f.conn.Emit(sleepLogindPath, sleepLogindManager+".PrepareForSleep", suspending); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// nextLock waits for the next Inhibit call.
-func (f *sleepLogind) nextLock(t *testing.T) sleepLock {
-	t.Helper()
-	select {
-	case c := <-f.locks:
-		t.Cleanup(func() { c.pipe.Close() })
-		return c
-	case <-time.After(sleepStep):
-		t.Fatalf("no Inhibit call within %v", sleepStep)
-		return sleepLock{}
-	}
-}
-
-// ping calls Peer.Ping on peer, which godbus answers by itself: the bus
-// keeps one sender's messages in order, so once it answers, peer has
-// everything sent to it before.
-func (f *sleepLogind) ping(t *testing.T, peer dbus.Sender) {
-	t.Helper()
-	call := f.conn.Object(string(peer), "/").CallWithContext(t.Context(), "org.freedesktop.DBus.Peer.Ping", 0)
-	if call.Err != nil {
-		t.Fatalf("ping %s: %v", peer, call.Err)
-	}
-}
-
-// sleepHungUp reports whether the holder of c has closed its end within
-// timeout (0: right now).
-func sleepHungUp(t *testing.T, c sleepLock, timeout time.Duration) bool {
-	t.Helper()
-	fds := []unix.PollFd{{Fd: int32(c.pipe.Fd()), Events: unix.POLLIN}}
-	for {
-		_, err := unix.Poll(fds, int(timeout/time.Millisecond))
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		if err != nil {
-			t.Fatalf("poll inhibitor pipe: %v", err)
-		}
-		return fds[0].Revents&unix.POLLHUP != 0
-	}
-}
+// sleepLockArgs renders an Inhibit call as "what|who|mode".
+func sleepLockArgs(c platformtest.Lock) string { return c.What + "|" + c.Who + "|" + c.Mode }
