@@ -24,47 +24,7 @@ func leaseTranscripts() []scenario {
 				"persist 10.0.0.5/24",
 			}},
 		}},
-		{name: "rebind after T2", setup: bound, steps: []step{
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5",
-				"arm +4s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=4 ciaddr=10.0.0.5",
-				"arm +5s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=9 ciaddr=10.0.0.5",
-				"arm +6s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=15 ciaddr=10.0.0.5",
-				"arm +7s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=22 ciaddr=10.0.0.5",
-				"arm +8s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=30 ciaddr=10.0.0.5",
-				"arm +9s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=39 ciaddr=10.0.0.5",
-				"arm +10s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=49 ciaddr=10.0.0.5",
-				"arm +8s", // T2: RFC 2131 §4.4.5, not ISC's next retransmission (+11s)
-			}},
+		{name: "rebind after T2", setup: bound, steps: append(unansweredRenewals(), []step{
 			{atArm, Timeout{}, []string{
 				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
 				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=57 ciaddr=10.0.0.5",
@@ -80,48 +40,8 @@ func leaseTranscripts() []scenario {
 			{0, HookResult{Reason: ReasonRebind}, []string{
 				"persist 10.0.0.5/24",
 			}},
-		}},
-		{name: "expiry runs EXPIRE and PREINIT", setup: bound, steps: []step{
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5",
-				"arm +4s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=4 ciaddr=10.0.0.5",
-				"arm +5s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=9 ciaddr=10.0.0.5",
-				"arm +6s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=15 ciaddr=10.0.0.5",
-				"arm +7s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=22 ciaddr=10.0.0.5",
-				"arm +8s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=30 ciaddr=10.0.0.5",
-				"arm +9s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=39 ciaddr=10.0.0.5",
-				"arm +10s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=49 ciaddr=10.0.0.5",
-				"arm +8s", // T2: RFC 2131 §4.4.5, not ISC's next retransmission (+11s)
-			}},
+		}...)},
+		{name: "expiry runs EXPIRE and PREINIT", setup: bound, steps: append(unansweredRenewals(), []step{
 			{atArm, Timeout{}, []string{
 				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
 				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=57 ciaddr=10.0.0.5",
@@ -140,7 +60,7 @@ func leaseTranscripts() []scenario {
 				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
 				"arm +4s",
 			}},
-		}},
+		}...)},
 		{name: "NAK while renewing", setup: bound, steps: []step{
 			{atArm, Timeout{}, []string{
 				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
@@ -191,6 +111,54 @@ func leaseTranscripts() []scenario {
 				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
 				"arm +4s",
 			}},
+		}},
+	}
+}
+
+// unansweredRenewals are the unicast REQUESTs of the lease of bound from
+// T1 (t0+49 s) that no server answers, up to the last one before T2,
+// which is armed for T2 itself (t0+106 s, RFC 2131 §4.4.5).
+func unansweredRenewals() []step {
+	return []step{
+		{atArm, Timeout{}, []string{
+			"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+			"send DHCPREQUEST xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5",
+			"arm +4s",
+		}},
+		{atArm, Timeout{}, []string{
+			"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+			"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=4 ciaddr=10.0.0.5",
+			"arm +5s",
+		}},
+		{atArm, Timeout{}, []string{
+			"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+			"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=9 ciaddr=10.0.0.5",
+			"arm +6s",
+		}},
+		{atArm, Timeout{}, []string{
+			"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+			"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=15 ciaddr=10.0.0.5",
+			"arm +7s",
+		}},
+		{atArm, Timeout{}, []string{
+			"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+			"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=22 ciaddr=10.0.0.5",
+			"arm +8s",
+		}},
+		{atArm, Timeout{}, []string{
+			"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+			"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=30 ciaddr=10.0.0.5",
+			"arm +9s",
+		}},
+		{atArm, Timeout{}, []string{
+			"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+			"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=39 ciaddr=10.0.0.5",
+			"arm +10s",
+		}},
+		{atArm, Timeout{}, []string{
+			"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+			"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=49 ciaddr=10.0.0.5",
+			"arm +8s", // T2: RFC 2131 §4.4.5, not ISC's next retransmission (+11s)
 		}},
 	}
 }
