@@ -52,19 +52,7 @@ func (p Prober) Probe(ctx context.Context, ifname string, addr netip.Addr) (conf
 			return false, fmt.Errorf("send arp probe for %v on %s: %w", addr, ifname, err)
 		}
 	}
-	if p.Mode == ProbeFast {
-		// The fast check is a budget for the whole call (SPEC §11: at
-		// most 200 ms over a plain bind), so opening the socket and
-		// sending count against the wait.
-		wait = max(wait-time.Since(start), 0)
-	}
-	if p.Mode == ProbeFast {
-		// The fast check is a budget for the whole call (SPEC §11: at
-		// most 200 ms over a plain bind), so opening the socket and
-		// sending count against the wait.
-		wait = max(wait-time.Since(start), 0)
-	}
-	return listen(ctx, wait, found)
+	return listen(ctx, time.Until(listenDeadline(p.Mode, wait, start, time.Now())), found)
 }
 
 // watchARP reads ARP packets until one conflicts with addr (returning

@@ -74,6 +74,18 @@ func probeSchedule(mode ProbeMode, r *rand.Rand) (gaps []time.Duration, wait tim
 	return nil, 0
 }
 
+// listenDeadline is when a probe that started at start and sent its last
+// packet at lastSend stops listening. The fast check is a budget for the
+// whole call (SPEC §11: at most 200 ms over a plain bind), so opening the
+// socket and sending count against it; RFC 5227 §2.1.1 listens
+// ANNOUNCE_WAIT after the last probe.
+func listenDeadline(mode ProbeMode, wait time.Duration, start, lastSend time.Time) time.Time {
+	if mode == ProbeFast {
+		return start.Add(wait)
+	}
+	return lastSend.Add(wait)
+}
+
 // uniform picks a duration in [lo, hi] uniformly.
 func uniform(r *rand.Rand, lo, hi time.Duration) time.Duration {
 	n := int64(hi-lo) + 1
