@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need and the machine lacks: iproute2,
 # the DHCP servers dnsmasq, ISC dhcpd and Kea, dbus-daemon, systemd-analyze
-# and shellcheck, from Debian packages.
+# and shellcheck, the programs that drive dhclient (NetworkManager,
+# cloud-init, ISC's own dhclient-script from isc-dhcp-client), from Debian
+# packages; and the dhclient exit hooks of ntpsec and chrony, unpacked into
+# $LEASED_HOOKS_CACHE (those packages conflict with each other and with
+# systemd-timesyncd, so they are not installed).
 # Only as root and only with apt-get; otherwise it says loudly what is
 # missing, and the tests that need it skip (or fail under
 # LEASED_E2E=required). The packages' services are kept from starting, so
@@ -24,7 +28,17 @@ command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+
 [ -x /usr/bin/dbus-daemon ] || need+=(dbus-daemon)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
-((${#need[@]} == 0)) && exit 0
+# The programs that drive dhclient (SPEC §5.0), and timesyncd's hook.
+[ -x /usr/sbin/NetworkManager ] || need+=(network-manager)
+[ -x /usr/bin/cloud-init ] || need+=(cloud-init)
+[ -x /sbin/dhclient-script ] || need+=(isc-dhcp-client)
+[ -e /etc/dhcp/dhclient-exit-hooks.d/timesyncd ] || need+=(systemd-timesyncd)
+hooks_cache=${LEASED_HOOKS_CACHE:-/var/cache/leased-test/hooks}
+fetch_hooks=
+for h in ntpsec chrony; do
+	[ -e "$hooks_cache/$h" ] || fetch_hooks=1
+done
+((${#need[@]} == 0)) && [ -z "$fetch_hooks" ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then
 	loud "not root: cannot install ${need[*]}; end-to-end tests that need them will be SKIPPED"
@@ -47,11 +61,30 @@ fi
 cleanup() { [ -z "$made_policy" ] || rm -f "$policy"; }
 trap cleanup EXIT
 
-echo "installing ${need[*]} for the end-to-end tests" >&2
 export DEBIAN_FRONTEND=noninteractive
-if ! { apt-get update -q && apt-get install -y -q --no-install-recommends "${need[@]}"; }; then
-	loud "apt-get could not install ${need[*]}; end-to-end tests that need them will be SKIPPED (or FAIL with LEASED_E2E=required)"
-	exit 0
+apt-get update -q || loud "apt-get update failed"
+if ((${#need[@]} > 0)); then
+	echo "installing ${need[*]} for the end-to-end tests" >&2
+	if ! apt-get install -y -q --no-install-recommends "${need[@]}"; then
+		loud "apt-get could not install ${need[*]}; end-to-end tests that need them will be SKIPPED (or FAIL with LEASED_E2E=required)"
+	fi
+fi
+
+# ntpsec's and chrony's exit hooks, taken from their packages without
+# installing them.
+if [ -n "$fetch_hooks" ]; then
+	work=$(mktemp -d)
+	mkdir -p "$hooks_cache"
+	for pkg in ntpsec chrony; do
+		if (cd "$work" && apt-get download -q "$pkg" >/dev/null) &&
+			dpkg-deb -x "$work/${pkg}"_*.deb "$work/$pkg" &&
+			cp "$work/$pkg/etc/dhcp/dhclient-exit-hooks.d/$pkg" "$hooks_cache/$pkg"; then
+			echo "unpacked the $pkg dhclient exit hook into $hooks_cache" >&2
+		else
+			loud "could not unpack the $pkg dhclient exit hook; tests that need it will be SKIPPED (or FAIL with LEASED_E2E=required)"
+		fi
+	done
+	rm -rf "$work"
 fi
 
 # Belt and braces: should a service have started anyway, stop it, so that
