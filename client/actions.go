@@ -33,6 +33,12 @@ func (r *Runner) do(ctx context.Context, a statemachine.Action) {
 				r.log.Error("write lease file", "err", err)
 			}
 		}
+	case statemachine.Forget:
+		if r.cfg.Store != nil {
+			if err := r.cfg.Store.Forget(r.cfg.Link.Name(), a.Lease); err != nil {
+				r.log.Error("write lease file", "err", err)
+			}
+		}
 	case statemachine.Probe:
 		r.probe(ctx, a.Addr)
 	case statemachine.GiveUp:
@@ -51,8 +57,11 @@ func (r *Runner) do(ctx context.Context, a statemachine.Action) {
 	}
 }
 
-// send writes a message: broadcasts through the raw socket, unicasts
-// through the socket bound to the leased address (RFC 2131 §4.4.5).
+// send writes a message: broadcasts through the raw socket, and unicasts
+// of a bound client (renewal, release: ciaddr set) through the socket
+// bound to the leased address (RFC 2131 §4.4.5), opened here if Configure
+// did not — whoever adds the address, and whenever (SPEC §5.0). A unicast
+// without ciaddr (DISCOVER to -s) leaves from 0.0.0.0, as ISC's.
 func (r *Runner) send(a statemachine.Send) {
 	b, err := a.Msg.MarshalBinary()
 	if err != nil {
@@ -60,7 +69,11 @@ func (r *Runner) send(a statemachine.Send) {
 		return
 	}
 	c := r.bcast
-	if !isBroadcast(a.To.Addr()) && r.ucast != nil {
+	if from := a.Msg.CIAddr; !isBroadcast(a.To.Addr()) && from.IsValid() && !from.IsUnspecified() {
+		r.openUnicast(from)
+		if r.ucast == nil {
+			return // logged by openUnicast; from 0.0.0.0 the server would drop it
+		}
 		c = r.ucast
 	}
 	if err := c.WriteTo(b, a.To); err != nil {

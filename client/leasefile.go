@@ -1,6 +1,7 @@
 package client
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -45,6 +46,16 @@ func (s *FileStore) Persist(iface string, l *statemachine.Lease) error {
 		kept = append(kept, e)
 	}
 	s.file.Leases = append(kept, lease.Entry{Interface: iface, Lease: l.Clone()})
+	return s.store.Save(s.file)
+}
+
+// Forget removes iface's blocks for l's address and saves the file.
+func (s *FileStore) Forget(iface string, l *statemachine.Lease) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.file.Leases = slices.DeleteFunc(s.file.Leases, func(e lease.Entry) bool {
+		return e.Interface == iface && e.Name == "" && e.Lease != nil && e.Lease.Addr == l.Addr
+	})
 	return s.store.Save(s.file)
 }
 

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"fmt"
 	"net/netip"
 	"path/filepath"
 	"testing"
@@ -49,5 +50,33 @@ func TestFileStoreKeepsUnexpiredAlternatives(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("file holds %v, want %v", got, want)
 		}
+	}
+}
+
+// A lease recorded at bind and then declined by the hook leaves the file;
+// the interface's other leases and other interfaces' stay.
+func TestFileStoreForgetsDeclinedLease(t *testing.T) {
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	st := &lease.Store{Path: filepath.Join(t.TempDir(), "dhclient.leases")}
+	fs := NewFileStore(st, nil)
+	fs.now = func() time.Time { return now }
+	for _, step := range []struct{ iface, addr string }{{"eth0", "10.0.0.5"}, {"eth1", "10.0.0.6"}, {"eth0", "10.0.0.6"}} {
+		if err := fs.Persist(step.iface, testLease(step.addr, now.Add(time.Hour))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := fs.Forget("eth0", testLease("10.0.0.6", now.Add(time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	f, errs := st.Load(nil)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var got []string
+	for _, e := range f.Leases {
+		got = append(got, e.Interface+" "+e.Lease.Addr.String())
+	}
+	if want := "[eth0 10.0.0.5 eth1 10.0.0.6]"; fmt.Sprint(got) != want {
+		t.Errorf("file holds %v, want %s", got, want)
 	}
 }

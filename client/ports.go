@@ -54,4 +54,6 @@ type Hooks interface {
 // LeaseStore persists leases (the dhclient.leases file).
 type LeaseStore interface {
 	Persist(iface string, l *statemachine.Lease) error
+	// Forget removes iface's record of l (a declined lease).
+	Forget(iface string, l *statemachine.Lease) error
 }

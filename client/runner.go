@@ -36,6 +36,10 @@ type RunnerConfig struct {
 	// OnChange is called after every step that changed the state or the
 	// lease, with a snapshot; it must not block.
 	OnChange func(Status)
+	// Hostname returns the host's name now, for the sends that evaluate
+	// gethostname(): read before every step, as ISC evaluates it for every
+	// message (Machine.SetHostname). nil keeps the name of Machine.
+	Hostname func() string
 }
 
 // Status is a snapshot of one interface, safe to share.
@@ -75,6 +79,10 @@ type Runner struct {
 	stopped bool
 	ready   bool
 	gaveUp  bool
+	// hostname is the name last given to the machine; hostnameSet says
+	// whether it was given since the last (re)configuration.
+	hostname    string
+	hostnameSet bool
 	// pending holds events that must be stepped before anything else is
 	// read: hook results in script mode.
 	pending []statemachine.Event
@@ -203,6 +211,7 @@ func (r *Runner) RunOnce(ctx context.Context, ev statemachine.Event) error {
 
 // step applies ev and carries out the resulting actions.
 func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
+	r.refreshHostname()
 	before := r.m.State()
 	r.log.Debug("event", "state", before, "event", ev)
 	for _, a := range r.m.Step(time.Now(), ev) {
@@ -222,6 +231,18 @@ func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
 		next := r.pending[0]
 		r.pending = r.pending[1:]
 		r.step(ctx, next)
+	}
+}
+
+// refreshHostname hands the machine the host's current name when it
+// changed.
+func (r *Runner) refreshHostname() {
+	if r.cfg.Hostname == nil {
+		return
+	}
+	if h := r.cfg.Hostname(); !r.hostnameSet || h != r.hostname {
+		r.m.SetHostname(h)
+		r.hostname, r.hostnameSet = h, true
 	}
 }
 

@@ -39,6 +39,11 @@ func MachineConfig(iface string, s config.Settings, id Identity) statemachine.Co
 		Server:   id.Server,
 	}
 	c.Send = sendOptions(s.Send, hw, id.Hostname)
+	for _, so := range s.Send {
+		if so.Expr == config.ExprHostname {
+			c.HostnameCodes = append(c.HostnameCodes, so.Code)
+		}
+	}
 	c.ClientID = clientID(s.ClientID, hw, id.DUID)
 	if v, ok := c.Send.Get(dhcp4.OptClientID); ok {
 		c.ClientID = v // an explicit send dhcp-client-identifier wins

@@ -41,6 +41,9 @@ type sandbox struct {
 	shell string
 	dir   string
 	env   map[string]string
+	// wrap, when set, is the command line that run puts in front of the
+	// shell (a private mount namespace, say).
+	wrap []string
 }
 
 func newSandbox(t *testing.T, shell string) *sandbox {
@@ -110,7 +113,8 @@ func (s *sandbox) run(script string, vars map[string]string) (string, int) {
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	cmd := exec.Command(s.shell, "-u", abs)
+	argv := append(slices.Clone(s.wrap), s.shell, "-u", abs)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = env
 	cmd.Dir = s.dir // where a value run as a command would leave files
 	out, err := cmd.CombinedOutput()

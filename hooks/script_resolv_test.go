@@ -4,6 +4,7 @@ package hooks
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -181,5 +182,40 @@ func TestScriptFollowsResolvConfSymlink(t *testing.T) {
 				t.Errorf("target not restored: %q", got)
 			}
 		})
+	}
+}
+
+// A resolv.conf that is a mount point (containers, "ip netns exec") cannot
+// be renamed over: the script writes it through, and leaves no temp file.
+func TestScriptResolvConfBindMounted(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root for a private mount namespace")
+	}
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		t.Skip("needs unshare(1)")
+	}
+	s := newSandbox(t, "/bin/sh")
+	orig := "nameserver 192.0.2.53\n"
+	s.write("resolv.conf", orig)
+	s.write("mounted", orig)
+	// resolv.conf becomes a bind mount of "mounted", in the script's own
+	// mount namespace only.
+	s.wrap = []string{unshare, "-m", "--propagation", "private", "/bin/sh", "-c",
+		`mount --bind "$0" "$1" && shift && exec "$@"`, s.path("mounted"), s.path("resolv.conf")}
+	if out, code := s.run(dhclientScript, bound); code != 0 {
+		t.Fatalf("BOUND exit %d: %s", code, out)
+	}
+	if got := s.read("mounted"); !strings.Contains(got, "nameserver 10.77.0.1\n") {
+		t.Errorf("the mounted file was not written through:\n%s", got)
+	}
+	if entries, _ := filepath.Glob(s.path("resolv.conf.leased-new.*")); len(entries) != 0 {
+		t.Errorf("temp files left: %v", entries)
+	}
+	if out, code := s.run(dhclientScript, map[string]string{"reason": "RELEASE"}); code != 0 {
+		t.Fatalf("RELEASE exit %d: %s", code, out)
+	}
+	if got := s.read("mounted"); got != orig {
+		t.Errorf("after RELEASE the mounted file holds %q, want the original %q", got, orig)
 	}
 }

@@ -30,6 +30,9 @@ func TestScriptRunsHooksByRunPartsRules(t *testing.T) {
 			}
 			s.write("etc/dhclient-exit-hooks", rec("exit"))
 			s.write("etc/dhclient-exit-hooks.d/x_1", rec("exit.d/x_1"))
+			// Debian's classless-routes hook would add leased's option 121
+			// routes a second time.
+			s.write("etc/dhclient-exit-hooks.d/rfc3442-classless-routes", rec("rfc3442"))
 			out, code := s.run(dhclientScript, map[string]string{"reason": "BOUND", "new_domain_name_servers": "10.0.0.1"})
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, out)

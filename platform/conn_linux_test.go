@@ -185,3 +185,35 @@ func TestListenRawNoSuchLink(t *testing.T) {
 		return nil
 	})
 }
+
+// Under configure-interface script the address reaches the link when the
+// script adds it, or never: the socket opens before, and unicast leaves
+// from the leased address either way (SPEC §5.0).
+func TestUDPConnUnicastBeforeAddress(t *testing.T) {
+	l := newLab(t)
+	srv := l.serverUDP(t)
+	var uc *UDPConn
+	l.client.do(t, func() (err error) {
+		uc, err = ListenUDP(l.clientLink, netip.MustParseAddrPort("10.77.0.23:68"))
+		return err
+	})
+	defer uc.Close()
+	// WriteTo looks at the link's addresses: it runs where the daemon
+	// would, in the client's namespace.
+	write := func(msg string) {
+		t.Helper()
+		l.client.do(t, func() error { return uc.WriteTo([]byte(msg), netip.MustParseAddrPort("10.77.0.1:67")) })
+	}
+	write("renew without address")
+	recv(t, srv, "renew without address", "10.77.0.23:68")
+
+	if err := l.hc.AddrAdd(linkByName(t, l.hc, l.clientLink), &netlink.Addr{IPNet: mustCIDR("10.77.0.23/24")}); err != nil {
+		t.Fatal(err)
+	}
+	write("renew with address")
+	recv(t, srv, "renew with address", "10.77.0.23:68")
+	if err := srv.WriteTo([]byte("ack"), netip.MustParseAddrPort("10.77.0.23:68")); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, uc, "ack", "10.77.0.1:67")
+}

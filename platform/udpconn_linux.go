@@ -2,10 +2,12 @@ package platform
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
 	"os"
+	"sync"
 	"syscall"
 	"time"
 
@@ -17,8 +19,21 @@ import (
 // that unicast renewals and releases leave from the lease's own address
 // on the right link even when other interfaces share a subnet. Its
 // kernel defaults (TTL 64, DF) match ISC's renewals (reference §6).
+//
+// Unicast must not depend on who put the address on the link, or when
+// (SPEC §4, §5.0): under configure-interface script the script adds it,
+// after the lease and perhaps never. The socket is therefore bound with
+// IP_FREEBIND, which needs no local address, and while the kernel refuses
+// to send from an address the link does not have, WriteTo frames the
+// datagram itself and sends it through a packet socket (see unbound.go),
+// from the leased address all the same.
 type UDPConn struct {
-	c *net.UDPConn
+	c      *net.UDPConn
+	ifname string
+	local  netip.AddrPort
+
+	mu  sync.Mutex
+	raw *framedSender // opened at the first send the kernel refuses
 }
 
 // ListenUDP opens a UDPConn on ifname bound to local (the leased address
@@ -32,7 +47,7 @@ func ListenUDP(ifname string, local netip.AddrPort) (*UDPConn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open udp socket on %s: %w", ifname, err)
 	}
-	return &UDPConn{c: pc.(*net.UDPConn)}, nil
+	return &UDPConn{c: pc.(*net.UDPConn), ifname: ifname, local: local}, nil
 }
 
 func bindToDevice(rc syscall.RawConn, ifname string) error {
@@ -49,6 +64,10 @@ func bindToDevice(rc syscall.RawConn, ifname string) error {
 		}
 		if serr = unix.SetsockoptInt(s, unix.SOL_SOCKET, unix.SO_BROADCAST, 1); serr != nil {
 			serr = os.NewSyscallError("setsockopt SO_BROADCAST", serr)
+			return
+		}
+		if serr = unix.SetsockoptInt(s, unix.IPPROTO_IP, unix.IP_FREEBIND, 1); serr != nil {
+			serr = os.NewSyscallError("setsockopt IP_FREEBIND", serr)
 		}
 	})
 	if err != nil {
@@ -67,16 +86,68 @@ func (c *UDPConn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
 	return n, netip.AddrPortFrom(from.Addr().Unmap(), from.Port()), nil
 }
 
-// WriteTo sends payload to to.
+// WriteTo sends payload to to, from the bound address whether or not the
+// link has it yet.
 func (c *UDPConn) WriteTo(payload []byte, to netip.AddrPort) error {
-	if _, err := c.c.WriteToUDPAddrPort(payload, to); err != nil {
+	var err error
+	if c.framing() {
+		err = c.writeFramed(payload, to)
+	} else if _, err = c.c.WriteToUDPAddrPort(payload, to); err != nil && addressMissing(err) {
+		err = c.writeFramed(payload, to) // the address went between the check and the send
+	}
+	if err != nil {
 		return fmt.Errorf("send to %v: %w", to, err)
 	}
 	return nil
 }
 
+// framing reports whether sends must be framed by leased: the socket is
+// bound to an address that the link does not have. The kernel would send
+// such a datagram all the same (a device-bound socket treats every
+// destination as on-link), but it cannot resolve the server's link-layer
+// address without an address of its own, so the datagram never leaves.
+func (c *UDPConn) framing() bool {
+	a := c.local.Addr()
+	if !a.IsValid() || a.IsUnspecified() {
+		return false
+	}
+	has, err := linkHasAddr(c.ifname, a)
+	return err == nil && !has
+}
+
+// addressMissing tells the errors with which the kernel refuses a send
+// from an address that is not (or no longer) on the link: EINVAL from the
+// route lookup for a non-local source, and no route to a server whose
+// subnet's route came with the address.
+func addressMissing(err error) bool {
+	return errors.Is(err, unix.EINVAL) || errors.Is(err, unix.EADDRNOTAVAIL) ||
+		errors.Is(err, unix.ENETUNREACH) || errors.Is(err, unix.EHOSTUNREACH)
+}
+
+// writeFramed sends through the packet socket, opening it the first time.
+func (c *UDPConn) writeFramed(payload []byte, to netip.AddrPort) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.raw == nil {
+		raw, err := openFramedSender(c.ifname)
+		if err != nil {
+			return err
+		}
+		c.raw = raw
+	}
+	return c.raw.send(payload, c.local, to)
+}
+
 // Close closes the socket; a blocked ReadFrom returns an error.
-func (c *UDPConn) Close() error { return c.c.Close() }
+func (c *UDPConn) Close() error {
+	c.mu.Lock()
+	if c.raw != nil {
+		c.raw.close()
+		c.raw = nil
+	}
+	c.mu.Unlock()
+	return c.c.Close()
+}
 
 // SetReadDeadline sets the deadline for ReadFrom; past it, ReadFrom
 // returns an error for which errors.Is(err, os.ErrDeadlineExceeded).

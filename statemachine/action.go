@@ -51,6 +51,10 @@ type RunHook struct {
 // Rebind and Expire set to the release time (reference §5.2).
 type Persist struct{ Lease *Lease }
 
+// Forget removes Lease from the lease file: it was recorded when it bound
+// and then declined by the hook's exit status.
+type Forget struct{ Lease *Lease }
+
 // Probe asks for an ARP check of Addr (SPEC §3 arp-check); the answer
 // comes back as a ProbeResult.
 type Probe struct{ Addr netip.Addr }
@@ -77,6 +81,7 @@ func (Configure) isAction()   {}
 func (Deconfigure) isAction() {}
 func (RunHook) isAction()     {}
 func (Persist) isAction()     {}
+func (Forget) isAction()      {}
 func (Probe) isAction()       {}
 func (GiveUp) isAction()      {}
 func (Ready) isAction()       {}
@@ -132,6 +137,9 @@ func (a Persist) String() string {
 	}
 	return s
 }
+
+// String renders "forget A".
+func (a Forget) String() string { return "forget " + leaseString(a.Lease) }
 
 // String renders "probe A".
 func (a Probe) String() string { return "probe " + a.Addr.String() }

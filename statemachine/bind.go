@@ -121,11 +121,15 @@ func clone(b []byte) []byte { return append([]byte{}, b...) }
 
 // bind makes l the active lease (dhclient.c bind_lease). In native mode
 // the address is configured before the hook runs; the hook's status can
-// still decline it (HookResult). The lease is persisted once the hook
-// accepted it, as ISC writes it after the script succeeded.
+// still decline it (HookResult). The lease is recorded first, before the
+// address appears and the hook runs, so that a daemon stopped at any
+// moment after leaves it in the file (SPEC §7); a declined lease is
+// forgotten again. ISC writes it only after the script succeeded, and a
+// dhclient -x during a slow BOUND hook lost it.
 func (m *Machine) bind(now time.Time, l *Lease, why Reason) {
 	old := m.active
 	m.resetExchange()
+	m.emit(Persist{Lease: l})
 	m.configure(l)
 	hook := RunHook{Reason: why, New: l, Old: old}
 	if why == ReasonReboot {
@@ -174,6 +178,7 @@ func (m *Machine) decline(now time.Time, l *Lease) {
 	}
 	if m.active == l {
 		m.active = nil
+		m.emit(Forget{Lease: l})
 	}
 	m.resetExchange()
 	m.awaiting = nil

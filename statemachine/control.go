@@ -83,7 +83,8 @@ func (m *Machine) release(now time.Time) {
 
 // hookResult acts on the exit status of a hook: TIMEOUT decides whether a
 // stored lease is used; a non-zero BOUND, RENEW, REBIND or REBOOT declines
-// the lease if it is still the active one, zero persists it.
+// the lease if it is still the active one (recorded at bind: forgotten
+// again), zero makes the daemon ready.
 func (m *Machine) hookResult(now time.Time, ev HookResult) {
 	if ev.Reason == ReasonFail {
 		if m.readyAtFail {
@@ -121,7 +122,6 @@ func (m *Machine) hookResult(now time.Time, ev HookResult) {
 		m.decline(now, w.lease)
 		return
 	}
-	m.emit(Persist{Lease: w.lease})
 	m.markReady()
 }
 

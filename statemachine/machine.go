@@ -208,3 +208,23 @@ func (m *Machine) rearm(now time.Time) {
 func (m *Machine) Reconfigure(cfg Config) {
 	m.cfg = cfg
 }
+
+// SetHostname sets the options of cfg.HostnameCodes to name, or removes
+// them when the host has no name ("" or "(none)", for which ISC sends
+// nothing). ISC evaluates gethostname() for every message, and a BOUND
+// hook commonly sets the name: the renewals and the release after it
+// carry the new one.
+func (m *Machine) SetHostname(name string) {
+	if len(m.cfg.HostnameCodes) == 0 {
+		return
+	}
+	send := m.cfg.Send.Clone()
+	for _, code := range m.cfg.HostnameCodes {
+		if name == "" || name == "(none)" {
+			send.Del(code)
+		} else {
+			send.Set(code, []byte(name))
+		}
+	}
+	m.cfg.Send = send
+}

@@ -25,13 +25,13 @@ func bindTranscripts() []scenario {
 			}},
 			{0, ack(addr, srv), []string{
 				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"persist 10.0.0.5/24",
 				"configure 10.0.0.5/24",
 				"hook BOUND new=10.0.0.5",
 				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
 				"arm +48s",
 			}},
 			{0, HookResult{Reason: ReasonBound}, []string{
-				"persist 10.0.0.5/24",
 				"ready",
 			}},
 		}},
@@ -60,6 +60,7 @@ func bindTranscripts() []scenario {
 				}},
 				{0, ack(addr2, srv2), []string{
 					"log DHCPACK of 10.0.0.6 from 10.0.0.2",
+					"persist 10.0.0.6/24",
 					"configure 10.0.0.6/24",
 					"hook BOUND new=10.0.0.6",
 					"log bound to 10.0.0.6 -- renewal in 48 seconds.",

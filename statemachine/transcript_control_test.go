@@ -25,6 +25,7 @@ func controlTranscripts() []scenario {
 			}},
 			{0, ack(addr, srv), []string{
 				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"persist 10.0.0.5/24",
 				"configure 10.0.0.5/24",
 				"hook BOUND new=10.0.0.5",
 				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
@@ -32,6 +33,7 @@ func controlTranscripts() []scenario {
 			}},
 			{0, HookResult{Reason: ReasonBound, ExitCode: 1}, []string{
 				"deconfigure 10.0.0.5/24",
+				"forget 10.0.0.5/24",
 				"log DHCPDECLINE of 10.0.0.5 on eth0 to 255.255.255.255 port 67",
 				"send DHCPDECLINE xid=0xe to=255.255.255.255:67 requested=10.0.0.5 server=10.0.0.1",
 				"arm +10s",
@@ -82,6 +84,7 @@ func controlTranscripts() []scenario {
 				"arm off",
 			}},
 			{0, ProbeResult{}, []string{
+				"persist 10.0.0.6/24",
 				"configure 10.0.0.6/24",
 				"hook BOUND new=10.0.0.6",
 				"log bound to 10.0.0.6 -- renewal in 48 seconds.",
@@ -104,6 +107,7 @@ func controlTranscripts() []scenario {
 			}},
 			{0, ack(addr, srv), []string{
 				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"persist 10.0.0.5/24",
 				"configure 10.0.0.5/24",
 				"hook REBOOT new=10.0.0.5",
 				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
@@ -121,6 +125,7 @@ func controlTranscripts() []scenario {
 			}},
 			{0, ack(addr, srv), []string{
 				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"persist 10.0.0.5/24",
 				"configure 10.0.0.5/24 old=10.0.0.5/24",
 				"hook REBOOT new=10.0.0.5",
 				"log bound to 10.0.0.5 -- renewal in 48 seconds.",

@@ -15,14 +15,13 @@ func leaseTranscripts() []scenario {
 			}},
 			{time.Second, ack(addr, srv), []string{
 				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"persist 10.0.0.5/24",
 				"configure 10.0.0.5/24 old=10.0.0.5/24",
 				"hook RENEW new=10.0.0.5 old=10.0.0.5",
 				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
 				"arm +48s",
 			}},
-			{0, HookResult{Reason: ReasonRenew}, []string{
-				"persist 10.0.0.5/24",
-			}},
+			{0, HookResult{Reason: ReasonRenew}, []string{}},
 		}},
 		{name: "rebind after T2", setup: bound, steps: append(unansweredRenewals(), []step{
 			{atArm, Timeout{}, []string{
@@ -32,14 +31,13 @@ func leaseTranscripts() []scenario {
 			}},
 			{time.Second, ack(addr, srv), []string{
 				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"persist 10.0.0.5/24",
 				"configure 10.0.0.5/24 old=10.0.0.5/24",
 				"hook REBIND new=10.0.0.5 old=10.0.0.5",
 				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
 				"arm +48s",
 			}},
-			{0, HookResult{Reason: ReasonRebind}, []string{
-				"persist 10.0.0.5/24",
-			}},
+			{0, HookResult{Reason: ReasonRebind}, []string{}},
 		}...)},
 		{name: "expiry runs EXPIRE and PREINIT", setup: bound, steps: append(unansweredRenewals(), []step{
 			{atArm, Timeout{}, []string{
@@ -96,6 +94,7 @@ func leaseTranscripts() []scenario {
 			}},
 			{0, ack(addr, srv), []string{
 				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"persist 10.0.0.5/24",
 				"configure 10.0.0.5/24",
 				"hook BOUND new=10.0.0.5",
 				"log bound to 10.0.0.5 -- renewal in 48 seconds.",

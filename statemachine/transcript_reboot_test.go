@@ -17,13 +17,13 @@ func rebootTranscripts() []scenario {
 			}},
 			{0, ack(addr, srv), []string{
 				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"persist 10.0.0.5/24",
 				"configure 10.0.0.5/24",
 				"hook REBOOT new=10.0.0.5",
 				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
 				"arm +48s",
 			}},
 			{0, HookResult{Reason: ReasonReboot}, []string{
-				"persist 10.0.0.5/24",
 				"ready",
 			}},
 		}},

@@ -30,7 +30,8 @@ func TestBindFromAdministrativelyDownLink(t *testing.T) {
 	}
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "dhclient.conf")
-	if err := os.WriteFile(conf, nil, 0o644); err != nil {
+	// /bin/true configures nothing: leased must (SPEC §5.0).
+	if err := os.WriteFile(conf, []byte("configure-interface native;\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	p := lab.Start(t, l.ClientNS(), filepath.Join(dir, "dhclient.log"), dhclientBin, "-d", "-v",

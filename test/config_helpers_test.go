@@ -42,7 +42,10 @@ func startConfClient(t *testing.T, l *lab.Lab, name, conf string) *confClient {
 
 // confDumpScript writes each call's environment, sorted, to DUMPDIR as
 // NN-REASON.env, renamed into place so that a reader never sees half.
+// It declares itself a native-mode script, so leased configures the
+// interface (SPEC §5.0).
 const confDumpScript = `#!/bin/sh
+# leased: native-mode dhclient-script
 n=$(ls "$DUMPDIR" | grep -c '\.env$')
 f="$DUMPDIR/$(printf %02d "$n")-$reason.env"
 env | sort > "$f.tmp" && mv "$f.tmp" "$f"

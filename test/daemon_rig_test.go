@@ -49,7 +49,8 @@ func newDaemonRig(t *testing.T, l *lab.Lab, conf string) *daemonRig {
 		script: filepath.Join(dir, "script"),
 		hooks:  filepath.Join(dir, "reasons"),
 	}
-	script := "#!/bin/sh\necho \"$reason\" >> " + r.hooks + "\n"
+	// A native-mode script: leased configures the interface (SPEC §5.0).
+	script := "#!/bin/sh\n# leased: native-mode dhclient-script\necho \"$reason\" >> " + r.hooks + "\n"
 	if err := os.WriteFile(r.conf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,8 @@ func TestNotifyReadyOnlyAfterBind(t *testing.T) {
 	}
 	defer sock.Close()
 	conf := filepath.Join(dir, "dhclient.conf")
-	if err := os.WriteFile(conf, nil, 0o644); err != nil {
+	// /bin/true configures nothing: leased must (SPEC §5.0).
+	if err := os.WriteFile(conf, []byte("configure-interface native;\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cmd := lab.Command(l.ClientNS(), dhclientBin, "-d", "-v", "-cf", conf,

@@ -39,10 +39,19 @@ func (h *Hooks) Reasons() []string {
 	return out
 }
 
-// Store records persisted leases.
+// Store records persisted leases, and the leases forgotten again.
 type Store struct {
-	mu     sync.Mutex
-	Leases []*statemachine.Lease
+	mu        sync.Mutex
+	Leases    []*statemachine.Lease
+	Forgotten []*statemachine.Lease
+}
+
+// Forget implements client.LeaseStore.
+func (s *Store) Forget(_ string, l *statemachine.Lease) error {
+	s.mu.Lock()
+	s.Forgotten = append(s.Forgotten, l.Clone())
+	s.mu.Unlock()
+	return nil
 }
 
 // Persist implements client.LeaseStore.

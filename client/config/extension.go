@@ -17,7 +17,7 @@ func (fp *fileParser) extension(sc *Settings, kw string) bool {
 		}
 	case "configure-interface":
 		s.Next()
-		if v, ok := fp.word("native", "script"); ok {
+		if v, ok := fp.word("auto", "native", "script"); ok {
 			sc.ConfigureInterface, sc.set = Configure(v), sc.set|fConfigure
 		}
 	case "client-id":

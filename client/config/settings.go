@@ -21,11 +21,15 @@ const (
 )
 
 // Configure is the configure-interface extension: who changes the
-// interface.
+// interface (SPEC §5.0).
 type Configure string
 
 // Interface configuration modes.
 const (
+	// ConfigureAuto follows the script: native when the script that runs
+	// is leased's own native-mode script or no script runs, otherwise the
+	// script alone, as ISC.
+	ConfigureAuto   Configure = "auto"
 	ConfigureNative Configure = "native" // leased through netlink (SPEC §5)
 	ConfigureScript Configure = "script" // the script alone, as ISC
 )
@@ -128,7 +132,7 @@ func Defaults() Settings {
 		InitialInterval:    3 * time.Second,
 		Request:            DefaultPRL(),
 		ARPCheck:           ARPOff,
-		ConfigureInterface: ConfigureNative,
+		ConfigureInterface: ConfigureAuto,
 		SetMTU:             true,
 		ClasslessRoutes:    true,
 		ClientID:           ClientIDNone,

@@ -17,7 +17,7 @@ func (y *yamlParser) extensions(s *Settings, sc *yamlScope) {
 	}
 	word(sc.ARPCheck, "arp-check", []string{"off", "fast", "rfc5227"}, fARPCheck,
 		func(v string) { s.ARPCheck = ARPCheck(v) })
-	word(sc.ConfigureInterface, "configure-interface", []string{"native", "script"}, fConfigure,
+	word(sc.ConfigureInterface, "configure-interface", []string{"auto", "native", "script"}, fConfigure,
 		func(v string) { s.ConfigureInterface = Configure(v) })
 	word(sc.ClientID, "client-id", []string{"none", "mac", "duid"}, fClientID,
 		func(v string) { s.ClientID = ClientID(v) })

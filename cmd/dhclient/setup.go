@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -89,6 +90,8 @@ type daemonEnv struct {
 	log      *slog.Logger
 	hostname string
 	now      time.Time
+	// announced holds the configuration-mode reasons already logged.
+	announced map[string]bool
 }
 
 // newDaemonEnv loads the lease file and gathers what every runner of this
@@ -119,24 +122,21 @@ func (d *daemonEnv) runnerConfig(name string) (client.RunnerConfig, *hooks.Queue
 	log := d.log.With("iface", name)
 	runner := &hooks.Runner{Timeout: s.HookTimeout, Log: log}
 	queue := hooks.NewQueue(runner, 32)
-	script := s.Script
-	if script == "" {
-		script = d.flags.ScriptPath
-	}
-	if script == "" {
-		script = defaultScript()
-	}
+	script := d.script(s)
+	native, why := client.ConfigureMode(s.ConfigureInterface, script, scriptHead(script))
+	d.announceMode(native, why)
 	return client.RunnerConfig{
 		Machine:  mc,
 		Recorded: d.recorded(name),
-		Link:     d.link(name, s),
+		Link:     d.link(name, s, native),
 		Hooks: &client.ScriptHooks{
 			Script: script, Catalogue: d.cfg.Catalogue, PID: os.Getpid(), DADWait: d.flags.DADWait,
 			Extra: d.flags.Env, PRL: s.Request, Alias: d.alias(name), Queue: queue, Log: log,
 		},
 		Store:         d.store,
 		Log:           log,
-		ScriptMode:    s.ConfigureInterface == config.ConfigureScript,
+		Hostname:      hostname,
+		ScriptMode:    !native,
 		ReleaseOnStop: s.ReleaseOnStop,
 	}, queue, nil
 }
@@ -164,8 +164,60 @@ func (d *daemonEnv) alias(name string) *statemachine.Lease {
 	return nil
 }
 
-// link builds the platform side of one interface.
-func (d *daemonEnv) link(name string, s config.Settings) *link {
+// hostname is the host's name now ("" when it cannot be read).
+func hostname() string {
+	h, _ := os.Hostname()
+	return h
+}
+
+// script is the script that runs for an interface with settings s: the
+// script statement, then -sf, then leased's own.
+func (d *daemonEnv) script(s config.Settings) string {
+	switch {
+	case s.Script != "":
+		return s.Script
+	case d.flags.ScriptPath != "":
+		return d.flags.ScriptPath
+	}
+	return defaultScript()
+}
+
+// scriptHead returns the start of the script at path, where leased's own
+// script declares itself; nil when there is none or it cannot be read.
+func scriptHead(path string) []byte {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b := make([]byte, client.MarkerWindow)
+	n, _ := io.ReadFull(f, b)
+	return b[:n]
+}
+
+// announceMode logs, once for each distinct reason, who configures the
+// interfaces (SPEC §5.0).
+func (d *daemonEnv) announceMode(native bool, why string) {
+	if d.announced[why] {
+		return
+	}
+	if d.announced == nil {
+		d.announced = map[string]bool{}
+	}
+	d.announced[why] = true
+	who := "the script configures the interface"
+	if native {
+		who = "leased configures the interface"
+	}
+	d.log.Info(who + " (" + why + ")")
+}
+
+// link builds the platform side of one interface; native says whether
+// leased configures it (SPEC §5.0).
+func (d *daemonEnv) link(name string, s config.Settings, native bool) *link {
 	metric := s.RouteMetric
 	if v, ok := envValue(d.flags.Env, "IF_METRIC"); ok && !s.IsSet("route-metric") {
 		metric, _ = strconv.Atoi(v) // Debian's script reads IF_METRIC the same way
@@ -180,7 +232,7 @@ func (d *daemonEnv) link(name string, s config.Settings) *link {
 	return &link{
 		name: name, port: d.flags.Port, conf: platform.NewConfigurator(nil),
 		routes:     platform.RouteSettings{Metric: metric, Classless: s.ClasslessRoutes, SetMTU: s.SetMTU, Table: s.RouteTable},
-		scriptMode: s.ConfigureInterface == config.ConfigureScript,
+		scriptMode: !native,
 		probeMode:  mode, probe: mode != platform.ProbeOff,
 		now: time.Now,
 	}

@@ -1,4 +1,5 @@
 #!/bin/sh
+# leased: native-mode dhclient-script
 # Client script for the bind tests: records each call as one line,
 # "REASON NEW_ADDRESS OLD_ADDRESS", in the file named by BIND_REASONS
 # (passed with -e, since the script gets a fresh environment). The daemon

@@ -1,4 +1,5 @@
 #!/bin/sh
+# leased: native-mode dhclient-script
 # Test dhclient-script: writes the environment it was executed with (from
 # /proc, so nothing the shell adds shows) sorted into $DUMPDIR/NN-REASON.env,
 # NN counting the calls from 00. Control files in $DUMPDIR change what it

@@ -1,0 +1,53 @@
+package client_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+
+	"github.com/leased/leased/client"
+	"github.com/leased/leased/client/clienttest"
+	"github.com/leased/leased/statemachine"
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// send host-name = gethostname() is evaluated for every message: a host
+// without a name sends none, and once a BOUND hook has named it, the
+// renewal carries the new name (ISC evaluates it per message).
+func TestRunnerSendsCurrentHostname(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var name atomic.Value
+		name.Store("")
+		h := &harness{t: t, link: clienttest.NewLink("eth0"), hooks: &clienttest.Hooks{},
+			store: &clienttest.Store{}, done: make(chan error, 1), ready: make(chan struct{})}
+		cfg := statemachine.DefaultConfig()
+		cfg.Interface, cfg.HWAddr = "eth0", h.link.HW
+		cfg.Rand = rand.New(rand.NewPCG(1, 2))
+		cfg.HostnameCodes = []uint8{dhcp4.OptHostName}
+		h.runner = client.NewRunner(client.RunnerConfig{
+			Machine: cfg, Link: h.link, Hooks: h.hooks, Store: h.store,
+			OnReady:  func() { close(h.ready) },
+			Hostname: func() string { return name.Load().(string) },
+		})
+		ctx, cancel := context.WithCancel(t.Context())
+		h.cancel = cancel
+		go func() { h.done <- h.runner.Run(ctx) }()
+		defer h.stop()
+
+		d := h.expect(dhcp4.Discover)
+		if v, ok := d.Msg().Options.Get(dhcp4.OptHostName); ok {
+			t.Errorf("DISCOVER of a host without a name carries host-name %q", v)
+		}
+		h.link.Deliver(reply(d.Msg(), dhcp4.Offer, 120), fromServer)
+		r := h.expect(dhcp4.Request)
+		h.link.Deliver(reply(r.Msg(), dhcp4.Ack, 120), fromServer)
+		<-h.ready
+		name.Store("named-by-hook")
+		renew := h.expect(dhcp4.Request)
+		if v, _ := renew.Msg().Options.Get(dhcp4.OptHostName); string(v) != "named-by-hook" {
+			t.Errorf("renewal carries host-name %q, want the name set after the bind", v)
+		}
+	})
+}
