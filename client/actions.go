@@ -141,7 +141,7 @@ func (r *Runner) runHook(a statemachine.RunHook) {
 		return
 	}
 	r.cfg.Hooks.Run(call, func(code int) {
-		r.deliver(statemachine.HookResult{Reason: a.Reason, ExitCode: code})
+		r.post(statemachine.HookResult{Reason: a.Reason, ExitCode: code})
 	})
 }
 
@@ -154,6 +154,29 @@ func (r *Runner) probe(ctx context.Context, addr netip.Addr) {
 		}
 		r.deliver(statemachine.ProbeResult{Conflict: conflict})
 	})
+}
+
+// post hands the runner an event from any goroutine, its own included,
+// without blocking: the hook queue's goroutine reports results this way,
+// so the runner and the queue never wait on each other (SPEC §4 "Never
+// stuck").
+func (r *Runner) post(ev statemachine.Event) {
+	r.inboxMu.Lock()
+	r.inbox = append(r.inbox, ev)
+	r.inboxMu.Unlock()
+	select {
+	case r.inboxWake <- struct{}{}:
+	default: // a wake-up is pending already
+	}
+}
+
+// takeInbox returns and clears the posted events, in posting order.
+func (r *Runner) takeInbox() []statemachine.Event {
+	r.inboxMu.Lock()
+	defer r.inboxMu.Unlock()
+	evs := r.inbox
+	r.inbox = nil
+	return evs
 }
 
 // deliver queues an event from another goroutine unless the runner ended.

@@ -84,9 +84,15 @@ type Runner struct {
 	hostname    string
 	hostnameSet bool
 	// pending holds events that must be stepped before anything else is
-	// read: hook results in script mode.
+	// read: hook results in script mode, and posted ones being worked off.
 	pending []statemachine.Event
 	wg      sync.WaitGroup
+
+	// inbox holds events posted by any goroutine (post); inboxWake, of
+	// capacity one, tells the loop there are some.
+	inboxMu   sync.Mutex
+	inbox     []statemachine.Event
+	inboxWake chan struct{}
 
 	mu     sync.Mutex
 	status Status
@@ -106,7 +112,9 @@ func NewRunner(cfg RunnerConfig) *Runner {
 		events: make(chan statemachine.Event, 16),
 		ctl:    make(chan func()),
 		done:   make(chan struct{}),
-		status: Status{Interface: cfg.Link.Name()},
+
+		inboxWake: make(chan struct{}, 1),
+		status:    Status{Interface: cfg.Link.Name()},
 	}
 }
 
@@ -159,6 +167,9 @@ func (r *Runner) Run(ctx context.Context) error {
 		var ev statemachine.Event
 		select {
 		case <-ctx.Done():
+			if r.cfg.Hooks != nil {
+				r.cfg.Hooks.DropPending()
+			}
 			if r.cfg.ReleaseOnStop {
 				r.step(context.WithoutCancel(ctx), statemachine.Release{})
 			}
@@ -179,6 +190,12 @@ func (r *Runner) Run(ctx context.Context) error {
 		case f := <-r.ctl:
 			f()
 			continue
+		case <-r.inboxWake:
+			posted := r.takeInbox()
+			if len(posted) == 0 {
+				continue
+			}
+			ev, r.pending = posted[0], append(r.pending, posted[1:]...)
 		}
 		r.step(ctx, ev)
 	}

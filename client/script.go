@@ -41,7 +41,13 @@ func (h *ScriptHooks) Run(c HookCall, done func(exitCode int)) {
 		return
 	}
 	if !h.Queue.Submit(h.Script, env, finish) {
-		h.Log.Error("hook queue full, call skipped", "reason", c.Reason)
-		finish(hooks.Result{})
+		h.Log.Warn("daemon stopping, hook not run", "reason", c.Reason)
+	}
+}
+
+// DropPending drops the calls that have not started (SIGTERM).
+func (h *ScriptHooks) DropPending() {
+	if n := h.Queue.DropPending(); n > 0 {
+		h.Log.Info("stopping: dropped queued hook calls", "count", n)
 	}
 }

@@ -23,7 +23,7 @@ func TestScriptHooksEnvironment(t *testing.T) {
 	alias := &statemachine.Lease{Addr: netip.MustParseAddr("192.0.2.9")}
 	lease := &statemachine.Lease{Addr: netip.MustParseAddr("10.0.0.5")}
 	lease.Options.SetAddr(dhcp4.OptSubnetMask, netip.MustParseAddr("255.255.255.0"))
-	q := hooks.NewQueue(&hooks.Runner{}, 4)
+	q := hooks.NewQueue(&hooks.Runner{})
 	h := &ScriptHooks{
 		Script: script, Catalogue: dhcp4.NewCatalogue(), PID: 42, Extra: []string{"IF_METRIC=7"},
 		PRL: []uint8{dhcp4.OptSubnetMask}, Alias: alias, Queue: q, Log: slog.New(slog.DiscardHandler),

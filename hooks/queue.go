@@ -9,13 +9,20 @@ import (
 // goroutine, so a slow hook never blocks the caller (SPEC §6.5): the
 // protocol goroutine submits and goes on, and learns the result through
 // the done callback.
+//
+// The backlog has no fixed bound and no call is ever skipped (SPEC §4
+// "Never stuck"): a hook slower than the lease's timers makes only its own
+// interface's backlog grow, by one call per protocol exchange, which the
+// state machine's retransmission schedule bounds. DropPending sheds it
+// when the daemon is told to stop.
 type Queue struct {
-	r    *Runner
-	jobs chan job
-	wg   sync.WaitGroup
+	r  *Runner
+	wg sync.WaitGroup
 
 	mu       sync.Mutex
+	pending  []job
 	closed   bool
+	wake     *sync.Cond // on mu; signalled when pending grows or the queue closes
 	progress *sync.Cond // on mu; broadcast when finished grows
 	// submitted and finished count calls, so that Flush can wait for
 	// those submitted before it without waiting for later ones.
@@ -28,10 +35,10 @@ type job struct {
 	done   func(Result)
 }
 
-// NewQueue starts a queue that runs calls with r and holds at most n
-// waiting calls (n < 1 means 1) besides the one running.
-func NewQueue(r *Runner, n int) *Queue {
-	q := &Queue{r: r, jobs: make(chan job, max(n, 1))}
+// NewQueue starts a queue that runs calls with r.
+func NewQueue(r *Runner) *Queue {
+	q := &Queue{r: r}
+	q.wake = sync.NewCond(&q.mu)
 	q.progress = sync.NewCond(&q.mu)
 	q.wg.Go(q.loop)
 	return q
@@ -39,21 +46,32 @@ func NewQueue(r *Runner, n int) *Queue {
 
 // Submit queues a run of script with env. done, when not nil, is called
 // with the result on the queue's goroutine; it must not block for long.
-// Submit never blocks: it returns false when the backlog is full or the
-// queue is closed, and the call is dropped.
+// Submit never blocks; it returns false only when the queue is closed.
 func (q *Queue) Submit(script string, env []string, done func(Result)) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
 		return false
 	}
-	select {
-	case q.jobs <- job{script, env, done}:
-		q.submitted++
-		return true
-	default:
-		return false
-	}
+	q.pending = append(q.pending, job{script, env, done})
+	q.submitted++
+	q.wake.Signal()
+	return true
+}
+
+// DropPending discards the calls that have not started, reporting each
+// as not run (done is not called), and returns how many there were. The
+// running call goes on within the runner's timeout. A daemon told to stop
+// drops its backlog this way, as ISC dhclient, which runs its script
+// inline, has none.
+func (q *Queue) DropPending() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := len(q.pending)
+	q.pending = nil
+	q.finished += uint64(n)
+	q.progress.Broadcast()
+	return n
 }
 
 // Close stops accepting calls, lets the queued ones run (each still bound
@@ -61,16 +79,35 @@ func (q *Queue) Submit(script string, env []string, done func(Result)) bool {
 // Calling Close more than once is harmless.
 func (q *Queue) Close() {
 	q.mu.Lock()
-	if !q.closed {
-		q.closed = true
-		close(q.jobs)
-	}
+	q.closed = true
+	q.wake.Signal()
 	q.mu.Unlock()
 	q.wg.Wait()
 }
 
+// next waits for the next call; ok is false once the queue is closed and
+// empty.
+func (q *Queue) next() (j job, ok bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.pending) == 0 && !q.closed {
+		q.wake.Wait()
+	}
+	if len(q.pending) == 0 {
+		return job{}, false
+	}
+	j = q.pending[0]
+	q.pending[0] = job{} // let the environment be collected
+	q.pending = q.pending[1:]
+	return j, true
+}
+
 func (q *Queue) loop() {
-	for j := range q.jobs {
+	for {
+		j, ok := q.next()
+		if !ok {
+			return
+		}
 		res := q.r.Run(context.Background(), j.script, j.env)
 		if j.done != nil {
 			j.done(res)
@@ -82,12 +119,12 @@ func (q *Queue) loop() {
 	}
 }
 
-// Flush waits until every call submitted before it has run and its done
-// callback has returned, or until ctx ends, whose error it then returns.
-// Calls submitted meanwhile are not waited for. The daemon flushes the
-// STOP hooks of a pause before it lets the system suspend (SPEC §1.4):
-// a hook that restores resolv.conf or stops an NTP client must have
-// finished before the machine sleeps.
+// Flush waits until every call submitted before it has run (or was
+// dropped) and its done callback has returned, or until ctx ends, whose
+// error it then returns. Calls submitted meanwhile are not waited for.
+// The daemon flushes the STOP hooks of a pause before it lets the system
+// suspend (SPEC §1.4): a hook that restores resolv.conf or stops an NTP
+// client must have finished before the machine sleeps.
 func (q *Queue) Flush(ctx context.Context) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()

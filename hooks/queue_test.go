@@ -5,8 +5,10 @@ package hooks
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"syscall"
 	"testing"
@@ -31,7 +33,7 @@ func blocker(t *testing.T) (hook, started, release string) {
 
 func TestQueueRunsInOrderWithoutBlockingSubmit(t *testing.T) {
 	hook, started, release := blocker(t)
-	q := NewQueue(&Runner{}, 2)
+	q := NewQueue(&Runner{})
 	var mu sync.Mutex
 	var got []int
 	record := func(i int) func(Result) {
@@ -47,19 +49,22 @@ func TestQueueRunsInOrderWithoutBlockingSubmit(t *testing.T) {
 	if _, err := os.ReadFile(started); err != nil { // the blocker runs now
 		t.Fatal(err)
 	}
-	// The running hook blocks; two more fit the backlog, a third does not.
-	if !q.Submit(script(t, "exit 2"), nil, record(2)) || !q.Submit(script(t, "exit 3"), nil, record(3)) {
-		t.Fatal("submit refused while the backlog has room")
-	}
-	if q.Submit(script(t, "exit 4"), nil, record(4)) {
-		t.Error("submit accepted beyond the backlog, want false")
+	// The running hook blocks; every later call waits its turn, none is
+	// skipped.
+	for i := 2; i <= 40; i++ {
+		if !q.Submit(script(t, fmt.Sprintf("exit %d", i)), nil, record(i)) {
+			t.Fatalf("submit %d refused", i)
+		}
 	}
 	if err := os.WriteFile(release, []byte("go\n"), 0); err != nil {
 		t.Fatal(err)
 	}
 	q.Close()
-	want := []int{107, 202, 303}
-	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+	want := []int{107}
+	for i := 2; i <= 40; i++ {
+		want = append(want, i*100+i)
+	}
+	if !slices.Equal(got, want) {
 		t.Errorf("results %v, want %v", got, want)
 	}
 	if q.Submit(script(t, "exit 0"), nil, nil) {
@@ -68,9 +73,43 @@ func TestQueueRunsInOrderWithoutBlockingSubmit(t *testing.T) {
 	q.Close() // idempotent
 }
 
+// A daemon told to stop drops the calls that have not started; the running
+// one finishes, and Flush does not wait for the dropped ones.
+func TestQueueDropPending(t *testing.T) {
+	hook, started, release := blocker(t)
+	q := NewQueue(&Runner{})
+	ran := make(chan int, 8)
+	q.Submit(hook, nil, func(r Result) { ran <- r.ExitCode })
+	if _, err := os.ReadFile(started); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		q.Submit(script(t, "exit 1"), nil, func(Result) { ran <- 100 + i })
+	}
+	if n := q.DropPending(); n != 3 {
+		t.Errorf("dropped %d calls, want 3", n)
+	}
+	if err := os.WriteFile(release, []byte("go\n"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	q.Submit(script(t, "exit 9"), nil, func(r Result) { ran <- r.ExitCode })
+	q.Close()
+	close(ran)
+	var got []int
+	for c := range ran {
+		got = append(got, c)
+	}
+	if want := []int{7, 9}; !slices.Equal(got, want) {
+		t.Errorf("ran %v, want %v (the running call and the one after the drop)", got, want)
+	}
+}
+
 func TestQueuesOfDifferentInterfacesAreIndependent(t *testing.T) {
 	hook, started, release := blocker(t)
-	slow, fast := NewQueue(&Runner{}, 1), NewQueue(&Runner{}, 1)
+	slow, fast := NewQueue(&Runner{}), NewQueue(&Runner{})
 	defer slow.Close()
 	slow.Submit(hook, nil, nil)
 	if _, err := os.ReadFile(started); err != nil {
@@ -91,7 +130,7 @@ func TestQueuesOfDifferentInterfacesAreIndependent(t *testing.T) {
 // the calls before it have run and reported, and gives up with ctx.
 func TestQueueFlushWaitsForEarlierCalls(t *testing.T) {
 	hook, started, release := blocker(t)
-	q := NewQueue(&Runner{}, 2)
+	q := NewQueue(&Runner{})
 	defer q.Close()
 	if err := q.Flush(t.Context()); err != nil {
 		t.Fatalf("Flush of an idle queue: %v", err)

@@ -28,6 +28,9 @@ func (h *Hooks) Run(c client.HookCall, done func(int)) {
 	}
 }
 
+// DropPending implements client.Hooks; the fake runs every call at once.
+func (h *Hooks) DropPending() {}
+
 // Reasons returns the reasons of the calls so far, in order.
 func (h *Hooks) Reasons() []string {
 	h.mu.Lock()

@@ -121,7 +121,7 @@ func (d *daemonEnv) runnerConfig(name string) (client.RunnerConfig, *hooks.Queue
 	mc := d.machineConfig(name, s, hw)
 	log := d.log.With("iface", name)
 	runner := &hooks.Runner{Timeout: s.HookTimeout, Log: log}
-	queue := hooks.NewQueue(runner, 32)
+	queue := hooks.NewQueue(runner)
 	script := d.script(s)
 	native, why := client.ConfigureMode(s.ConfigureInterface, script, scriptHead(script))
 	d.announceMode(native, why)
