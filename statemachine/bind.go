@@ -149,11 +149,27 @@ func (m *Machine) bind(now time.Time, l *Lease, why Reason) {
 	}
 	n := l.Renew.Unix() - now.Unix()
 	m.logf("bound to %s -- renewal in %d seconds.", l.Addr, n)
-	at := now // T1 already due (a lease of a second or two): renew at once
+	// T1 already due (a lease of a second or two): renew at once, but
+	// never sooner than minRequestGap after the last REQUEST, so a server
+	// handing out such leases gets at most one REQUEST a second.
+	at := later(now, m.lastRequest.Add(minRequestGap))
 	if n > 0 {
 		at = m.after(now, n)
 	}
 	m.setTimer(timerRenew, at)
+}
+
+// minRequestGap is the least time between two REQUESTs of an interface
+// (SPEC §4 "Never stuck"). ISC's retransmissions are a second or more
+// apart; only an immediate renewal after an ACK could come sooner.
+const minRequestGap = time.Second
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // configure puts l on the interface, replacing what was there.

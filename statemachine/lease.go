@@ -50,10 +50,16 @@ func (l *Lease) Prefix() netip.Prefix {
 // Infinite reports whether the lease never expires.
 func (l *Lease) Infinite() bool { return l.Expire.IsZero() }
 
-// ExpiredAt reports whether the lease has expired at now.
+// ExpiredAt reports whether the lease has expired at now. Expire is a
+// whole second and, as in ISC (dhclient.c: cur_time > expiry), the lease
+// still holds during that second: it ends at End.
 func (l *Lease) ExpiredAt(now time.Time) bool {
-	return !l.Infinite() && !now.Before(l.Expire)
+	return !l.Infinite() && !now.Before(l.End())
 }
+
+// End is the first instant at which a finite lease is expired: the
+// second after Expire.
+func (l *Lease) End() time.Time { return l.Expire.Add(time.Second) }
 
 // Clone returns a deep copy of l; nil stays nil.
 func (l *Lease) Clone() *Lease {

@@ -45,13 +45,16 @@ type Machine struct {
 	// ISC's parent returns only once FAIL has run (reference §1.3).
 	readyAtFail bool
 
-	xid      uint32
-	first    time.Time // first send of the current exchange (ISC first_sending)
-	interval int64     // current retransmission interval, seconds
-	secs     uint16    // secs of the last DISCOVER, reused by REQUESTING
-	offers   []*Lease  // offers collected while SELECTING
-	offer    *Lease    // the offer being requested
-	rejected []netip.Prefix
+	xid   uint32
+	first time.Time // first send of the current exchange (ISC first_sending)
+	// lastRequest is when the last REQUEST went out: an immediate renewal
+	// waits minRequestGap after it.
+	lastRequest time.Time
+	interval    int64    // current retransmission interval, seconds
+	secs        uint16   // secs of the last DISCOVER, reused by REQUESTING
+	offers      []*Lease // offers collected while SELECTING
+	offer       *Lease   // the offer being requested
+	rejected    []netip.Prefix
 
 	pending  *Lease   // ACKed lease waiting for ProbeResult
 	pendWhy  Reason   // hook reason for pending
@@ -177,8 +180,8 @@ func (m *Machine) deadline() time.Time {
 		at = time.Time{}
 	}
 	if l := m.active; l != nil && !l.Infinite() && m.state != StatePaused && m.state != StateStopped {
-		if at.IsZero() || l.Expire.Before(at) {
-			at = l.Expire
+		if at.IsZero() || l.End().Before(at) {
+			at = l.End()
 		}
 	}
 	return at

@@ -115,6 +115,7 @@ func (m *Machine) sendRequest(now time.Time) {
 	m.finish(msg, true, true)
 	m.logf("DHCPREQUEST for %s on %s to %s port %d", l.Addr, m.cfg.Interface, to.Addr(), to.Port())
 	m.emit(Send{Msg: msg, To: to})
+	m.lastRequest = now
 	m.setTimer(timerRequest, m.after(now, m.interval))
 	// Rebinding starts at T2 (RFC 2131 §4.4.5). ISC waits for the next
 	// retransmission after T2, which on a short lease can fall after the

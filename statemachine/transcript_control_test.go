@@ -116,7 +116,7 @@ func controlTranscripts() []scenario {
 		}},
 		{name: "link down and up", setup: bound, steps: []step{
 			{10 * time.Second, LinkDown{}, []string{
-				"arm +1m50s",
+				"arm +1m51s",
 			}},
 			{10 * time.Second, LinkUp{}, []string{
 				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",

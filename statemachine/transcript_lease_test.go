@@ -48,7 +48,7 @@ func leaseTranscripts() []scenario {
 			{atArm, Timeout{}, []string{
 				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
 				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=69 ciaddr=10.0.0.5",
-				"arm +3s",
+				"arm +4s",
 			}},
 			{atArm, Timeout{}, []string{
 				"deconfigure 10.0.0.5/24",

@@ -98,7 +98,7 @@ func rebootTranscripts() []scenario {
 					"log Trying recorded lease 10.0.0.5",
 					"configure 10.0.0.5/24",
 					"hook TIMEOUT new=10.0.0.5",
-					"arm +1m24s",
+					"arm +1m25s",
 				}},
 				{0, HookResult{Reason: ReasonTimeout}, []string{
 					"ready",
@@ -144,7 +144,7 @@ func rebootTranscripts() []scenario {
 					"log Trying recorded lease 10.0.0.5",
 					"configure 10.0.0.5/24",
 					"hook TIMEOUT new=10.0.0.5",
-					"arm +1m24s",
+					"arm +1m25s",
 				}},
 				{0, HookResult{Reason: ReasonTimeout, ExitCode: 2}, []string{
 					"deconfigure 10.0.0.5/24",

@@ -69,7 +69,7 @@ func (l *link) Probe(ctx context.Context, addr netip.Addr) (bool, error) {
 func (l *link) binding(lease *statemachine.Lease) platform.Binding {
 	var life time.Duration
 	if !lease.Infinite() {
-		life = max(lease.Expire.Sub(l.now()), time.Second)
+		life = max(lease.End().Sub(l.now()), time.Second)
 	}
 	return platform.BindingFor(lease.Prefix(), lease.Options, life, l.routes)
 }
