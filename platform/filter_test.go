@@ -2,6 +2,7 @@ package platform
 
 import (
 	"encoding/binary"
+	"net"
 	"net/netip"
 	"testing"
 
@@ -12,10 +13,15 @@ import (
 // machine and returns how many bytes the kernel would keep.
 func runFilter(t *testing.T, port uint16, pkt []byte) int {
 	t.Helper()
-	if _, err := udpPortFilter(port); err != nil {
+	return runProgram(t, udpPortProgram(port), pkt)
+}
+
+func runProgram(t *testing.T, prog []bpf.Instruction, pkt []byte) int {
+	t.Helper()
+	if _, err := assembleFilter(prog); err != nil {
 		t.Fatal(err)
 	}
-	vm, err := bpf.NewVM(udpPortProgram(port))
+	vm, err := bpf.NewVM(prog)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,5 +64,47 @@ func TestUDPPortFilter(t *testing.T) {
 		if n := runFilter(t, 68, tt.pkt); (n >= len(tt.pkt)) != tt.accept || (n != 0) != tt.accept {
 			t.Errorf("%s: filter kept %d of %d bytes, want accept=%v", tt.name, n, len(tt.pkt), tt.accept)
 		}
+	}
+}
+
+// The DHCP client's filter passes BOOTREPLYs for its own chaddr only, so
+// one interface's socket is not woken by the replies to the others.
+func TestDHCPReplyFilter(t *testing.T) {
+	ours := net.HardwareAddr{0x02, 0x11, 0x22, 0x33, 0x44, 0x55}
+	to68 := netip.MustParseAddrPort("255.255.255.255:68")
+	bootp := func(op byte, chaddr net.HardwareAddr) []byte {
+		b := make([]byte, 300)
+		b[0], b[1], b[2] = op, 1, 6
+		copy(b[28:], chaddr)
+		return b
+	}
+	withOptions := func(p []byte) []byte { // a 24-byte IP header
+		q := append(append(append([]byte{}, p[:20]...), 1, 1, 1, 0), p[20:]...)
+		q[0] = 0x46
+		return q
+	}
+	tests := []struct {
+		name   string
+		pkt    []byte
+		accept bool
+	}{
+		{"reply for us", Frame(nil, bootp(2, ours), testServer, to68), true},
+		{"reply for us, ip options", withOptions(Frame(nil, bootp(2, ours), testServer, to68)), true},
+		{"reply for another client", Frame(nil, bootp(2, net.HardwareAddr{0x02, 0x11, 0x22, 0x33, 0x44, 0x56}), testServer, to68), false},
+		{"first four bytes differ", Frame(nil, bootp(2, net.HardwareAddr{0x03, 0x11, 0x22, 0x33, 0x44, 0x55}), testServer, to68), false},
+		{"a request with our chaddr", Frame(nil, bootp(1, ours), testServer, to68), false},
+		{"reply to port 67", Frame(nil, bootp(2, ours), testServer, netip.MustParseAddrPort("255.255.255.255:67")), false},
+		{"tcp", func() []byte { p := Frame(nil, bootp(2, ours), testServer, to68); p[9] = 6; return p }(), false},
+		{"truncated before chaddr", Frame(nil, bootp(2, ours)[:30], testServer, to68), false},
+	}
+	prog := dhcpReplyProgram(68, ours)
+	for _, tt := range tests {
+		if n := runProgram(t, prog, tt.pkt); (n >= len(tt.pkt)) != tt.accept || (n != 0) != tt.accept {
+			t.Errorf("%s: filter kept %d of %d bytes, want accept=%v", tt.name, n, len(tt.pkt), tt.accept)
+		}
+	}
+	// Without a 6-byte chaddr it is the plain port filter.
+	if got, want := len(dhcpReplyProgram(68, nil)), len(udpPortProgram(68)); got != want {
+		t.Errorf("program without chaddr has %d instructions, want the port filter's %d", got, want)
 	}
 }

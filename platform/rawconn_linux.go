@@ -43,6 +43,19 @@ type RawConn struct {
 // DHCP client). It needs CAP_NET_RAW: errors.Is(err, os.ErrPermission)
 // tells when it is missing; ErrLinkGone when ifname does not exist.
 func ListenRaw(ifname string, port int) (*RawConn, error) {
+	return listenRaw(ifname, port, nil)
+}
+
+// ListenDHCP is ListenRaw for a DHCP client whose messages carry chaddr:
+// the kernel passes it only BOOTREPLYs for chaddr (SPEC §10, §11), so the
+// replies to other clients on the segment — the other interfaces of the
+// same daemon, a flood of forged packets — cost it nothing. A chaddr
+// other than 6 bytes long is not matched.
+func ListenDHCP(ifname string, port int, chaddr net.HardwareAddr) (*RawConn, error) {
+	return listenRaw(ifname, port, chaddr)
+}
+
+func listenRaw(ifname string, port int, chaddr net.HardwareAddr) (*RawConn, error) {
 	if port <= 0 || port > 0xffff {
 		return nil, fmt.Errorf("open raw socket on %s: port %d out of range", ifname, port)
 	}
@@ -50,7 +63,7 @@ func ListenRaw(ifname string, port int) (*RawConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	filter, err := udpPortFilter(uint16(port))
+	filter, err := assembleFilter(dhcpReplyProgram(uint16(port), chaddr))
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ package platform
 
 import (
 	"fmt"
+	"net"
 	"net/netip"
 	"time"
 )
@@ -14,6 +15,11 @@ type RawConn struct{}
 // ListenRaw returns an error wrapping ErrUnsupported outside Linux.
 func ListenRaw(ifname string, port int) (*RawConn, error) {
 	return nil, fmt.Errorf("open raw socket on %s: %w", ifname, ErrUnsupported)
+}
+
+// ListenDHCP returns an error wrapping ErrUnsupported outside Linux.
+func ListenDHCP(ifname string, port int, chaddr net.HardwareAddr) (*RawConn, error) {
+	return ListenRaw(ifname, port)
 }
 
 // ReadFrom returns ErrUnsupported.

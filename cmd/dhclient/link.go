@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net"
 	"net/netip"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 type link struct {
 	name       string
 	port       int
+	chaddr     net.HardwareAddr // the machine's chaddr, matched in the kernel
 	conf       *platform.Configurator
 	routes     platform.RouteSettings
 	scriptMode bool
@@ -29,7 +31,7 @@ var _ client.Link = (*link)(nil)
 func (l *link) Name() string { return l.name }
 
 func (l *link) OpenBroadcast() (client.Conn, error) {
-	return platform.ListenRaw(l.name, l.port)
+	return platform.ListenDHCP(l.name, l.port, l.chaddr)
 }
 
 func (l *link) OpenUnicast(local netip.Addr) (client.Conn, error) {
@@ -69,7 +71,7 @@ func (l *link) Probe(ctx context.Context, addr netip.Addr) (bool, error) {
 func (l *link) binding(lease *statemachine.Lease) platform.Binding {
 	var life time.Duration
 	if !lease.Infinite() {
-		life = max(lease.End().Sub(l.now()), time.Second)
+		life = max(lease.Expire.Sub(l.now()), time.Second)
 	}
 	return platform.BindingFor(lease.Prefix(), lease.Options, life, l.routes)
 }
