@@ -51,7 +51,7 @@ func (r *Runner) do(ctx context.Context, a statemachine.Action) {
 	case statemachine.Log:
 		r.log.Info(a.Msg)
 	case statemachine.Dropped:
-		r.countDrop(a.Reason)
+		r.countDrop(a.Class, a.Reason)
 	default:
 		panic("client: unknown action " + a.String())
 	}

@@ -41,6 +41,14 @@ func (b *Backend) Status() []control.InterfaceStatus {
 
 func interfaceStatus(s Status) control.InterfaceStatus {
 	is := control.InterfaceStatus{Name: s.Interface, State: s.State.String()}
+	for class, n := range s.Dropped {
+		if n > 0 {
+			if is.Dropped == nil {
+				is.Dropped = make(map[string]uint64)
+			}
+			is.Dropped[statemachine.DropClass(class).String()] = n
+		}
+	}
 	l := s.Lease
 	if l == nil || !s.State.Configured() {
 		return is

@@ -48,7 +48,9 @@ type Status struct {
 	State     statemachine.State
 	Lease     *statemachine.Lease
 	LastAck   *dhcp4.Message
-	Dropped   uint64 // packets that did not decode
+	// Dropped counts the received packets dropped, by class: those that
+	// did not decode and those the machine ignored.
+	Dropped [statemachine.NumDropClasses]uint64
 }
 
 // packet is a received datagram.
@@ -177,7 +179,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		case p := <-r.rx:
 			msg, err := dhcp4.Parse(p.b)
 			if err != nil {
-				r.countDrop(err.Error())
+				r.countDrop(statemachine.DropMalformed, err.Error())
 				continue
 			}
 			ev = statemachine.Received{Msg: msg}
@@ -275,11 +277,11 @@ func (r *Runner) setStatus(f func(*Status)) {
 
 // countDrop counts a packet that did not decode or that the machine
 // ignored (SPEC §10: malformed packets are dropped and counted).
-func (r *Runner) countDrop(reason string) {
+func (r *Runner) countDrop(class statemachine.DropClass, reason string) {
 	r.mu.Lock()
-	r.status.Dropped++
+	r.status.Dropped[class]++
 	r.mu.Unlock()
-	r.log.Debug("dropped packet", "reason", reason)
+	r.log.Debug("dropped packet", "class", class, "reason", reason)
 }
 
 func (r *Runner) closeConns() {

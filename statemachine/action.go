@@ -71,9 +71,12 @@ type Ready struct{}
 // Log is one of ISC's info-level log lines (reference §8), ready to print.
 type Log struct{ Msg string }
 
-// Dropped reports a received message the machine ignored, with a short
-// reason, so that the runner can count and debug-log it.
-type Dropped struct{ Reason string }
+// Dropped reports a received message the machine ignored, with its class
+// and a short reason, so that the runner can count and debug-log it.
+type Dropped struct {
+	Class  DropClass
+	Reason string
+}
 
 func (Send) isAction()        {}
 func (Arm) isAction()         {}

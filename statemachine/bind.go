@@ -14,11 +14,11 @@ import (
 func (m *Machine) ackReceived(now time.Time, msg *dhcp4.Message, sid netip.Addr) {
 	why, ok := ackReason(m.state)
 	if !ok {
-		m.emit(Dropped{Reason: "DHCPACK in " + m.state.String()})
+		m.emit(Dropped{Class: DropUnexpected, Reason: "DHCPACK in " + m.state.String()})
 		return
 	}
 	if !usable(msg.YIAddr) {
-		m.emit(Dropped{Reason: "DHCPACK of unusable address " + msg.YIAddr.String()})
+		m.emit(Dropped{Class: DropUnusable, Reason: "DHCPACK of unusable address " + msg.YIAddr.String()})
 		return
 	}
 	m.logf("DHCPACK of %s from %s", msg.YIAddr, from(msg, sid))

@@ -13,14 +13,14 @@ import (
 // and hands it to the handler of its type.
 func (m *Machine) receive(now time.Time, ev Received) {
 	msg := ev.Msg
-	if why := m.filter(msg); why != "" {
-		m.emit(Dropped{Reason: why})
+	if class, why := m.filter(msg); why != "" {
+		m.emit(Dropped{Class: class, Reason: why})
 		return
 	}
 	sid, _ := msg.ServerID()
 	if p, ok := m.rejectedBy(sid); ok {
 		m.logf("%s from %s rejected by rule %s mask %s.", msg.Type(), sid, p.Addr(), maskOf(p))
-		m.emit(Dropped{Reason: "rejected server " + sid.String()})
+		m.emit(Dropped{Class: DropRejected, Reason: "rejected server " + sid.String()})
 		return
 	}
 	switch msg.Type() {
@@ -31,32 +31,32 @@ func (m *Machine) receive(now time.Time, ev Received) {
 	case dhcp4.Nak:
 		m.nakReceived(now, sid)
 	default:
-		m.emit(Dropped{Reason: "unexpected " + msg.Type().String()})
+		m.emit(Dropped{Class: DropUnexpected, Reason: "unexpected " + msg.Type().String()})
 	}
 }
 
 // filter returns why msg is not for this exchange, or "".
-func (m *Machine) filter(msg *dhcp4.Message) string {
+func (m *Machine) filter(msg *dhcp4.Message) (DropClass, string) {
 	switch {
 	case msg == nil:
-		return "nil message"
+		return DropMalformed, "nil message"
 	case m.state == StateStopped || m.state == StatePaused || m.state == StateLinkDown:
-		return "not listening in " + m.state.String()
+		return DropUnexpected, "not listening in " + m.state.String()
 	case msg.Op != dhcp4.BootReply:
-		return "not a BOOTREPLY"
+		return DropNotOurs, "not a BOOTREPLY"
 	case msg.HType != 1:
-		return fmt.Sprintf("wrong htype %d", msg.HType)
+		return DropNotOurs, fmt.Sprintf("wrong htype %d", msg.HType)
 	case !bytes.Equal(msg.HardwareAddr(), m.cfg.HWAddr):
-		return "wrong chaddr " + msg.HardwareAddr().String()
+		return DropNotOurs, "wrong chaddr " + msg.HardwareAddr().String()
 	case msg.XID != m.xid:
-		return fmt.Sprintf("wrong xid %#x", msg.XID)
+		return DropNotOurs, fmt.Sprintf("wrong xid %#x", msg.XID)
 	case msg.Type() == 0:
-		return "no DHCP message type (BOOTP)"
+		return DropUnexpected, "no DHCP message type (BOOTP)"
 	}
 	if id, ok := msg.Options.Get(dhcp4.OptClientID); ok && !bytes.Equal(id, m.cfg.ClientID) {
-		return "wrong client identifier"
+		return DropNotOurs, "wrong client identifier"
 	}
-	return ""
+	return 0, ""
 }
 
 // rejectedBy returns the reject rule matching the server identifier: the
@@ -95,29 +95,29 @@ func from(msg *dhcp4.Message, sid netip.Addr) netip.Addr {
 // offerReceived handles an OFFER while SELECTING (dhclient.c dhcpoffer).
 func (m *Machine) offerReceived(now time.Time, msg *dhcp4.Message, sid netip.Addr) {
 	if m.state != StateSelecting {
-		m.emit(Dropped{Reason: "DHCPOFFER in " + m.state.String()})
+		m.emit(Dropped{Class: DropUnexpected, Reason: "DHCPOFFER in " + m.state.String()})
 		return
 	}
 	what := fmt.Sprintf("DHCPOFFER of %s from %s", msg.YIAddr, from(msg, sid))
 	if !usable(msg.YIAddr) {
-		m.emit(Dropped{Reason: what + ": unusable address"})
+		m.emit(Dropped{Class: DropUnusable, Reason: what + ": unusable address"})
 		return
 	}
 	for _, code := range m.cfg.Require {
 		if !msg.Options.Has(code) {
 			m.logf("%s: no %s option.", what, optionName(code))
-			m.emit(Dropped{Reason: "missing required option " + optionName(code)})
+			m.emit(Dropped{Class: DropUnusable, Reason: "missing required option " + optionName(code)})
 			return
 		}
 	}
 	if t, ok := msg.LeaseTime(); ok && t == 0 {
 		m.logf("%s: zero lease time.", what)
-		m.emit(Dropped{Reason: "zero lease time"})
+		m.emit(Dropped{Class: DropUnusable, Reason: "zero lease time"})
 		return
 	}
 	for _, o := range m.offers {
 		if o.Addr == msg.YIAddr {
-			m.emit(Dropped{Reason: what + ": already seen"})
+			m.emit(Dropped{Class: DropUnusable, Reason: what + ": already seen"})
 			return
 		}
 	}
@@ -137,7 +137,7 @@ func (m *Machine) nakReceived(now time.Time, sid netip.Addr) {
 	switch m.state {
 	case StateRequesting, StateRebooting, StateRenewing, StateRebinding:
 	default:
-		m.emit(Dropped{Reason: "DHCPNAK in " + m.state.String()})
+		m.emit(Dropped{Class: DropUnexpected, Reason: "DHCPNAK in " + m.state.String()})
 		return
 	}
 	m.logf("DHCPNAK from %s", sid)

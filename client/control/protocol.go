@@ -78,6 +78,10 @@ type InterfaceStatus struct {
 	// SecondsLeft is filled by the server from Expiry at the moment of the
 	// reply: whole seconds until expiry, 0 when expired or without expiry.
 	SecondsLeft int64 `json:"seconds_left"`
+	// Dropped counts the received packets dropped, by class (malformed,
+	// not-ours, unexpected, rejected, unusable); classes never seen are
+	// left out.
+	Dropped map[string]uint64 `json:"dropped,omitempty"`
 }
 
 // Packet is a DHCP message decoded for people: the BOOTP fixed fields
