@@ -1,6 +1,14 @@
 package client
 
-import "time"
+import (
+	"bytes"
+	"time"
+)
+
+// maxDatagram bounds the DHCP payload read from a socket: the largest
+// message on an Ethernet link (1500 less the IPv4 and UDP headers) and
+// more than the 576 bytes a server sends unless asked (RFC 2131 §2).
+const maxDatagram = 1500
 
 // socket is an open Conn and the goroutine reading it into the runner.
 type socket struct {
@@ -15,8 +23,10 @@ type socket struct {
 func (r *Runner) listen(c Conn) *socket {
 	s := &socket{Conn: c, stop: make(chan struct{})}
 	r.wg.Go(func() {
+		// One read buffer; each datagram handed on is a copy of its own
+		// length, not of the buffer's.
+		b := make([]byte, maxDatagram)
 		for {
-			b := make([]byte, 1500)
 			n, from, err := c.ReadFrom(b)
 			if err != nil {
 				select {
@@ -30,7 +40,7 @@ func (r *Runner) listen(c Conn) *socket {
 				continue
 			}
 			select {
-			case r.rx <- packet{b: b[:n], from: from}:
+			case r.rx <- packet{b: bytes.Clone(b[:n]), from: from}:
 			case <-s.stop:
 				return
 			case <-r.done:

@@ -81,9 +81,17 @@ func listenRaw(ifname string, port int, chaddr net.HardwareAddr) (*RawConn, erro
 	}
 	return &RawConn{
 		c: c, rc: rc, port: uint16(port), bcast: broadcastHW(max(len(ifi.HardwareAddr), 6)),
-		buf: make([]byte, 1<<16), oob: make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.TpacketAuxdata{})))),
+		buf: make([]byte, frameBufSize(ifi.MTU)), oob: make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.TpacketAuxdata{})))),
 	}, nil
 }
+
+// frameBufSize is the receive buffer for a link of the given MTU: an IPv4
+// packet on it is at most that long, and a DHCP server answers within
+// 576 bytes unless the client asks for more (RFC 2131 §2, option 57), so
+// 1500 covers every link with a smaller MTU. A longer packet is cut short
+// by the kernel (MSG_TRUNC) and dropped and counted. 64 KiB per
+// interface, as before, was 64 MiB for a thousand interfaces.
+func frameBufSize(mtu int) int { return max(mtu, 1500) }
 
 func setAuxData(rc syscall.RawConn) error {
 	var serr error
