@@ -128,7 +128,7 @@ func (d *daemonEnv) runnerConfig(name string) (client.RunnerConfig, *hooks.Queue
 	return client.RunnerConfig{
 		Machine:  mc,
 		Recorded: d.recorded(name),
-		Link:     d.link(name, s, native),
+		Link:     d.link(name, s, native, mc.HWAddr),
 		Hooks: &client.ScriptHooks{
 			Script: script, Catalogue: d.cfg.Catalogue, PID: os.Getpid(), DADWait: d.flags.DADWait,
 			Extra: d.flags.Env, PRL: s.Request, Alias: d.alias(name), Queue: queue, Log: log,
@@ -216,8 +216,8 @@ func (d *daemonEnv) announceMode(native bool, why string) {
 }
 
 // link builds the platform side of one interface; native says whether
-// leased configures it (SPEC §5.0).
-func (d *daemonEnv) link(name string, s config.Settings, native bool) *link {
+// leased configures it (SPEC §5.0), chaddr is what its messages carry.
+func (d *daemonEnv) link(name string, s config.Settings, native bool, chaddr net.HardwareAddr) *link {
 	metric := s.RouteMetric
 	if v, ok := envValue(d.flags.Env, "IF_METRIC"); ok && !s.IsSet("route-metric") {
 		metric, _ = strconv.Atoi(v) // Debian's script reads IF_METRIC the same way
@@ -230,7 +230,7 @@ func (d *daemonEnv) link(name string, s config.Settings, native bool) *link {
 		mode = platform.ProbeRFC5227
 	}
 	return &link{
-		name: name, port: d.flags.Port, conf: platform.NewConfigurator(nil),
+		name: name, port: d.flags.Port, chaddr: chaddr, conf: platform.NewConfigurator(nil),
 		routes:     platform.RouteSettings{Metric: metric, Classless: s.ClasslessRoutes, SetMTU: s.SetMTU, Table: s.RouteTable},
 		scriptMode: !native,
 		probeMode:  mode, probe: mode != platform.ProbeOff,
