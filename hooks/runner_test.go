@@ -169,15 +169,24 @@ func TestRunLogsOutputLines(t *testing.T) {
 
 func TestRunKillsProcessGroupOnTimeout(t *testing.T) {
 	dir := t.TempDir()
-	pidFile := filepath.Join(dir, "child")
-	// The child is in the background so only a process-group kill reaches it.
-	p := script(t, `sleep 1000 & echo $! > "`+pidFile+`"; wait`)
+	shellFile, childFile := filepath.Join(dir, "shell"), filepath.Join(dir, "child")
+	// The child is in the background so only a process-group kill reaches
+	// it; it would keep the script, and Run, going for 1000 s.
+	p := script(t, `echo $$ > "`+shellFile+`"; sleep 1000 & echo $! > "`+childFile+`"; wait`)
 	var log lockedBuffer
 	r := &Runner{Timeout: 300 * time.Millisecond, Log: slog.New(slog.NewTextHandler(&log, nil))}
-	start := time.Now()
-	res := r.Run(t.Context(), p, []string{"reason=BOUND"})
-	if el := time.Since(start); el > 10*time.Second {
-		t.Errorf("run took %v, want about the timeout", el)
+	done := make(chan Result, 1)
+	go func() { done <- r.Run(t.Context(), p, []string{"reason=BOUND"}) }()
+	var res Result
+	select {
+	case res = <-done:
+	case <-time.After(time.Minute): // a polling limit: the script alone would run 1000 s
+		for _, f := range []string{shellFile, childFile} {
+			if pid, err := readPid(f); err == nil {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+		t.Fatalf("Run still waiting for a hook that hangs, with a %v timeout", r.Timeout)
 	}
 	if !res.TimedOut || res.Err == nil || res.ExitCode != 0 {
 		t.Errorf("got %+v, want timed out, error, exit 0", res)
@@ -185,26 +194,43 @@ func TestRunKillsProcessGroupOnTimeout(t *testing.T) {
 	if Declines("BOUND", res) {
 		t.Error("a killed hook declined, want no decision")
 	}
-	if !strings.Contains(log.String(), "hook timed out") {
-		t.Errorf("log lacks the timeout:\n%s", log.String())
+	// The kill is logged with the timeout that caused it, before the outcome.
+	want := "msg=\"hook timed out, killed\" hook=" + p + " reason=BOUND timeout=300ms"
+	killed, failed := strings.Index(log.String(), want), strings.Index(log.String(), "msg=\"hook failed\"")
+	if killed < 0 || failed < killed {
+		t.Errorf("log lacks %q before the failure:\n%s", want, log.String())
 	}
-	b, err := os.ReadFile(pidFile)
+	// Both processes were started (they wrote their pids) and are gone.
+	shell, err := readPid(shellFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	child, err := readPid(childFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// SIGKILL was sent before Run returned; the kernel finishes the
-	// child's exit asynchronously.
-	for deadline := time.Now().Add(5 * time.Second); alive(pid); time.Sleep(10 * time.Millisecond) {
+	// Run reaped the script before returning.
+	if alive(shell) {
+		t.Errorf("script %d still runs after Run returned", shell)
+	}
+	// SIGKILL was sent to the group before Run returned; the kernel
+	// finishes the child's exit asynchronously.
+	for deadline := time.Now().Add(5 * time.Second); alive(child); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Errorf("background child %d survived the timeout", pid)
-			_ = syscall.Kill(pid, syscall.SIGKILL)
+			t.Errorf("background child %d survived the timeout", child)
+			_ = syscall.Kill(child, syscall.SIGKILL)
 			break
 		}
 	}
+}
+
+// readPid reads a pid a script wrote to file.
+func readPid(file string) (int, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(strings.TrimSpace(string(b)))
 }
 
 // alive reports whether pid runs and is not a zombie awaiting its reaper.

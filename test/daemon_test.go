@@ -5,7 +5,9 @@ package e2e
 import (
 	"net/netip"
 	"os"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -51,6 +53,37 @@ func startDaemon(t *testing.T, r *daemonRig, ifname string) (int, netip.Addr) {
 }
 
 func daemonBindReason(r string) bool { return r == "BOUND" || r == "REBOOT" }
+
+// daemonIntervalRE matches the interval a DHCPDISCOVER line announces.
+var daemonIntervalRE = regexp.MustCompile(`DHCPDISCOVER on \S+ to \S+ port \d+ interval (\d+)`)
+
+// daemonCheckTimeout checks, in the output of a client that found no
+// server with `timeout` set to timeout seconds, the order of events:
+// DHCPDISCOVERs, "No DHCPOFFERS received." (the timeout's phrase,
+// reference §6.1), then the line then with no DISCOVER in between. The
+// intervals the DISCOVERs announce show that the configured timeout cut
+// the retransmissions: ISC shortens the one that would run past the
+// timeout to end one second after it, and a late timer only shortens
+// the later ones, so together they never reach further.
+func daemonCheckTimeout(t *testing.T, out string, timeout int, then string) {
+	t.Helper()
+	cycle, rest, ok := strings.Cut(out, "No DHCPOFFERS received.")
+	next := strings.Index(rest, then)
+	if !ok || next < 0 {
+		t.Fatalf("want DHCPDISCOVERs, %q, then %q in:\n%s", "No DHCPOFFERS received.", then, out)
+	}
+	if strings.Contains(rest[:next], "DHCPDISCOVER") {
+		t.Errorf("DHCPDISCOVER between the timeout and %q:\n%s", then, out)
+	}
+	sum := 0
+	for _, m := range daemonIntervalRE.FindAllStringSubmatch(cycle, -1) {
+		n, _ := strconv.Atoi(m[1])
+		sum += n
+	}
+	if sum == 0 || sum > timeout+1 {
+		t.Errorf("DHCPDISCOVER intervals add up to %d s, want 1 to %d (timeout %d):\n%s", sum, timeout+1, timeout, out)
+	}
+}
 
 // TestDaemonMode: `dhclient IF` returns once bound and leaves a daemon;
 // `dhclient -r IF` releases through it: DHCPRELEASE at the server, the
@@ -157,15 +190,13 @@ func TestOneTryNoServer(t *testing.T) {
 		t.Run(strings.Join(mode, ""), func(t *testing.T) {
 			r := newDaemonRig(t, l, "timeout 3;\ninitial-interval 1;\n")
 			res := r.mustRun(t, 2, 20*time.Second, mode, ifname)
-			if res.elapsed < 2500*time.Millisecond || res.elapsed > 10*time.Second {
-				t.Errorf("exit after %v, want about the 3 s timeout", res.elapsed)
-			}
 			if got := r.reasons(); !slices.Contains(got, "FAIL") {
 				t.Errorf("hooks %v, want FAIL before the exit", got)
 			}
-			if !strings.Contains(res.out, "Unable to obtain a lease on first try.  Exiting.") {
-				t.Errorf("no ISC give-up phrase (reference §8) in:\n%s", res.out)
-			}
+			// The end of `timeout` ends the DISCOVERs, then -1 gives up
+			// with ISC's phrases (reference §8); when the timer fires is
+			// the state machine's business, tested on fixed times.
+			daemonCheckTimeout(t, res.out, 3, "Unable to obtain a lease on first try.  Exiting.")
 			r.waitNoLeftovers(t, 5*time.Second)
 			if got := daemonAddrs(t, l, ifname); len(got) != 0 {
 				t.Errorf("%s has %v without a server", ifname, got)
@@ -183,12 +214,12 @@ func TestDaemonNoServerReturnsAfterTimeout(t *testing.T) {
 	ifname := l.ClientIf()
 	r := newDaemonRig(t, l, "timeout 3;\ninitial-interval 1;\n")
 	res := r.mustRun(t, 0, 20*time.Second, []string{"-v"}, ifname)
-	if res.elapsed < 2500*time.Millisecond || res.elapsed > 10*time.Second {
-		t.Errorf("parent returned after %v, want about the 3 s timeout", res.elapsed)
-	}
 	if got := r.reasons(); !slices.Contains(got, "FAIL") {
 		t.Errorf("hooks %v, want FAIL before the parent returns", got)
 	}
+	// The parent returned once the daemon had given up its first cycle
+	// at the end of `timeout` and gone to sleep before trying again.
+	daemonCheckTimeout(t, res.out, 3, "No working leases in persistent database - sleeping.")
 	pid := r.daemonPID(t)
 	if _, sid := daemonProcStat(t, pid); sid != pid {
 		t.Errorf("daemon %d is in session %d: no setsid", pid, sid)
