@@ -29,17 +29,22 @@ func (c *cli) show(req control.Request, rep *control.Reply) error {
 	return nil
 }
 
-// statusTable prints IFACE STATE ADDRESS SERVER T1 T2 EXPIRES.
+// statusTable prints IFACE STATE ADDRESS SERVER T1 T2 EXPIRES DROPPED;
+// DROPPED is the sum of the drop counters (-json has them by class).
 func (c *cli) statusTable(ifs []control.InterfaceStatus) error {
 	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "IFACE\tSTATE\tADDRESS\tSERVER\tT1\tT2\tEXPIRES")
+	fmt.Fprintln(tw, "IFACE\tSTATE\tADDRESS\tSERVER\tT1\tT2\tEXPIRES\tDROPPED")
 	for _, s := range ifs {
 		expires := c.when(s.Expiry)
 		if s.LeaseTime == 0xffffffff { // RFC 2131 §3.3
 			expires = "never"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, s.State,
-			orDash(s.Address), orDash(s.Server), c.when(s.T1), c.when(s.T2), expires)
+		var dropped uint64
+		for _, n := range s.Dropped {
+			dropped += n
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", s.Name, s.State,
+			orDash(s.Address), orDash(s.Server), c.when(s.T1), c.when(s.T2), expires, dropped)
 	}
 	return tw.Flush()
 }
