@@ -101,9 +101,31 @@ func (m *Machine) selectOffer(now time.Time) {
 	}
 	m.offer, m.offers = m.offers[0], nil
 	m.state = StateRequesting
+	if m.offer.BOOTP {
+		m.bindBOOTP(now)
+		return
+	}
 	m.first = now
 	m.interval = seconds(m.cfg.InitialInterval, 1)
 	m.sendRequest(now)
+}
+
+// BOOTP leases have no lease time; ISC makes up these (dhclient.c
+// state_selecting: "XXX these should be configurable").
+const (
+	bootpRenew  = 8000 * time.Second
+	bootpRebind = 10000 * time.Second
+	bootpExpire = 12000 * time.Second
+)
+
+// bindBOOTP binds a BOOTP server's offer at once: there is no REQUEST and
+// ACK in BOOTP (RFC 951), as in ISC's state_selecting.
+func (m *Machine) bindBOOTP(now time.Time) {
+	l := m.offer
+	m.offer = nil
+	base := time.Unix(now.Unix(), 0)
+	l.Renew, l.Rebind, l.Expire = base.Add(bootpRenew), base.Add(bootpRebind), base.Add(bootpExpire)
+	m.bind(now, l, ReasonBound)
 }
 
 // panicked handles the end of timeout (dhclient.c state_panic): every

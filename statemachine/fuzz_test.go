@@ -151,7 +151,9 @@ func FuzzMachine(f *testing.F) {
 				now = now.Add(d)
 			}
 			if r, ok := ev.(Received); ok {
-				if r.Msg.Type() == dhcp4.Ack {
+				// An ACK, or a BOOTP server's reply (no message type),
+				// which binds without one.
+				if t := r.Msg.Type(); t == dhcp4.Ack || t == 0 {
 					allowed[r.Msg.YIAddr] = true
 				}
 				if !ours[r.Msg.XID] {
@@ -167,7 +169,7 @@ func FuzzMachine(f *testing.F) {
 					armed = a.At
 				case Configure:
 					if !allowed[a.Lease.Addr] {
-						t.Fatalf("after %v: %v without an ACK for it", ev, a)
+						t.Fatalf("after %v: %v without an ACK or BOOTREPLY for it", ev, a)
 					}
 				case Send:
 					if !ours[a.Msg.XID] && theirs[a.Msg.XID] {

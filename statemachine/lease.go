@@ -57,6 +57,11 @@ func (l *Lease) ExpiredAt(now time.Time) bool {
 	return !l.Infinite() && !now.Before(l.End())
 }
 
+// RebindFrom is the first instant of rebinding: the second after Rebind,
+// as ISC broadcasts only when cur_time > rebind. With T1 = T2 the first
+// REQUEST is thus still unicast to the server, as ISC's.
+func (l *Lease) RebindFrom() time.Time { return l.Rebind.Add(time.Second) }
+
 // End is the first instant at which a finite lease is expired: the
 // second after Expire.
 func (l *Lease) End() time.Time { return l.Expire.Add(time.Second) }

@@ -24,6 +24,8 @@ func (m *Machine) receive(now time.Time, ev Received) {
 		return
 	}
 	switch msg.Type() {
+	case 0: // a BOOTREPLY without option 53: a BOOTP server's offer (dhclient.c bootp)
+		m.offerReceived(now, msg, sid)
 	case dhcp4.Offer:
 		m.offerReceived(now, msg, sid)
 	case dhcp4.Ack:
@@ -50,8 +52,6 @@ func (m *Machine) filter(msg *dhcp4.Message) (DropClass, string) {
 		return DropNotOurs, "wrong chaddr " + msg.HardwareAddr().String()
 	case msg.XID != m.xid:
 		return DropNotOurs, fmt.Sprintf("wrong xid %#x", msg.XID)
-	case msg.Type() == 0:
-		return DropUnexpected, "no DHCP message type (BOOTP)"
 	}
 	if id, ok := msg.Options.Get(dhcp4.OptClientID); ok && !bytes.Equal(id, m.cfg.ClientID) {
 		return DropNotOurs, "wrong client identifier"
@@ -92,13 +92,19 @@ func from(msg *dhcp4.Message, sid netip.Addr) netip.Addr {
 	return msg.SIAddr
 }
 
-// offerReceived handles an OFFER while SELECTING (dhclient.c dhcpoffer).
+// offerReceived handles an OFFER, or a BOOTP server's BOOTREPLY, while
+// SELECTING (dhclient.c dhcpoffer).
 func (m *Machine) offerReceived(now time.Time, msg *dhcp4.Message, sid netip.Addr) {
+	bootp := msg.Type() == 0
+	name := "DHCPOFFER"
+	if bootp {
+		name = "BOOTREPLY"
+	}
 	if m.state != StateSelecting {
-		m.emit(Dropped{Class: DropUnexpected, Reason: "DHCPOFFER in " + m.state.String()})
+		m.emit(Dropped{Class: DropUnexpected, Reason: name + " in " + m.state.String()})
 		return
 	}
-	what := fmt.Sprintf("DHCPOFFER of %s from %s", msg.YIAddr, from(msg, sid))
+	what := fmt.Sprintf("%s of %s from %s", name, msg.YIAddr, from(msg, sid))
 	if !usable(msg.YIAddr) {
 		m.emit(Dropped{Class: DropUnusable, Reason: what + ": unusable address"})
 		return
@@ -122,7 +128,9 @@ func (m *Machine) offerReceived(now time.Time, msg *dhcp4.Message, sid netip.Add
 		}
 	}
 	m.logf("%s", what)
-	m.addOffer(now, m.toLease(msg))
+	l := m.toLease(msg)
+	l.BOOTP = bootp
+	m.addOffer(now, l)
 }
 
 // usable reports whether a is an address a client can hold.

@@ -90,7 +90,7 @@ func (m *Machine) sendRequest(now time.Time) {
 	}
 	// After T2 the request is broadcast (RFC 2131 §4.4.5); ISC stays in
 	// RENEWING, leased reports it as REBINDING (SPEC §13).
-	if m.state == StateRenewing && !l.Rebind.IsZero() && !now.Before(l.Rebind) {
+	if m.state == StateRenewing && !l.Rebind.IsZero() && !now.Before(l.RebindFrom()) {
 		m.state = StateRebinding
 	}
 	msg := m.message(dhcp4.Request)
@@ -120,7 +120,7 @@ func (m *Machine) sendRequest(now time.Time) {
 	// Rebinding starts at T2 (RFC 2131 §4.4.5). ISC waits for the next
 	// retransmission after T2, which on a short lease can fall after the
 	// expiry, so that no rebind is ever sent.
-	if m.state == StateRenewing && !l.Rebind.IsZero() && now.Before(l.Rebind) && m.timerAt.After(l.Rebind) {
-		m.setTimer(timerRequest, l.Rebind)
+	if m.state == StateRenewing && !l.Rebind.IsZero() && now.Before(l.RebindFrom()) && m.timerAt.After(l.RebindFrom()) {
+		m.setTimer(timerRequest, l.RebindFrom())
 	}
 }

@@ -65,6 +65,12 @@ func foreign(r Received, edit func(*dhcp4.Message)) Received {
 	return Received{Msg: &c}
 }
 
-func bootp(r Received) Received {
-	return foreign(r, func(m *dhcp4.Message) { m.Options.Del(dhcp4.OptMessageType) })
+// bootpOnly makes r what a BOOTP server sends: no DHCP message type,
+// server identifier or lease time.
+func bootpOnly(r Received) Received {
+	return foreign(r, func(m *dhcp4.Message) {
+		for _, code := range []uint8{dhcp4.OptMessageType, dhcp4.OptServerID, dhcp4.OptLeaseTime} {
+			m.Options.Del(code)
+		}
+	})
 }

@@ -42,3 +42,28 @@ func TestShortLeaseRequestRate(t *testing.T) {
 		}
 	}
 }
+
+// With T1 = T2 (a 1 s lease: both are the ACK's second) a renewal within
+// that second is still unicast to the server, as ISC's, which broadcasts
+// only when cur_time > rebind; the next one, a second later, is broadcast.
+func TestRenewalAtT2IsUnicast(t *testing.T) {
+	h := newHarness(t, testConfig())
+	h.do(0, Start{})
+	h.do(time.Second, offer(addr, srv))
+	var sent []string
+	record := func(acts []Action) {
+		for _, a := range acts {
+			if s, ok := a.(Send); ok {
+				sent = append(sent, s.To.Addr().String())
+			}
+		}
+	}
+	// The ACK comes 1.5 s after the REQUEST: the renewal goes out at once.
+	record(h.do(1500*time.Millisecond, Received{Msg: reply(dhcp4.Ack, addr, srv, 1)}))
+	for len(sent) < 2 {
+		record(h.do(atArm, Timeout{}))
+	}
+	if want := []string{srv.String(), "255.255.255.255"}; sent[0] != want[0] || sent[1] != want[1] {
+		t.Errorf("renewals went to %v, want %v", sent, want)
+	}
+}

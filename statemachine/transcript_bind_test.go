@@ -142,6 +142,26 @@ func bindTranscripts() []scenario {
 				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.6 server=10.0.0.2",
 			}},
 		}},
+		// A BOOTP server's reply (no option 53, nor 51 or 54) binds at once
+		// with ISC's made-up times: renew 8000 s, rebind 10000 s, expiry
+		// 12000 s (dhclient.c state_selecting); a BOOTP lease is never
+		// tried with INIT-REBOOT.
+		{name: "BOOTP reply binds", steps: []step{
+			{0, Start{}, []string{
+				"hook PREINIT",
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+			{time.Second, bootpOnly(offer(addr, srv)), []string{
+				"log BOOTREPLY of 10.0.0.5 from 10.0.0.1",
+				"persist 10.0.0.5/24",
+				"configure 10.0.0.5/24",
+				"hook BOUND new=10.0.0.5",
+				"log bound to 10.0.0.5 -- renewal in 8000 seconds.",
+				"arm +2h13m20s",
+			}},
+		}},
 		{name: "filters", cfg: func(c *Config) { c.ClientID = []byte{1, 2, 0, 0, 0, 0, 1} }, steps: []step{
 			{0, Start{}, []string{
 				"hook PREINIT",
@@ -163,9 +183,6 @@ func bindTranscripts() []scenario {
 			}},
 			{0, foreign(offer(addr, srv), func(m *dhcp4.Message) { m.Options.Set(dhcp4.OptClientID, []byte{1, 9}) }), []string{
 				"drop wrong client identifier",
-			}},
-			{0, bootp(offer(addr, srv)), []string{
-				"drop no DHCP message type (BOOTP)",
 			}},
 			{0, ack(addr, srv), []string{
 				"drop DHCPACK in SELECTING",

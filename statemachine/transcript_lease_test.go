@@ -26,7 +26,7 @@ func leaseTranscripts() []scenario {
 		{name: "rebind after T2", setup: bound, steps: append(unansweredRenewals(), []step{
 			{atArm, Timeout{}, []string{
 				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=57 ciaddr=10.0.0.5",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=58 ciaddr=10.0.0.5",
 				"arm +12s",
 			}},
 			{time.Second, ack(addr, srv), []string{
@@ -42,13 +42,13 @@ func leaseTranscripts() []scenario {
 		{name: "expiry runs EXPIRE and PREINIT", setup: bound, steps: append(unansweredRenewals(), []step{
 			{atArm, Timeout{}, []string{
 				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=57 ciaddr=10.0.0.5",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=58 ciaddr=10.0.0.5",
 				"arm +12s",
 			}},
 			{atArm, Timeout{}, []string{
 				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=69 ciaddr=10.0.0.5",
-				"arm +4s",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=70 ciaddr=10.0.0.5",
+				"arm +3s",
 			}},
 			{atArm, Timeout{}, []string{
 				"deconfigure 10.0.0.5/24",
@@ -157,7 +157,7 @@ func unansweredRenewals() []step {
 		{atArm, Timeout{}, []string{
 			"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
 			"send DHCPREQUEST xid=0xe to=10.0.0.1:67 secs=49 ciaddr=10.0.0.5",
-			"arm +8s", // T2: RFC 2131 §4.4.5, not ISC's next retransmission (+11s)
+			"arm +9s", // just past T2 (ISC: cur_time > rebind), not ISC's next retransmission (+11s)
 		}},
 	}
 }
