@@ -127,7 +127,8 @@ func clone(b []byte) []byte { return append([]byte{}, b...) }
 // forgotten again. ISC writes it only after the script succeeded, and a
 // dhclient -x during a slow BOUND hook lost it.
 func (m *Machine) bind(now time.Time, l *Lease, why Reason) {
-	old := m.active
+	old := m.previous()
+	m.lapsed = nil
 	m.resetExchange()
 	m.emit(Persist{Lease: l})
 	m.configure(l)
@@ -224,8 +225,10 @@ func (m *Machine) expire() {
 }
 
 // checkExpiry handles an active lease that has run out by now, whatever
-// the event: in use, it is EXPIRE and INIT; merely remembered, it is
-// forgotten.
+// the event: in use, it is EXPIRE and INIT; merely remembered, it is no
+// longer used. Either way it stays as the lapsed lease, as ISC keeps it as
+// client->active (dhclient.c send_request): the next DISCOVER asks for its
+// address (option 50) and the next BOUND exports it as old_*.
 func (m *Machine) checkExpiry(now time.Time) {
 	l := m.active
 	if l == nil || !l.ExpiredAt(now) {
@@ -237,9 +240,19 @@ func (m *Machine) checkExpiry(now time.Time) {
 	case m.state.holding() || m.cfgd == l:
 		m.expire()
 		if m.state.holding() && m.state != StateLinkDown {
-			m.startInit(now)
+			defer m.startInit(now) // after lapsed is set: the DISCOVER asks for it
 		}
 	default:
 		m.active = nil
 	}
+	m.lapsed = l
+}
+
+// previous is the lease the next one follows: the active one, or else
+// the one that lapsed.
+func (m *Machine) previous() *Lease {
+	if m.active != nil {
+		return m.active
+	}
+	return m.lapsed
 }

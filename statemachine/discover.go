@@ -64,8 +64,8 @@ func (m *Machine) sendDiscover(now time.Time) {
 	m.secs = secsField(el)
 	msg := m.message(dhcp4.Discover)
 	msg.Secs = m.secs
-	if m.active != nil {
-		msg.Options.SetAddr(dhcp4.OptRequestedIP, m.active.Addr)
+	if prev := m.previous(); prev != nil {
+		msg.Options.SetAddr(dhcp4.OptRequestedIP, prev.Addr)
 	}
 	m.finish(msg, true, true)
 	to := m.cfg.broadcastTo()
@@ -78,7 +78,7 @@ func (m *Machine) sendDiscover(now time.Time) {
 // the address asked for goes first, others in arrival order; then the best
 // is requested at once, or when select-timeout has passed.
 func (m *Machine) addOffer(now time.Time, l *Lease) {
-	if m.active != nil && l.Addr == m.active.Addr {
+	if prev := m.previous(); prev != nil && l.Addr == prev.Addr {
 		m.offers = append([]*Lease{l}, m.offers...)
 	} else {
 		m.offers = append(m.offers, l)

@@ -38,6 +38,7 @@ type Machine struct {
 	out   []Action
 
 	active *Lease   // the lease in use or remembered (ISC client->active)
+	lapsed *Lease   // the active lease that expired, until the next bind
 	leases []*Lease // other unexpired stored leases and fallback leases
 	cfgd   *Lease   // the lease Configure put on the interface, if any
 	ready  bool     // Ready was emitted

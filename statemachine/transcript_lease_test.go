@@ -55,8 +55,24 @@ func leaseTranscripts() []scenario {
 				"hook EXPIRE old=10.0.0.5",
 				"hook PREINIT",
 				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
 				"arm +4s",
+			}},
+			// ISC keeps the lapsed lease as client->active: the next BOUND
+			// exports it as old_*.
+			{time.Second, offer(addr, srv), []string{
+				"log DHCPOFFER of 10.0.0.5 from 10.0.0.1",
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5 server=10.0.0.1",
+				"arm +4s",
+			}},
+			{0, ack(addr, srv), []string{
+				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"persist 10.0.0.5/24",
+				"configure 10.0.0.5/24",
+				"hook BOUND new=10.0.0.5 old=10.0.0.5",
+				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
+				"arm +48s",
 			}},
 		}...)},
 		{name: "NAK while renewing", setup: bound, steps: []step{
@@ -107,7 +123,7 @@ func leaseTranscripts() []scenario {
 				"hook EXPIRE old=10.0.0.5",
 				"hook PREINIT",
 				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
 				"arm +4s",
 			}},
 		}},
