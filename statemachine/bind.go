@@ -11,7 +11,7 @@ import (
 // lease time puts the server on the reject list and restarts INIT after
 // 0.5 s; otherwise the lease is probed (new address, arp-check on) or
 // bound.
-func (m *Machine) ackReceived(now time.Time, msg *dhcp4.Message, sid netip.Addr) {
+func (m *Machine) ackReceived(now time.Time, msg *dhcp4.Message, src netip.Addr) {
 	why, ok := ackReason(m.state)
 	if !ok {
 		m.emit(Dropped{Class: DropUnexpected, Reason: "DHCPACK in " + m.state.String()})
@@ -21,12 +21,12 @@ func (m *Machine) ackReceived(now time.Time, msg *dhcp4.Message, sid netip.Addr)
 		m.emit(Dropped{Class: DropUnusable, Reason: "DHCPACK of unusable address " + msg.YIAddr.String()})
 		return
 	}
-	m.logf("DHCPACK of %s from %s", msg.YIAddr, from(msg, sid))
+	m.logf("DHCPACK of %s from %s", msg.YIAddr, src)
 	secs, ok := msg.LeaseTime()
 	if !ok || secs == 0 {
 		m.logf("no expiry time on offered lease.")
-		if sid.IsValid() {
-			m.rejected = append(m.rejected, netip.PrefixFrom(sid, 32))
+		if src.IsValid() {
+			m.rejected = append(m.rejected, netip.PrefixFrom(src, 32))
 		}
 		m.resetExchange()
 		m.state = StateInit

@@ -2,6 +2,7 @@ package statemachine
 
 import (
 	"fmt"
+	"net/netip"
 
 	"github.com/leased/leased/statemachine/dhcp4"
 )
@@ -17,9 +18,13 @@ type Event interface {
 // lease or INIT. It applies only to a machine in StateStopped.
 type Start struct{}
 
-// Received is a decoded DHCP message that arrived on port 68. The machine
-// does all filtering (xid, chaddr, client identifier, reject list).
-type Received struct{ Msg *dhcp4.Message }
+// Received is a decoded DHCP message that arrived on port 68 from From,
+// the datagram's IP source (invalid when unknown). The machine does all
+// filtering (xid, chaddr, client identifier, reject list).
+type Received struct {
+	Msg  *dhcp4.Message
+	From netip.Addr
+}
 
 // Timeout reports that the deadline of the last Arm has passed. A spurious
 // Timeout does nothing.

@@ -85,7 +85,7 @@ func (h *harness) do(d time.Duration, ev Event) []Action {
 	if r, ok := ev.(Received); ok && r.Msg != nil && r.Msg.XID == 0 {
 		c := *r.Msg
 		c.XID = h.xid
-		ev = Received{Msg: &c}
+		ev = Received{Msg: &c, From: r.From}
 	}
 	acts := h.m.Step(h.now, ev)
 	for _, a := range acts {

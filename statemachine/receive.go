@@ -17,21 +17,21 @@ func (m *Machine) receive(now time.Time, ev Received) {
 		m.emit(Dropped{Class: class, Reason: why})
 		return
 	}
-	sid, _ := msg.ServerID()
-	if p, ok := m.rejectedBy(sid); ok {
-		m.logf("%s from %s rejected by rule %s mask %s.", msg.Type(), sid, p.Addr(), maskOf(p))
-		m.emit(Dropped{Class: DropRejected, Reason: "rejected server " + sid.String()})
+	src := sender(ev)
+	if p, ok := m.rejectedBy(src); ok {
+		m.logf("%s from %s rejected by rule %s mask %s.", typeName(msg), src, p.Addr(), maskOf(p))
+		m.emit(Dropped{Class: DropRejected, Reason: "rejected server " + src.String()})
 		return
 	}
 	switch msg.Type() {
 	case 0: // a BOOTREPLY without option 53: a BOOTP server's offer (dhclient.c bootp)
-		m.offerReceived(now, msg, sid)
+		m.offerReceived(now, msg, src)
 	case dhcp4.Offer:
-		m.offerReceived(now, msg, sid)
+		m.offerReceived(now, msg, src)
 	case dhcp4.Ack:
-		m.ackReceived(now, msg, sid)
+		m.ackReceived(now, msg, src)
 	case dhcp4.Nak:
-		m.nakReceived(now, sid)
+		m.nakReceived(now, src)
 	default:
 		m.emit(Dropped{Class: DropUnexpected, Reason: "unexpected " + msg.Type().String()})
 	}
@@ -83,28 +83,37 @@ func maskOf(p netip.Prefix) netip.Addr {
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
 
-// from names the sender in log lines: ISC prints the IP source; leased
-// has the server identifier, else siaddr.
-func from(msg *dhcp4.Message, sid netip.Addr) netip.Addr {
-	if sid.IsValid() {
+// sender is who sent ev, as ISC takes it for its log lines and its reject
+// list (packet->client_addr): the IP source address, which behind a relay
+// is the relay's. Without one (tests), the server identifier, else siaddr.
+func sender(ev Received) netip.Addr {
+	if ev.From.IsValid() {
+		return ev.From
+	}
+	if sid, ok := ev.Msg.ServerID(); ok {
 		return sid
 	}
-	return msg.SIAddr
+	return ev.Msg.SIAddr
+}
+
+// typeName names msg as ISC's log does: its DHCP type, or BOOTREPLY.
+func typeName(msg *dhcp4.Message) string {
+	if msg.Type() == 0 {
+		return "BOOTREPLY"
+	}
+	return msg.Type().String()
 }
 
 // offerReceived handles an OFFER, or a BOOTP server's BOOTREPLY, while
 // SELECTING (dhclient.c dhcpoffer).
-func (m *Machine) offerReceived(now time.Time, msg *dhcp4.Message, sid netip.Addr) {
+func (m *Machine) offerReceived(now time.Time, msg *dhcp4.Message, src netip.Addr) {
 	bootp := msg.Type() == 0
-	name := "DHCPOFFER"
-	if bootp {
-		name = "BOOTREPLY"
-	}
+	name := typeName(msg)
 	if m.state != StateSelecting {
 		m.emit(Dropped{Class: DropUnexpected, Reason: name + " in " + m.state.String()})
 		return
 	}
-	what := fmt.Sprintf("%s of %s from %s", name, msg.YIAddr, from(msg, sid))
+	what := fmt.Sprintf("%s of %s from %s", name, msg.YIAddr, src)
 	if !usable(msg.YIAddr) {
 		m.emit(Dropped{Class: DropUnusable, Reason: what + ": unusable address"})
 		return
@@ -141,14 +150,14 @@ func usable(a netip.Addr) bool {
 
 // nakReceived handles a NAK (dhclient.c dhcpnak): ignored without an
 // active lease, else EXPIRE, PREINIT and INIT (reference §6.2).
-func (m *Machine) nakReceived(now time.Time, sid netip.Addr) {
+func (m *Machine) nakReceived(now time.Time, src netip.Addr) {
 	switch m.state {
 	case StateRequesting, StateRebooting, StateRenewing, StateRebinding:
 	default:
 		m.emit(Dropped{Class: DropUnexpected, Reason: "DHCPNAK in " + m.state.String()})
 		return
 	}
-	m.logf("DHCPNAK from %s", sid)
+	m.logf("DHCPNAK from %s", src)
 	if m.active == nil {
 		m.logf("DHCPNAK with no active lease.")
 		return
