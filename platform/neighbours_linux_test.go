@@ -136,7 +136,7 @@ func TestAwaitResolvedStopsWhenResolvedOrAfterGrace(t *testing.T) {
 				start := time.Now() // fake time: exact
 				var at []time.Duration
 				awaitResolved(func() ([]netlink.Neigh, error) {
-					at = append(at, time.Now().Sub(start))
+					at = append(at, time.Since(start))
 					if len(at) > 2*graceCalls {
 						return nil, errors.New("still listing after twice the grace")
 					}
@@ -158,7 +158,7 @@ func TestAwaitResolvedStopsWhenResolvedOrAfterGrace(t *testing.T) {
 						t.Fatalf("listing %d at +%v, want +%v", i, d, want)
 					}
 				}
-				if last, returned := at[len(at)-1], time.Now().Sub(start); returned != last {
+				if last, returned := at[len(at)-1], time.Since(start); returned != last {
 					t.Errorf("returned at +%v, want at the last listing, +%v", returned, last)
 				}
 			})
