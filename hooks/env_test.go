@@ -98,7 +98,8 @@ func TestEnvNetworkAndBroadcast(t *testing.T) {
 
 func TestEnvOptionsEdgeCases(t *testing.T) {
 	l := lease(
-		opt(dhcp4.OptRouter, "\x0a\x00\x00\x01\x0a"), // not a multiple of 4
+		opt(dhcp4.OptRouter, "\x0a\x00\x00\x01\x0a"), // ISC leaves the extra byte out
+		opt(dhcp4.OptSubnetMask, "\xff\xff"),         // too short: ISC prints <error>
 		opt(dhcp4.OptNTPServers, ""),                 // zero length: no variable
 		opt(dhcp4.OptDNS, "\x0a\x00\x00\x02"),
 		opt(dhcp4.OptDNS, "\x0a\x00\x00\x03"), // RFC 3396: joined
@@ -106,12 +107,13 @@ func TestEnvOptionsEdgeCases(t *testing.T) {
 	)
 	var warns []string
 	env := Env(Call{Reason: "RENEW", New: l}, dhcp4.NewCatalogue(), func(m string) { warns = append(warns, m) })
-	want := []string{"domain_name_servers=10.0.0.2 10.0.0.3", "expiry=1700000000", "ip_address=192.0.2.10", "unknown_224=de:ad"}
+	want := []string{"domain_name_servers=10.0.0.2 10.0.0.3", "expiry=1700000000", "ip_address=192.0.2.10",
+		"routers=10.0.0.1", "unknown_224=de:ad"}
 	if got := newVars(env); !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if len(warns) != 1 || !strings.Contains(warns[0], "routers") {
-		t.Errorf("warnings %q, want one about routers", warns)
+	if len(warns) != 1 || !strings.Contains(warns[0], "subnet_mask") {
+		t.Errorf("warnings %q, want one about subnet_mask", warns)
 	}
 }
 

@@ -64,16 +64,21 @@ func appendNetwork(vars []string, p string, l *statemachine.Lease) []string {
 	return vars
 }
 
-// appendOptions adds one variable per option, named from the catalogue.
-// Zero-length options give no variable; a value that fails ISC's check
-// (reference §3.5) or cannot be formatted is left out and reported.
+// appendOptions adds one variable per option, named from the catalogue,
+// then one per option decoded from an encapsulating option (new_fqdn_fqdn,
+// new_fqdn_server_update ...), space by space, as ISC's
+// script_write_params walks its option spaces. Options without data
+// give no variable; a value that fails ISC's check (reference §3.5; DHCP
+// options only, as in ISC) or that ISC would print as "<error>" is left
+// out and reported.
 func appendOptions(vars []string, p string, opts dhcp4.Options, cat *dhcp4.Catalogue, warn func(string)) []string {
 	for _, o := range opts.Joined() {
-		if len(o.Data) == 0 {
+		data, ok := cat.Received(o.Code, o.Data)
+		if !ok || len(data) == 0 {
 			continue
 		}
 		name := dhcp4.EnvName(cat.ByCode(o.Code).Name)
-		v, err := cat.FormatEnv(o.Code, o.Data)
+		v, err := cat.FormatEnv(o.Code, data)
 		if err != nil {
 			warn("option " + name + ": " + err.Error() + " - discarded")
 			continue
@@ -83,6 +88,17 @@ func appendOptions(vars []string, p string, opts dhcp4.Options, cat *dhcp4.Catal
 			continue
 		}
 		vars = append(vars, p+name+"="+v)
+	}
+	for _, s := range cat.Suboptions(opts) {
+		if len(s.Data) == 0 {
+			continue
+		}
+		v, err := s.FormatEnv()
+		if err != nil {
+			warn("option " + s.Def.EnvName() + ": " + err.Error() + " - discarded")
+			continue
+		}
+		vars = append(vars, p+s.Def.EnvName()+"="+v)
 	}
 	return vars
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/leased/leased/client/internal/isctext"
@@ -44,13 +45,28 @@ func New() *Config {
 }
 
 // For returns the settings of iface: the global ones with what the
-// interface's scope set laid over them.
+// interface's scope set laid over them, and the options of other spaces
+// (SendSub) encoded into Send.
 func (c *Config) For(iface string) Settings {
 	s, ok := c.Interfaces[iface]
 	if !ok {
-		return overlay(c.Global, Settings{})
+		return c.encapsulate(overlay(c.Global, Settings{}))
 	}
-	return overlay(c.Global, *s)
+	return c.encapsulate(overlay(c.Global, *s))
+}
+
+// encapsulate adds to s.Send the DHCP options that carry s.SendSub, as
+// ISC's client builds them when it sends (dhcp4 Catalogue.Encapsulate): a
+// send statement for the whole option wins over its sub-options (ISC
+// store_options). The options go after the other send options, where ISC
+// puts option 81 too: after host-name.
+func (c *Config) encapsulate(s Settings) Settings {
+	for _, o := range c.Catalogue.Encapsulate(s.SendSub) {
+		if !slices.ContainsFunc(s.Send, func(x SendOption) bool { return x.Code == o.Code }) {
+			s.Send = append(s.Send, SendOption{Code: o.Code, Data: o.Data})
+		}
+	}
+	return s
 }
 
 // LeaseFormat returns the lease-file format the configuration asks for.

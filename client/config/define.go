@@ -10,8 +10,8 @@ import (
 )
 
 // define reads `NAME code N = TYPE;` after "option" (ISC
-// parse_option_code_definition, reference §2.4). A known name or code is
-// redefined.
+// parse_option_code_definition, reference §2.4), or `SPACE.NAME code N =
+// TYPE;` for a space's option. A known name or code is redefined.
 func (fp *fileParser) define() {
 	s := fp.s
 	name := s.Next()
@@ -20,22 +20,36 @@ func (fp *fileParser) define() {
 		skipRest(s, name)
 		return
 	}
+	if s.Peek().Is('.') {
+		fp.subDefine(name)
+		return
+	}
+	code, typ, ok := fp.codeAndType(254)
+	if ok {
+		fp.p.cfg.Catalogue.Define(dhcp4.Def{Name: name.Text, Code: uint8(code), Type: typ})
+	}
+}
+
+// codeAndType reads `code N = TYPE;`, N from 1 to maxCode. A type that
+// encapsulates a space needs the space declared first, as in ISC.
+func (fp *fileParser) codeAndType(maxCode uint64) (uint64, dhcp4.Type, bool) {
+	s := fp.s
 	if t := s.Next(); keyword(t) != "code" {
 		s.Errorf(t, "expecting \"code\" keyword.")
 		skipRest(s, t)
-		return
+		return 0, dhcp4.Type{}, false
 	}
 	num := s.Next()
-	code, err := strconv.ParseUint(num.Text, 10, 8)
-	if !num.IsNumber() || err != nil || code == 0 || code == 255 {
+	code, err := strconv.ParseUint(num.Text, 10, 32)
+	if !num.IsNumber() || err != nil || code == 0 || code > maxCode {
 		s.Errorf(num, "expecting option code number.")
 		skipRest(s, num)
-		return
+		return 0, dhcp4.Type{}, false
 	}
 	if t := s.Next(); !t.Is('=') {
 		s.Errorf(t, "expecting \"=\"")
 		skipRest(s, t)
-		return
+		return 0, dhcp4.Type{}, false
 	}
 	from, first := s.Mark(), s.Peek()
 	for !s.Peek().Is(';') && s.Peek().Kind != isctext.EOF {
@@ -45,11 +59,14 @@ func (fp *fileParser) define() {
 	if err != nil {
 		s.Wrap(first, err)
 		s.SkipToSemi()
-		return
+		return 0, dhcp4.Type{}, false
 	}
-	if s.ExpectSemi() {
-		fp.p.cfg.Catalogue.Define(dhcp4.Def{Name: name.Text, Code: uint8(code), Type: typ})
+	if sp, ok := typ.Encapsulates(); ok && !fp.p.cfg.Catalogue.HasSpace(sp) {
+		s.Errorf(first, "unknown option space %s", sp)
+		s.SkipToSemi()
+		return 0, dhcp4.Type{}, false
 	}
+	return code, typ, s.ExpectSemi()
 }
 
 // hardware reads `ethernet XX:XX:...;` (ISC parse_hardware_param).

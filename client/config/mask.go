@@ -84,6 +84,7 @@ func overlay(base, o Settings) Settings {
 	copyIf(fIPv4LL, func() { r.IPv4LL = o.IPv4LL })
 	copyIf(fHookTimeout, func() { r.HookTimeout = o.HookTimeout })
 	r.Send = mergeSend(base.Send, o.Send)
+	r.SendSub = mergeSub(base.SendSub, o.SendSub)
 	r.Default = mergeOptions(base.Default, o.Default)
 	r.Supersede = mergeOptions(base.Supersede, o.Supersede)
 	r.Prepend = mergeOptions(base.Prepend, o.Prepend)
@@ -105,6 +106,16 @@ func mergeSend(base, o []SendOption) []SendOption {
 	r := slices.Clone(base)
 	for _, x := range o {
 		r = setSend(r, x)
+	}
+	return r
+}
+
+// mergeSub lays o's sub-options over base's, option by option, as ISC
+// runs the outer scope's send statements before the inner one's.
+func mergeSub(base, o []dhcp4.Suboption) []dhcp4.Suboption {
+	r := slices.Clone(base)
+	for _, x := range o {
+		r = setSub(r, x)
 	}
 	return r
 }

@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"net/netip"
-	"slices"
 	"strings"
 
 	"github.com/leased/leased/client/internal/isctext"
@@ -43,11 +42,19 @@ func (fp *fileParser) optionStatement(sc *Settings, iface, kw string) bool {
 	case "reject":
 		s.Next()
 		fp.reject(sc)
+	case "vendor", "vendor-option-space":
+		s.Next()
+		fp.vendorSpace(kw)
 	case "option":
 		t := s.Next()
 		if keyword(s.Peek()) == "space" {
-			s.Warnf(t, "option space ignored.")
-			s.SkipToSemi()
+			s.Next()
+			if iface != "" {
+				s.Errorf(t, "option space definitions  may not be scoped.")
+				s.SkipToSemi()
+				return true
+			}
+			fp.spaceDecl()
 			return true
 		}
 		if iface != "" {
@@ -62,102 +69,20 @@ func (fp *fileParser) optionStatement(sc *Settings, iface, kw string) bool {
 	return true
 }
 
-// optionList reads `name, name, ...;` for request or require; also
-// appends to the list in force (ISC parse_option_list). Names of other
-// option spaces (dhcp6.*) are skipped: only DHCPv4 options go into a v4
-// list (reference §2.2). An empty list is allowed: `request;` sends no
-// parameter request list.
-func (fp *fileParser) optionList(sc *Settings, which string, also bool) {
-	s := fp.s
-	var codes []uint8
-	for first := true; ; first = false {
-		t := s.Peek()
-		if first && t.Is(';') {
-			s.Next()
-			break
-		}
-		if code, ok, good := fp.listName(); !good {
-			return
-		} else if ok {
-			codes = append(codes, code)
-		}
-		t = s.Next()
-		if t.Is(';') {
-			break
-		}
-		if !t.Is(',') {
-			s.Errorf(t, "expecting semicolon.")
-			skipRest(s, t)
-			return
-		}
-	}
-	fp.setList(sc, which, codes, also)
-}
-
-// listName reads one option name of a list: its code and whether it is a
-// DHCPv4 option; good is false after a reported error.
-func (fp *fileParser) listName() (code uint8, v4, good bool) {
-	s := fp.s
-	t := s.Next()
-	if !t.IsWord() {
-		s.Errorf(t, "%s: expected option name.", t.Describe())
-		skipRest(s, t)
-		return 0, false, false
-	}
-	if s.Peek().Is('.') {
-		s.Next()
-		if n := s.Next(); !n.IsWord() {
-			s.Errorf(n, "%s: expected option name.", n.Describe())
-			skipRest(s, n)
-			return 0, false, false
-		}
-		return 0, false, strings.EqualFold(t.Text, "dhcp6") || fp.otherSpace(t)
-	}
-	d, ok := fp.p.cfg.Catalogue.ByName(t.Text)
-	if !ok {
-		s.Errorf(t, "no option named %s in space dhcp", t.Text)
-		s.SkipToSemi()
-		return 0, false, false
-	}
-	return d.Code, true, true
-}
-
-// otherSpace warns about a name in an option space leased does not know.
-func (fp *fileParser) otherSpace(t isctext.Token) bool {
-	fp.s.Warnf(t, "option space %s ignored.", t.Text)
-	return true
-}
-
-func (fp *fileParser) setList(sc *Settings, which string, codes []uint8, also bool) {
-	if which == "request" {
-		if also {
-			base := sc.Request
-			if sc.set&fRequest == 0 {
-				base = fp.p.cfg.Global.Request
-			}
-			codes = append(slices.Clone(base), codes...)
-		}
-		sc.Request, sc.RequestSet, sc.set = codes, true, sc.set|fRequest
-		return
-	}
-	if also {
-		base := sc.Require
-		if sc.set&fRequire == 0 {
-			base = fp.p.cfg.Global.Require
-		}
-		codes = append(slices.Clone(base), codes...)
-	}
-	sc.Require, sc.set = codes, sc.set|fRequire
-}
-
 // send reads `send NAME VALUE;` or `send NAME = EXPR;`, EXPR being a
-// value, gethostname() or hardware.
+// value, gethostname() or hardware, and `send SPACE.NAME VALUE;`.
 func (fp *fileParser) send(sc *Settings) {
 	s := fp.s
-	def, ok := fp.optionName()
+	at := s.Peek()
+	ref, ok := lease.OptionRef(s, fp.p.cfg.Catalogue)
 	if !ok {
 		return
 	}
+	if ref.IsSub {
+		fp.sendSub(sc, at, ref)
+		return
+	}
+	def := ref.Def
 	if s.Peek().Is('=') {
 		s.Next()
 		switch keyword(s.Peek()) {
@@ -180,21 +105,31 @@ func (fp *fileParser) send(sc *Settings) {
 			return
 		}
 	}
-	if data, ok := fp.value(def); ok {
+	if data, ok := fp.refValue(ref); ok {
 		sc.Send = setSend(sc.Send, SendOption{Code: def.Code, Data: data})
 	}
 }
 
-// modifier reads default, supersede, prepend or append NAME VALUE;.
+// modifier reads default, supersede, prepend or append NAME VALUE;. The
+// modifiers apply to DHCP options; one naming an option of another space
+// is warned about and ignored, since leased derives those from the
+// encapsulating option.
 func (fp *fileParser) modifier(sc *Settings, kw string) {
-	def, ok := fp.optionName()
+	s := fp.s
+	at := s.Peek()
+	ref, ok := lease.OptionRef(s, fp.p.cfg.Catalogue)
 	if !ok {
 		return
 	}
-	if fp.s.Peek().Is('=') {
-		fp.s.Next()
+	if ref.IsSub {
+		s.Warnf(at, "%s %s ignored: leased applies %s to DHCP options only.", kw, ref.Name(), kw)
+		s.SkipToSemi()
+		return
 	}
-	data, ok := fp.value(def)
+	if s.Peek().Is('=') {
+		s.Next()
+	}
+	data, ok := fp.refValue(ref)
 	if !ok {
 		return
 	}
@@ -202,16 +137,11 @@ func (fp *fileParser) modifier(sc *Settings, kw string) {
 		"default": &sc.Default, "supersede": &sc.Supersede,
 		"prepend": &sc.Prepend, "append": &sc.Append,
 	}[kw]
-	target.Set(def.Code, data)
+	target.Set(ref.Def.Code, data)
 }
 
-// optionName reads an option name in the DHCPv4 space.
-func (fp *fileParser) optionName() (dhcp4.Def, bool) {
-	return lease.OptionName(fp.s, fp.p.cfg.Catalogue)
-}
-
-// value reads value text up to ';' and converts it for def.
-func (fp *fileParser) value(def dhcp4.Def) ([]byte, bool) {
+// refValue reads value text up to ';' and converts it for the option.
+func (fp *fileParser) refValue(ref lease.Ref) ([]byte, bool) {
 	s := fp.s
 	from := s.Mark()
 	first := s.Peek()
@@ -225,9 +155,9 @@ func (fp *fileParser) value(def dhcp4.Def) ([]byte, bool) {
 	}
 	text := s.Text(from)
 	s.Next()
-	data, err := fp.p.cfg.Catalogue.ParseValue(def.Code, text)
+	data, err := ref.ParseValue(text)
 	if err != nil {
-		s.Wrap(first, fmt.Errorf("%s: %w", def.Name, err))
+		s.Wrap(first, fmt.Errorf("%s: %w", ref.Name(), err))
 		return nil, false
 	}
 	return data, true

@@ -81,7 +81,12 @@ type Settings struct {
 	RequestSet bool
 	Require    []uint8 // offers lacking one of these are ignored
 
-	Send      []SendOption  // options sent in every message
+	Send []SendOption // options sent in every message
+	// SendSub holds the send statements for options of other spaces
+	// (send fqdn.fqdn "host.example.";), merged option by option across
+	// scopes. Config.For encodes them into their DHCP option (81 for
+	// fqdn) and adds that to Send, unless Send has a value for it.
+	SendSub   []dhcp4.Suboption
 	Default   dhcp4.Options // used when the server sent no value
 	Supersede dhcp4.Options // replace the server's value
 	Prepend   dhcp4.Options // put before the server's value

@@ -32,7 +32,6 @@ var ignored = map[string]string{
 	"do-forward-updates":     "do-forward-updates ignored: leased does no DDNS.",
 	"bootp-broadcast-always": "bootp-broadcast-always ignored.",
 	"lease-time-ipv6":        "lease-time-ipv6 ignored: leased does no DHCPv6.",
-	"vendor":                 "vendor option space ignored.",
 	"ignore":                 "bootp/authentication policy ignored.",
 	"accept":                 "bootp/authentication policy ignored.",
 	"prefer":                 "bootp/authentication policy ignored.",

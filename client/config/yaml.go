@@ -53,17 +53,27 @@ type yamlScope struct {
 
 // yamlFile is the whole YAML document.
 type yamlFile struct {
-	yamlScope     `yaml:",inline"`
-	Options       yaml.Node            `yaml:"options"`
-	DBTimeFormat  string               `yaml:"db-time-format"`
-	LeaseIDFormat string               `yaml:"lease-id-format"`
-	Interfaces    map[string]yamlScope `yaml:"interfaces"`
+	yamlScope `yaml:",inline"`
+	// OptionSpaces declares spaces: {NAME: {code-width: N, length-width: N}}.
+	OptionSpaces      yaml.Node            `yaml:"option-spaces"`
+	VendorOptionSpace string               `yaml:"vendor-option-space"`
+	Options           yaml.Node            `yaml:"options"`
+	DBTimeFormat      string               `yaml:"db-time-format"`
+	LeaseIDFormat     string               `yaml:"lease-id-format"`
+	Interfaces        map[string]yamlScope `yaml:"interfaces"`
 }
 
-// yamlDef is an option definition: options: {NAME: {code: N, type: T}}.
+// yamlDef is an option definition: options: {NAME: {code: N, type: T}},
+// NAME being SPACE.NAME for an option of a declared space.
 type yamlDef struct {
-	Code uint8  `yaml:"code"`
+	Code uint32 `yaml:"code"`
 	Type string `yaml:"type"`
+}
+
+// yamlSpace is a space declaration; widths default to 1 as in ISC.
+type yamlSpace struct {
+	CodeWidth   *int `yaml:"code-width"`
+	LengthWidth *int `yaml:"length-width"`
 }
 
 // ParseYAML reads the YAML configuration named name (for messages). It is
@@ -130,12 +140,24 @@ func (y *yamlParser) errorAt(line, col int, format string, args ...any) {
 	y.diags = append(y.diags, d)
 }
 
+// warnAt records a warning at line and column.
+func (y *yamlParser) warnAt(line, col int, format string, args ...any) {
+	y.errorAt(line, col, format, args...)
+	y.diags[len(y.diags)-1].Warning = true
+}
+
 func (y *yamlParser) nodeError(n *yaml.Node, format string, args ...any) {
 	y.errorAt(n.Line, n.Column, format, args...)
 }
 
 func (y *yamlParser) apply(f *yamlFile) {
+	y.spaces(&f.OptionSpaces)
 	y.definitions(&f.Options)
+	if f.VendorOptionSpace != "" {
+		if err := y.cfg.Catalogue.SetVendorSpace(f.VendorOptionSpace); err != nil {
+			y.errorAt(0, 0, "vendor-option-space: vendor option space %s not found.", f.VendorOptionSpace)
+		}
+	}
 	switch f.DBTimeFormat {
 	case "", "default":
 	case "local":
@@ -158,8 +180,31 @@ func (y *yamlParser) apply(f *yamlFile) {
 	}
 }
 
+// spaces applies option-spaces: {NAME: {code-width: N, length-width: N}}
+// in order.
+func (y *yamlParser) spaces(n *yaml.Node) {
+	for k, v := range y.mapping(n, "option-spaces") {
+		var sp yamlSpace
+		if err := v.Decode(&sp); err != nil {
+			y.nodeError(v, "option space %s: %v", k.Value, err)
+			continue
+		}
+		code, length := 1, 1
+		if sp.CodeWidth != nil {
+			code = *sp.CodeWidth
+		}
+		if sp.LengthWidth != nil {
+			length = *sp.LengthWidth
+		}
+		if err := y.cfg.Catalogue.DefineSpace(k.Value, code, length); err != nil {
+			y.nodeError(k, "option space %s: %v", k.Value, err)
+		}
+	}
+}
+
 // definitions applies options: {NAME: {code: N, type: T}} in order.
 func (y *yamlParser) definitions(n *yaml.Node) {
+	cat := y.cfg.Catalogue
 	for k, v := range mapping(n) {
 		var d yamlDef
 		if err := v.Decode(&d); err != nil {
@@ -167,11 +212,20 @@ func (y *yamlParser) definitions(n *yaml.Node) {
 			continue
 		}
 		typ, err := dhcp4.ParseType(d.Type)
-		if err != nil || d.Code == 0 || d.Code == 255 {
-			y.nodeError(v, "option %s: bad definition (code %d, type %q)", k.Value, d.Code, d.Type)
-			continue
+		if sp, ok := typ.Encapsulates(); err == nil && ok && !cat.HasSpace(sp) {
+			err = fmt.Errorf("unknown option space %s", sp)
 		}
-		y.cfg.Catalogue.Define(dhcp4.Def{Name: k.Value, Code: d.Code, Type: typ})
+		space, name, sub := strings.Cut(k.Value, ".")
+		switch {
+		case err != nil || d.Code == 0 || (!sub && d.Code > 254):
+			y.nodeError(v, "option %s: bad definition (code %d, type %q)", k.Value, d.Code, d.Type)
+		case sub:
+			if err := cat.DefineSub(dhcp4.SubDef{Space: space, Name: name, Code: d.Code, Type: typ}); err != nil {
+				y.nodeError(k, "option %s: %v", k.Value, err)
+			}
+		default:
+			cat.Define(dhcp4.Def{Name: k.Value, Code: uint8(d.Code), Type: typ})
+		}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/leased/leased/client/internal/isctext"
+	"github.com/leased/leased/client/lease"
 	"github.com/leased/leased/statemachine/dhcp4"
 )
 
@@ -34,10 +35,10 @@ func (y *yamlParser) scope(s *Settings, sc *yamlScope, iface string) {
 		s.Require, s.set = y.names(*sc.Require, "require"), s.set|fRequire
 	}
 	y.send(s, &sc.Send)
-	y.modifier(&s.Default, &sc.Default)
-	y.modifier(&s.Supersede, &sc.Supersede)
-	y.modifier(&s.Prepend, &sc.Prepend)
-	y.modifier(&s.Append, &sc.Append)
+	y.modifier(&s.Default, &sc.Default, "default")
+	y.modifier(&s.Supersede, &sc.Supersede, "supersede")
+	y.modifier(&s.Prepend, &sc.Prepend, "prepend")
+	y.modifier(&s.Append, &sc.Append, "append")
 	for _, r := range sc.Reject {
 		p, err := parsePrefix(r)
 		if err != nil {
@@ -53,54 +54,87 @@ func (y *yamlParser) scope(s *Settings, sc *yamlScope, iface string) {
 	y.extensions(s, sc)
 }
 
-// names converts option names to codes, skipping other spaces (dhcp6.*)
-// as dhclient.conf lists do.
+// names converts option names to codes. As in dhclient.conf lists, names
+// of other spaces (fqdn.fqdn, dhcp6.*) are checked and left out.
 func (y *yamlParser) names(list []string, what string) []uint8 {
 	codes := []uint8{}
 	for _, n := range list {
-		if strings.Contains(n, ".") {
-			continue
+		space, name, sub := strings.Cut(n, ".")
+		switch {
+		case sub && lease.V6Space(space):
+		case sub && space != "dhcp":
+			if _, ok := y.cfg.Catalogue.SubByName(space, name); !ok {
+				y.errorAt(0, 0, "%s: no option named %s in space %s", what, name, space)
+			}
+		default:
+			if sub {
+				n = name
+			}
+			d, ok := y.cfg.Catalogue.ByName(n)
+			if !ok {
+				y.errorAt(0, 0, "%s: no option named %s in space dhcp", what, n)
+				continue
+			}
+			codes = append(codes, d.Code)
 		}
-		d, ok := y.cfg.Catalogue.ByName(n)
-		if !ok {
-			y.errorAt(0, 0, "%s: no option named %s in space dhcp", what, n)
-			continue
-		}
-		codes = append(codes, d.Code)
 	}
 	return codes
 }
 
 // send applies send: {NAME: VALUE}; the values gethostname() and hardware
-// are the expressions of dhclient.conf.
+// are the expressions of dhclient.conf. SPACE.NAME keys send options of
+// other spaces, as in dhclient.conf.
 func (y *yamlParser) send(s *Settings, n *yaml.Node) {
 	for k, v := range y.mapping(n, "send") {
-		def, ok := y.def(k)
+		ref, ok := y.ref(k)
 		if !ok {
+			continue
+		}
+		if ref.IsSub {
+			y.sendSub(s, k, v, ref)
 			continue
 		}
 		if v.Kind == yaml.ScalarNode && v.Tag == "!!str" {
 			switch v.Value {
 			case "gethostname()":
-				s.Send = setSend(s.Send, SendOption{Code: def.Code, Expr: ExprHostname})
+				s.Send = setSend(s.Send, SendOption{Code: ref.Def.Code, Expr: ExprHostname})
 				continue
 			case "hardware":
-				s.Send = setSend(s.Send, SendOption{Code: def.Code, Expr: ExprHardware})
+				s.Send = setSend(s.Send, SendOption{Code: ref.Def.Code, Expr: ExprHardware})
 				continue
 			}
 		}
-		if data, ok := y.value(def, v); ok {
-			s.Send = setSend(s.Send, SendOption{Code: def.Code, Data: data})
+		if data, ok := y.value(ref, v); ok {
+			s.Send = setSend(s.Send, SendOption{Code: ref.Def.Code, Data: data})
 		}
 	}
 }
 
+// sendSub applies a send of an option of another space; the relay agent
+// options are ignored with a warning, as in dhclient.conf.
+func (y *yamlParser) sendSub(s *Settings, k, v *yaml.Node, ref lease.Ref) {
+	data, ok := y.value(ref, v)
+	if !ok {
+		return
+	}
+	if !y.cfg.Catalogue.ClientSends(ref.Sub.Space) {
+		y.warnAt(k.Line, k.Column, "send %s ignored: relay agent options are added by relay agents.", ref.Name())
+		return
+	}
+	s.SendSub = setSub(s.SendSub, dhcp4.Suboption{Def: ref.Sub, Data: data})
+}
+
 // modifier applies default/supersede/prepend/append: {NAME: VALUE}.
-func (y *yamlParser) modifier(dst *dhcp4.Options, n *yaml.Node) {
+func (y *yamlParser) modifier(dst *dhcp4.Options, n *yaml.Node, what string) {
 	for k, v := range y.mapping(n, "option map") {
-		if def, ok := y.def(k); ok {
-			if data, ok := y.value(def, v); ok {
-				dst.Set(def.Code, data)
+		ref, ok := y.ref(k)
+		switch {
+		case !ok:
+		case ref.IsSub:
+			y.warnAt(k.Line, k.Column, "%s %s ignored: leased applies %s to DHCP options only.", what, ref.Name(), what)
+		default:
+			if data, ok := y.value(ref, v); ok {
+				dst.Set(ref.Def.Code, data)
 			}
 		}
 	}
@@ -114,36 +148,53 @@ func (y *yamlParser) mapping(n *yaml.Node, what string) func(func(*yaml.Node, *y
 	return mapping(n)
 }
 
-func (y *yamlParser) def(k *yaml.Node) (dhcp4.Def, bool) {
-	d, ok := y.cfg.Catalogue.ByName(k.Value)
-	if !ok {
-		y.nodeError(k, "no option named %s in space dhcp", k.Value)
+// ref looks up an option name, NAME or SPACE.NAME.
+func (y *yamlParser) ref(k *yaml.Node) (lease.Ref, bool) {
+	cat := y.cfg.Catalogue
+	space, name, sub := strings.Cut(k.Value, ".")
+	switch {
+	case !sub || space == "dhcp":
+		if sub {
+			k = &yaml.Node{Value: name, Line: k.Line, Column: k.Column}
+		}
+		d, ok := cat.ByName(k.Value)
+		if !ok {
+			y.nodeError(k, "no option named %s in space dhcp", k.Value)
+		}
+		return lease.Ref{Def: d}, ok
+	case !cat.HasSpace(space):
+		y.nodeError(k, "no option space named %s.", space)
+		return lease.Ref{}, false
 	}
-	return d, ok
+	d, ok := cat.SubByName(space, name)
+	if !ok {
+		y.nodeError(k, "no option named %s in space %s", name, space)
+	}
+	return lease.Ref{Sub: d, IsSub: true}, ok
 }
 
 // value converts a YAML value to option data through the dhclient.conf
 // value syntax: a list is joined with commas; a string of a text or
 // domain type is quoted for the user, as is a string of the string type
 // unless it is colon-hex.
-func (y *yamlParser) value(def dhcp4.Def, v *yaml.Node) ([]byte, bool) {
+func (y *yamlParser) value(ref lease.Ref, v *yaml.Node) ([]byte, bool) {
 	var text string
 	switch v.Kind {
 	case yaml.ScalarNode:
-		text = scalarText(def, v)
+		text = scalarText(ref.Type(), v)
 	case yaml.SequenceNode:
 		parts := make([]string, 0, len(v.Content))
 		for _, c := range v.Content {
-			parts = append(parts, scalarText(def, c))
+			parts = append(parts, scalarText(ref.Type(), c))
 		}
 		text = strings.Join(parts, ", ")
 	default:
-		y.nodeError(v, "%s: expecting a value or a list", def.Name)
+		y.nodeError(v, "%s: expecting a value or a list", ref.Name())
 		return nil, false
 	}
-	data, err := y.cfg.Catalogue.ParseValue(def.Code, text)
+	data, err := ref.ParseValue(text)
 	if err != nil {
-		y.nodeError(v, "%s: %v", def.Name, err)
+		y.nodeError(v, "%s: %v", ref.Name(), err)
 		return nil, false
 	}
 	return data, true
@@ -151,12 +202,12 @@ func (y *yamlParser) value(def dhcp4.Def, v *yaml.Node) ([]byte, bool) {
 
 var colonHex = regexp.MustCompile(`^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2})*$`)
 
-func scalarText(def dhcp4.Def, v *yaml.Node) string {
+func scalarText(typ dhcp4.Type, v *yaml.Node) string {
 	s := v.Value
 	if v.Tag != "!!str" || strings.HasPrefix(s, `"`) {
 		return s
 	}
-	switch t := def.Type.String(); {
+	switch t := typ.String(); {
 	case t == "text" || t == "domain-name" || strings.HasPrefix(t, "domain-list"):
 		return isctext.Quote(s)
 	case t == "string" && !colonHex.MatchString(s):

@@ -42,6 +42,7 @@ func ParseBlock(s *isctext.Scanner, cat *dhcp4.Catalogue) (e Entry, ok bool) {
 	if !b.ok || !b.hasIface || !b.lease.Addr.IsValid() {
 		return Entry{}, false
 	}
+	b.encapsulate()
 	return Entry{Interface: b.iface, Name: b.name, Lease: b.lease}, true
 }
 
@@ -54,6 +55,7 @@ type block struct {
 	name     string
 	hasIface bool
 	ok       bool
+	subs     []dhcp4.Suboption // SPACE.NAME options, in file order
 }
 
 // declaration parses one statement inside the block (ISC
@@ -115,78 +117,60 @@ func (b *block) str() (string, bool) {
 }
 
 // option reads `option NAME [VALUE];` into the lease. A problem drops only
-// this option (ISC parse_option_decl fails and the lease stays).
+// this option (ISC parse_option_decl fails and the lease stays). Options
+// of other spaces (`option fqdn.fqdn "...";`) are kept aside for
+// encapsulate.
 func (b *block) option() {
-	code, value, ok := ParseOption(b.s, b.cat)
-	if ok {
-		b.lease.Options.Set(code, value)
+	ref, value, ok := ParseOptionValue(b.s, b.cat)
+	switch {
+	case !ok:
+	case ref.IsSub:
+		b.subs = append(b.subs, dhcp4.Suboption{Def: ref.Sub, Data: value})
+	default:
+		b.lease.Options.Set(ref.Def.Code, value)
 	}
 }
 
-// ParseOption reads `NAME [VALUE];`, the "option" keyword consumed: the
-// option's name in cat and its value in the lease-file text form of
-// dhcp4.Catalogue.ParseValue. Problems are reported to s and give ok false,
-// with s past the statement.
-func ParseOption(s *isctext.Scanner, cat *dhcp4.Catalogue) (code uint8, value []byte, ok bool) {
-	def, ok := OptionName(s, cat)
-	if !ok {
-		return 0, nil, false
+// encapsulate gives the lease the encapsulating options of the SPACE.NAME
+// lines that it lacks. ISC 4.4 writes both the encapsulating option
+// (`option fqdn 5:0:0:...;`) and its decoded sub-options, which leased
+// decodes again from it; older ISC versions wrote only the sub-options,
+// so those build the option, as a send statement would (RFC 4702 §2 for
+// fqdn).
+func (b *block) encapsulate() {
+	for _, o := range b.cat.Encapsulate(b.subs) {
+		if !b.lease.Options.Has(o.Code) {
+			b.lease.Options.Set(o.Code, o.Data)
+		}
 	}
-	from := s.Mark()
-	var first isctext.Token
-	for n := 0; ; n++ {
+}
+
+// ParseOptionValue reads `NAME [VALUE];` or `SPACE.NAME [VALUE];`, the
+// "option" keyword consumed: the option's name in cat and its value in the
+// lease-file text form of dhcp4.Catalogue.ParseValue. Problems are
+// reported to s and give ok false, with s past the statement.
+func ParseOptionValue(s *isctext.Scanner, cat *dhcp4.Catalogue) (ref Ref, value []byte, ok bool) {
+	ref, ok = OptionRef(s, cat)
+	if !ok {
+		return Ref{}, nil, false
+	}
+	from, first := s.Mark(), s.Peek()
+	for !s.Peek().Is(';') {
 		t := s.Peek()
-		if n == 0 {
-			first = t
-		}
-		if t.Is(';') {
-			break
-		}
 		if t.Kind == isctext.EOF || t.Is('{') || t.Is('}') {
 			s.Errorf(t, "semicolon expected.")
-			return 0, nil, false
+			return Ref{}, nil, false
 		}
 		s.Next()
 	}
 	text := s.Text(from)
 	s.Next() // ';'
-	data, err := cat.ParseValue(def.Code, text)
+	data, err := ref.ParseValue(text)
 	if err != nil {
 		s.Wrap(first, err)
-		return 0, nil, false
+		return Ref{}, nil, false
 	}
-	return def.Code, data, true
-}
-
-// OptionName reads an option name, possibly "SPACE.NAME", and looks it up
-// in cat. Only the DHCPv4 space ("dhcp") is known; an unknown name is
-// reported and the statement skipped.
-func OptionName(s *isctext.Scanner, cat *dhcp4.Catalogue) (dhcp4.Def, bool) {
-	t := s.Next()
-	if !t.IsWord() {
-		s.Errorf(t, "%s: expected option name.", t.Describe())
-		skipUnlessSemi(s, t)
-		return dhcp4.Def{}, false
-	}
-	space, name := "dhcp", t.Text
-	if s.Peek().Is('.') {
-		s.Next()
-		n := s.Next()
-		if !n.IsWord() {
-			s.Errorf(n, "expecting identifier after option space.")
-			skipUnlessSemi(s, n)
-			return dhcp4.Def{}, false
-		}
-		space, name = strings.ToLower(t.Text), n.Text
-	}
-	if space == "dhcp" {
-		if d, ok := cat.ByName(name); ok {
-			return d, true
-		}
-	}
-	s.Errorf(t, "no option named %s in space %s", name, space)
-	s.SkipToSemi()
-	return dhcp4.Def{}, false
+	return ref, data, true
 }
 
 // parseAddr reads a dotted-quad IPv4 address and its ';' (ISC

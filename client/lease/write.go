@@ -93,24 +93,55 @@ func addrText(l *statemachine.Lease) string {
 	return l.Addr.String()
 }
 
-// writeOptions writes one line per option in the lease's order; ISC uses
-// its hash order, which readers must not rely on (reference §9.15).
+// writeOptions writes one line per option in the lease's order, then the
+// options decoded from encapsulating ones (`option fqdn.fqdn "...";`)
+// space by space, as ISC's write_options walks its option spaces. ISC
+// uses its hash order, which readers must not rely on (reference §9.15).
 func writeOptions(b *strings.Builder, l *statemachine.Lease, cat *dhcp4.Catalogue) {
 	for _, o := range l.Options.Joined() {
 		if o.Code == dhcp4.OptPad || o.Code == dhcp4.OptEnd {
 			continue
 		}
-		v, err := cat.FormatLease(o.Code, o.Data)
-		if err != nil {
-			continue
-		}
-		name := cat.ByCode(o.Code).Name
-		if v == "" {
-			fmt.Fprintf(b, "  option %s;\n", name)
-		} else {
-			fmt.Fprintf(b, "  option %s %s;\n", name, v)
+		if data, ok := cat.Received(o.Code, o.Data); ok {
+			def := cat.ByCode(o.Code)
+			writeOption(b, def.Name, def.Type, data)
 		}
 	}
+	for _, s := range cat.Suboptions(l.Options) {
+		writeOption(b, s.Def.FullName(), s.Def.Type, s.Data)
+	}
+}
+
+// writeOption writes `option NAME VALUE;` with ISC's value text
+// (client/dhclient.c write_lease_option): `option NAME;` for a zerolen
+// type, `option unknown-248 "";` for an empty string. Three kinds of ISC
+// lines are left out, so that every line leased writes reads back and
+// parses in cloud-init: "<error>" for data too short for the type, which
+// no reader accepts; an empty value (`option domain-search ;` for an
+// empty list), which ISC cannot read back and on which cloud-init's
+// parser raises ValueError; and the rare text that would not read back
+// to the same text (pxe-client-id's number run into its hex).
+func writeOption(b *strings.Builder, name string, typ dhcp4.Type, data []byte) {
+	if typ.Zerolen() {
+		fmt.Fprintf(b, "  option %s;\n", name)
+		return
+	}
+	v, err := typ.Lease(data)
+	if err != nil || v == "" || !readsBack(typ, v) {
+		return
+	}
+	fmt.Fprintf(b, "  option %s %s;\n", name, v)
+}
+
+// readsBack reports whether value text v of typ parses to data that
+// formats to v again.
+func readsBack(typ dhcp4.Type, v string) bool {
+	back, err := typ.ParseValue(v)
+	if err != nil {
+		return false
+	}
+	again, err := typ.Lease(back)
+	return err == nil && again == v
 }
 
 // formatDUID renders a DUID as ISC's write_duid does.

@@ -14,20 +14,26 @@ type Def struct {
 
 // Catalogue maps option codes to definitions and back: ISC dhclient's
 // built-in DHCPv4 options plus the custom definitions of dhclient.conf
-// ("option NAME code N = TYPE;"). It is not safe for concurrent Define.
+// ("option NAME code N = TYPE;"), and the option spaces whose options
+// encapsulated options carry (fqdn, vendor spaces, "option space NAME;").
+// It is not safe for concurrent Define, DefineSpace or DefineSub.
 type Catalogue struct {
 	defs  [256]Def
 	known [256]bool
 	names map[string]uint8 // lower-case name -> code
+
+	spaces      []*space // in ISC's universe order
+	vendorSpace string   // the space option 43 decodes with ("vendor option space")
 }
 
 // NewCatalogue returns a fresh catalogue of ISC dhclient 4.4.3's built-in
 // DHCPv4 options (common/tables.c, dhcp-options(5)), plus 121 as Debian's
 // default dhclient.conf defines it (rfc3442-classless-static-routes, array
 // of unsigned integer 8, reference §2.5) and 249 (ms-classless-static-routes)
-// the same way.
+// the same way. It knows ISC's option spaces: fqdn (option 81), nwip (63),
+// vendor-class (124), vendor (125), isc, and agent (82) for configuration.
 func NewCatalogue() *Catalogue {
-	c := &Catalogue{names: make(map[string]uint8, len(builtinDefs))}
+	c := &Catalogue{names: make(map[string]uint8, len(builtinDefs)), spaces: newBuiltinSpaces()}
 	for _, b := range builtinDefs {
 		c.Define(Def{Name: b.name, Code: b.code, Type: Type{code: b.format}})
 	}

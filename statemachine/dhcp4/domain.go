@@ -7,83 +7,97 @@ import (
 
 var errBadName = errors.New("bad domain name")
 
-// Limits on one decoded name: RFC 1035 §3.1 allows 255 octets, and a
-// name never needs more pointers than labels, so a chain of pointers
-// (a compression bomb) is cut short.
-const (
-	maxNameLen   = 255
-	maxNameJumps = 128
-)
+// maxNameLen is the RFC 1035 §3.1 limit on a name's wire length, which
+// ISC's decoder enforces (NS_MAXCDNAME).
+const maxNameLen = 255
 
-// readName decodes the RFC 1035 §3.1 name that starts at off in msg,
-// following compression pointers (§4.1.4) that point backwards in msg. It
-// returns the labels and the number of bytes the name occupies at off.
-func readName(msg []byte, off int) ([][]byte, int, error) {
-	var labels [][]byte
-	used, pos, jumps, size := -1, off, 0, 1
+// unpackName decodes the RFC 1035 §3.1 name that starts at off in msg as
+// ISC's MRns_name_unpack does (common/ns_name.c): a compression pointer
+// (§4.1.4) may point anywhere in msg, a loop is caught by counting the
+// bytes looked at, a name holds at most 255 octets, and every label must
+// be followed by another byte. It returns the labels and the number of
+// bytes the name occupies at off.
+func unpackName(msg []byte, off int) (labels [][]byte, used int, ok bool) {
+	if off < 0 || off >= len(msg) {
+		return nil, 0, false
+	}
+	used = -1
+	src, checked, size := off, 0, 0
 	for {
-		if pos >= len(msg) {
-			return nil, 0, errBadName
+		n := int(msg[src])
+		src++
+		if n == 0 {
+			break
 		}
-		n := int(msg[pos])
-		switch {
-		case n == 0:
-			if used < 0 {
-				used = pos + 1 - off
+		switch n & 0xc0 {
+		case 0:
+			if size+n+1 >= maxNameLen || src+n >= len(msg) {
+				return nil, 0, false
 			}
-			return labels, used, nil
-		case n&0xc0 == 0xc0:
-			if pos+1 >= len(msg) {
-				return nil, 0, errBadName
-			}
-			target := (n&0x3f)<<8 | int(msg[pos+1])
-			// Pointers must go backwards, which also rules out loops.
-			if target >= pos || jumps >= maxNameJumps {
-				return nil, 0, errBadName
+			labels = append(labels, msg[src:src+n])
+			checked, size, src = checked+n+1, size+n+1, src+n
+		case 0xc0:
+			if src >= len(msg) {
+				return nil, 0, false
 			}
 			if used < 0 {
-				used = pos + 2 - off
+				used = src - off + 1
 			}
-			pos, jumps = target, jumps+1
-		case n&0xc0 != 0:
-			return nil, 0, errBadName
+			src = (n&0x3f)<<8 | int(msg[src])
+			if checked += 2; src >= len(msg) || checked >= len(msg) {
+				return nil, 0, false
+			}
 		default:
-			if size += 1 + n; pos+1+n > len(msg) || size > maxNameLen {
-				return nil, 0, errBadName
-			}
-			labels = append(labels, msg[pos+1:pos+1+n])
-			pos += 1 + n
+			return nil, 0, false
 		}
+	}
+	if used < 0 {
+		used = src - off
+	}
+	return labels, used, true
+}
+
+// nameLen returns the length of the uncompressed name at off in d, its
+// root label included, or -1 (ISC MRns_name_len, used for the format 'd':
+// every label must be followed by another byte).
+func nameLen(d []byte, off int) int {
+	if off >= len(d) {
+		return -1
+	}
+	src := off
+	for {
+		n := int(d[src])
+		src++
+		if n == 0 {
+			return src - off
+		}
+		if src+n >= len(d) {
+			return -1
+		}
+		src += n
 	}
 }
 
-// readNames decodes a list of names that fills d (RFC 3397 §2).
-func readNames(d []byte) ([][][]byte, error) {
-	var names [][][]byte
-	for off := 0; off < len(d); {
-		labels, n, err := readName(d, off)
-		if err != nil {
-			return nil, err
-		}
-		names = append(names, labels)
-		off += n
-	}
-	return names, nil
-}
+// nameSpecial are the characters BIND's ns_name_ntop escapes with a
+// backslash (ISC's copy in common/ns_name.c; no parentheses there).
+const nameSpecial = "\".;\\@$"
 
-// writeNameEnv writes a name as resolv.conf would hold it (BIND
-// ns_name_ntop, which ISC uses for the environment): with a trailing dot,
-// a backslash before . ; \ ( ) " @ $ and \DDD (decimal) for other bytes
-// outside the printable range. The root is ".".
+// writeNameEnv writes a name as ISC's MRns_name_ntop does, for the
+// environment: labels joined by dots, a backslash before the characters
+// of nameSpecial, \DDD (decimal) for bytes that are not visible ASCII; the
+// root is ".". The caller adds the trailing dot ISC appends.
 func writeNameEnv(b *strings.Builder, labels [][]byte) {
 	if len(labels) == 0 {
 		b.WriteByte('.')
 		return
 	}
-	for _, l := range labels {
+	for i, l := range labels {
+		if i > 0 {
+			b.WriteByte('.')
+		}
 		for _, c := range l {
 			switch {
-			case strings.IndexByte(".;\\()\"@$", c) >= 0:
+			case strings.IndexByte(nameSpecial, c) >= 0:
 				b.WriteByte('\\')
 				b.WriteByte(c)
 			case c <= ' ' || c >= 0x7f:
@@ -95,20 +109,25 @@ func writeNameEnv(b *strings.Builder, labels [][]byte) {
 				b.WriteByte(c)
 			}
 		}
-		b.WriteByte('.')
 	}
 }
 
-// writeNameLease writes a name for the lease file: each label escaped as
-// text (with a dot inside a label escaped too, so that the name reads
-// back unchanged), followed by a dot. The root is ".".
-func writeNameLease(b *strings.Builder, labels [][]byte) {
-	if len(labels) == 0 {
-		b.WriteByte('.')
-		return
-	}
+// writeDomainQuoted writes a name of a domain list for the lease file as
+// ISC's pretty_domain does: in double quotes, each label escaped as text
+// and followed by a dot; the root is "". A dot inside a label is not
+// escaped, as in ISC, so such a label reads back as two.
+func writeDomainQuoted(b *strings.Builder, labels [][]byte) {
+	b.WriteByte('"')
+	writeDname(b, labels)
+	b.WriteByte('"')
+}
+
+// writeDname writes the labels of a name (format 'd', ISC pretty_dname),
+// each escaped as text and followed by a dot, unquoted in both forms; the
+// root prints nothing.
+func writeDname(b *strings.Builder, labels [][]byte) {
 	for _, l := range labels {
-		escapeText(b, l, ".", false)
+		prettyEscape(b, l)
 		b.WriteByte('.')
 	}
 }

@@ -1,7 +1,6 @@
 package dhcp4
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -12,13 +11,14 @@ func isPrint(c byte) bool { return c >= 0x20 && c < 0x7f }
 // values so that they are harmless in a shell (reference §3.4).
 const shellSpecial = "\"'$`\\|&"
 
-// escapeText writes d as ISC prints text (common/options.c
+// prettyEscape writes d as ISC prints text (common/options.c
 // pretty_escape, reference §3.4): non-printable bytes as a backslash and
-// three octal digits, a backslash before the characters of shellSpecial
-// and before any byte in extra, everything else as is. With dropNUL, one
-// trailing NUL byte is left out, as ISC does.
-func escapeText(b *strings.Builder, d []byte, extra string, dropNUL bool) {
-	if dropNUL && len(d) > 0 && d[len(d)-1] == 0 {
+// three octal digits, a backslash before the characters of shellSpecial,
+// everything else as is. A NUL that is the last byte of d is left out, as
+// ISC leaves it out: a server's C-string terminator is not part of the
+// text.
+func prettyEscape(b *strings.Builder, d []byte) {
+	if len(d) > 0 && d[len(d)-1] == 0 {
 		d = d[:len(d)-1]
 	}
 	for _, c := range d {
@@ -28,7 +28,7 @@ func escapeText(b *strings.Builder, d []byte, extra string, dropNUL bool) {
 			b.WriteByte('0' + c>>6)
 			b.WriteByte('0' + c>>3&7)
 			b.WriteByte('0' + c&7)
-		case strings.IndexByte(shellSpecial, c) >= 0 || strings.IndexByte(extra, c) >= 0:
+		case strings.IndexByte(shellSpecial, c) >= 0:
 			b.WriteByte('\\')
 			b.WriteByte(c)
 		default:
@@ -50,17 +50,6 @@ func isTextLike(d []byte) bool {
 		}
 	}
 	return true
-}
-
-// writeHex writes d as lower-case hex bytes without zero padding,
-// separated by colons: "de:ad:be:ef:0:1" (reference §3.4).
-func writeHex(b *strings.Builder, d []byte) {
-	for i, c := range d {
-		if i > 0 {
-			b.WriteByte(':')
-		}
-		b.WriteString(strconv.FormatUint(uint64(c), 16))
-	}
 }
 
 // unescapeText decodes the inside of a quoted lease-file string: "\ooo"

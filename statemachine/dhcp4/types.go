@@ -136,3 +136,14 @@ func (t Type) Format() string {
 	}
 	return t.code
 }
+
+// Encapsulates returns the option space of an "encapsulate SPACE" field
+// of t, if it has one.
+func (t Type) Encapsulates() (string, bool) {
+	for _, a := range t.layout().atoms {
+		if a.c == 'E' {
+			return a.space, true
+		}
+	}
+	return "", false
+}

@@ -18,6 +18,10 @@ func (c *Catalogue) ParseValue(code uint8, text string) ([]byte, error) {
 	return c.ByCode(code).Type.parse(text)
 }
 
+// ParseValue converts value text into data of type t, as
+// Catalogue.ParseValue does for an option of that type.
+func (t Type) ParseValue(text string) ([]byte, error) { return t.parse(text) }
+
 // parse converts text into data of type t; see ParseValue.
 func (t Type) parse(text string) ([]byte, error) {
 	toks, err := lexValue(text)
@@ -25,10 +29,13 @@ func (t Type) parse(text string) ([]byte, error) {
 		return nil, fmt.Errorf("value %q: %w", text, err)
 	}
 	out := []byte{}
+	l := t.layout()
 	if len(toks) == 0 {
+		if len(l.atoms) == 1 && l.atoms[0].c == 'd' {
+			out = append(out, 0) // ISC prints the root name as nothing
+		}
 		return out, nil
 	}
-	l := t.layout()
 	p := &valueParser{toks: toks}
 	for {
 		if out, err = p.record(out, l.atoms); err != nil {
@@ -86,7 +93,11 @@ func (p *valueParser) record(out []byte, atoms []atom) ([]byte, error) {
 				}
 			}
 		case a.fixedSize() < 0 && p.done():
-			// An empty trailing variable-length field.
+			// An empty trailing variable-length field; ISC prints the
+			// root domain name as nothing, so nothing reads as the root.
+			if a.c == 'd' {
+				out = append(out, 0)
+			}
 		default:
 			if out, err = p.atom(out, a); err != nil {
 				return nil, err
@@ -144,19 +155,22 @@ func appendHexWord(out []byte, w string) ([]byte, error) {
 	return out, nil
 }
 
-// names appends quoted domain names: one for 'd', else a comma-separated
-// list that runs to the end of the value.
+// names appends domain names: one for 'd', else a comma-separated list
+// that runs to the end of the value. Names are quoted, as ISC writes a
+// domain list; a 'd' name may also be a bare word, as ISC writes that
+// type. A comma before the first name is skipped: ISC writes one there
+// when fixed fields come before the list (rdnss-selection).
 func (p *valueParser) names(out []byte, a atom) ([]byte, error) {
 	var names [][][]byte
 	for first := true; !p.done(); first = false {
-		if !first && !p.comma() {
+		if comma := p.comma(); !first && !comma {
 			break
 		}
 		tok, err := p.next()
 		if err != nil {
 			return nil, err
 		}
-		if tok.kind != tokString {
+		if tok.kind != tokString && (a.c != 'd' || tok.kind != tokWord) {
 			return nil, fmt.Errorf("domain name must be quoted: %q: %w", tok.text, ErrBadValue)
 		}
 		labels, err := parseNameText(tok.text)
