@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 
 	"github.com/leased/leased/statemachine/dhcp4"
+	"golang.org/x/net/ipv4"
 )
 
 // Serve answers the messages read from conn until ctx is done or conn
@@ -57,7 +59,18 @@ func (s *Server) send(ctx context.Context, conn net.PacketConn, r Reply) {
 		}
 	}
 	to := net.UDPAddrFromAddrPort(r.To)
-	if _, err := conn.WriteTo(r.Wire, to); err != nil {
+	if _, err := writeFrom(conn, r.Wire, s.cfg.ServerID, to); err != nil {
 		s.logf("send to %v: %v", r.To, err)
 	}
+}
+
+// writeFrom sends b to to with src as the IP source when conn is a UDP
+// socket (IP_PKTINFO), so that the reply comes from ServerID even when the
+// socket listens on 0.0.0.0 and the link has other addresses: clients
+// such as ISC dhclient match reject rules against the source.
+func writeFrom(conn net.PacketConn, b []byte, src netip.Addr, to net.Addr) (int, error) {
+	if _, ok := conn.(*net.UDPConn); !ok || !src.Is4() {
+		return conn.WriteTo(b, to)
+	}
+	return ipv4.NewPacketConn(conn).WriteTo(b, &ipv4.ControlMessage{Src: src.AsSlice()}, to)
 }
