@@ -248,3 +248,52 @@ func TestConfiguratorLinkGone(t *testing.T) {
 		t.Errorf("Remove on a vanished link: got %v, want nil", err)
 	}
 }
+
+// A route of leased's on this link left by a daemon that ran before is
+// taken over, whatever its gateway; leased's route on another link in
+// the same slot is another owner's, reported and left alone.
+func TestConfiguratorRouteSlotOwners(t *testing.T) {
+	ns := newNS(t)
+	h := ns.handle(t)
+	ifname, other := vethPair(t, h, nil)
+	link, otherLink := linkByName(t, h, ifname), linkByName(t, h, other)
+	setUp(t, h, other)
+	if err := h.AddrAdd(otherLink, &netlink.Addr{IPNet: mustCIDR("10.99.0.5/24")}); err != nil {
+		t.Fatal(err)
+	}
+	c := NewConfigurator(h)
+	if err := c.Apply(ifname, testBinding("10.77.0.23/24", time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	// A daemon that ran before left its classless route with another
+	// gateway; this one starts afresh.
+	stale := &netlink.Route{LinkIndex: link.Attrs().Index, Dst: mustCIDR("192.168.50.0/24"), Priority: 100, Protocol: protoDHCP}
+	if err := h.RouteDel(stale); err != nil {
+		t.Fatal(err)
+	}
+	stale.Gw = ip4("10.77.0.77")
+	if err := h.RouteAdd(stale); err != nil {
+		t.Fatal(err)
+	}
+	if err := NewConfigurator(h).Apply(ifname, testBinding("10.77.0.23/24", time.Minute)); err != nil {
+		t.Fatalf("Apply over a route of an earlier daemon: %v", err)
+	}
+	wantRoutes(t, h, link,
+		fmt.Sprintf("10.77.0.0/24 metric 0 proto %d", protoKernel),
+		fmt.Sprintf("192.168.50.0/24 via 10.77.0.9 metric 100 proto %d", protoDHCP),
+		fmt.Sprintf("0.0.0.0/0 via 10.77.0.254 metric 100 proto %d", protoDHCP))
+
+	// The other link's leased wants the same default route slot.
+	theirs := &netlink.Route{LinkIndex: otherLink.Attrs().Index, Dst: mustCIDR("0.0.0.0/0"), Gw: ip4("10.99.0.1"), Priority: 100, Protocol: protoDHCP}
+	if err := h.RouteDel(&netlink.Route{LinkIndex: link.Attrs().Index, Dst: mustCIDR("0.0.0.0/0"), Priority: 100, Protocol: protoDHCP}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.RouteAdd(theirs); err != nil {
+		t.Fatal(err)
+	}
+	before := kernelRoutes(t, h, otherLink)
+	if err := NewConfigurator(h).Apply(ifname, testBinding("10.77.0.23/24", time.Minute)); !errors.Is(err, ErrRouteConflict) {
+		t.Errorf("Apply with the slot held on another link: got %v, want ErrRouteConflict", err)
+	}
+	wantRoutes(t, h, otherLink, before...)
+}

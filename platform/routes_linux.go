@@ -18,9 +18,10 @@ func (c *Configurator) applyRoutes(link netlink.Link, st *applied, want []Route)
 			errs = append(errs, c.delRoute(link, st.routes[i]))
 		}
 	}
+	had := slices.Clone(st.routes)
 	st.routes = st.routes[:0]
 	for _, r := range want {
-		owned, err := c.addRoute(link, r)
+		owned, err := c.addRoute(link, r, slices.Contains(had, r))
 		if owned {
 			st.routes = append(st.routes, r)
 		}
@@ -29,12 +30,18 @@ func (c *Configurator) applyRoutes(link netlink.Link, st *applied, want []Route)
 	return errors.Join(errs...)
 }
 
-// addRoute installs r unless its slot holds a route leased did not add.
-// It tries an exclusive add first so that such a route is never
-// replaced; when the slot holds leased's own route on this link (an
-// earlier Apply, or a daemon that ran before), it replaces that one,
-// which changes nothing if they are equal.
-func (c *Configurator) addRoute(link netlink.Link, r Route) (owned bool, err error) {
+// addRoute installs r unless its slot (table, destination, metric) holds
+// a route leased did not add. It tries an exclusive add first so that
+// such a route is never replaced. When the slot is taken, had says
+// whether r is leased's from the last Apply on this link: then it is the
+// same route, kept as it is (a renewal changes no route). Otherwise the
+// slot may hold leased's route on this link from a daemon that ran
+// before, with any gateway: a delete that names leased's protocol and
+// this link removes exactly that and nothing else, and r goes in its
+// place; when the delete finds nothing, the slot is someone else's. No
+// route table is listed: with a thousand interfaces whose default routes
+// all want one slot, a dump per conflict made binding quadratic.
+func (c *Configurator) addRoute(link netlink.Link, r Route, had bool) (owned bool, err error) {
 	nr := toRoute(link, r)
 	err = c.h.RouteAdd(nr)
 	if err == nil {
@@ -43,21 +50,19 @@ func (c *Configurator) addRoute(link netlink.Link, r Route) (owned bool, err err
 	if !errors.Is(err, unix.EEXIST) {
 		return false, fmt.Errorf("add route %v on %s: %w", r, link.Attrs().Name, err)
 	}
-	holders, err := c.h.RouteListFiltered(netlink.FAMILY_V4,
-		&netlink.Route{Table: nr.Table, Dst: nr.Dst}, netlink.RT_FILTER_TABLE|netlink.RT_FILTER_DST)
-	if err != nil {
-		return false, fmt.Errorf("list routes to %v: %w", r.Dst, err)
+	if had {
+		return true, nil
 	}
-	for _, h := range holders {
-		if h.Priority != nr.Priority || h.Tos != 0 {
-			continue
+	earlier := *nr
+	earlier.Gw = nil // any gateway of leased's on this link
+	if err := c.h.RouteDel(&earlier); err != nil {
+		if errors.Is(err, unix.ESRCH) || errors.Is(err, unix.ENOENT) {
+			return false, fmt.Errorf("route %v on %s: %w", r, link.Attrs().Name, ErrRouteConflict)
 		}
-		if h.Protocol != unix.RTPROT_DHCP || h.LinkIndex != nr.LinkIndex {
-			return false, fmt.Errorf("route %v on %s: %w (%v)", r, link.Attrs().Name, ErrRouteConflict, h)
-		}
+		return false, fmt.Errorf("take over route %v on %s: %w", r, link.Attrs().Name, err)
 	}
-	if err := c.h.RouteReplace(nr); err != nil {
-		return false, fmt.Errorf("replace route %v on %s: %w", r, link.Attrs().Name, err)
+	if err := c.h.RouteAdd(nr); err != nil {
+		return false, fmt.Errorf("add route %v on %s: %w", r, link.Attrs().Name, err)
 	}
 	return true, nil
 }
