@@ -66,13 +66,17 @@ func (c *debClient) argv(flags ...string) []string {
 }
 
 // daemonPID waits for the pid file and reads it: ISC's daemon writes it
-// after its parent has returned (reference §8).
+// after its parent has returned (reference §8), and creates it before it
+// writes the number, so an empty file is waited out too.
 func (c *debClient) daemonPID() (int, error) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		b, err := os.ReadFile(filepath.Join(c.j.runDir, strings.TrimPrefix(c.pid, "/run/")))
 		if err == nil {
-			return strconv.Atoi(strings.TrimSpace(string(b)))
+			var pid int
+			if pid, err = strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+				return pid, nil
+			}
 		}
 		if time.Now().After(deadline) {
 			return 0, err
