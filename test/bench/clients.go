@@ -63,11 +63,12 @@ func findLeased(leased string) (string, string, error) {
 
 // leasedArgv runs leased in the foreground with conf as its
 // dhclient.conf. Its script does nothing: leased configures the address
-// itself.
+// itself, which with a script that is not its own it does only when told
+// (configure-interface native, SPEC §5.0).
 func leasedArgv(conf string) func(bin, dir, ifname string) ([]string, error) {
 	return func(bin, dir, ifname string) ([]string, error) {
 		cf := filepath.Join(dir, "dhclient.conf")
-		if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
+		if err := os.WriteFile(cf, []byte("configure-interface native;\n"+conf), 0o644); err != nil {
 			return nil, err
 		}
 		return []string{bin, "-d", "-cf", cf, "-lf", filepath.Join(dir, "dhclient.leases"),
