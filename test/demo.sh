@@ -103,11 +103,13 @@ step "server: $server"
 
 cat >"$tmp/dhclient.conf" <<'CONF'
 timeout 30;
+configure-interface native;
 request subnet-mask, broadcast-address, routers, domain-name,
 	domain-name-servers, interface-mtu, rfc3442-classless-static-routes;
 CONF
 # A hook script that only records what it is told, so the demo changes
-# nothing outside the lab.
+# nothing outside the lab; leased configures the interface itself
+# (configure-interface native above: the hook is not leased's script).
 cat >"$tmp/hook" <<'HOOK'
 #!/bin/sh
 echo "hook: reason=$reason new_ip_address=$new_ip_address new_routers=$new_routers" >>"${0%/*}/hook.log"
@@ -118,7 +120,7 @@ client=(-cf "$tmp/dhclient.conf" -lf "$tmp/dhclient.leases" -pf "$tmp/dhclient.p
 step "client: dhclient -d -v $cif"
 ip netns exec "$cns" "$bin/dhclient" -d -v "${client[@]}" "$cif" >"$tmp/dhclient.log" 2>&1 &
 dhclient_pid=$!
-pids+=($dhclient_pid)
+pids+=("$dhclient_pid")
 wait_for "$tmp/dhclient.log" "bound to" 40 "$dhclient_pid"
 cat "$tmp/dhclient.log"
 
