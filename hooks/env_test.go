@@ -156,6 +156,8 @@ func FuzzEnv(f *testing.F) {
 	f.Add([]byte("\x01\x04\xff\xff\xff\x00\x0c\x08x;reboot"), "boot;file", "srv")
 	f.Add([]byte("\x77\x0e\x07example\x04test\x00"), "pxelinux.0", "")
 	f.Add([]byte("\xfb\x05A\x00B\nC"), "", "a\x00b")
+	// Option 119 in pieces joined by RFC 3396: a name and pointers to it.
+	f.Add([]byte("\x77\x0a\x07example\x00\xc0\x00\x77\x08\xc0\x00\xc0\x00\xc0\x00\xc0\x00"), "", "")
 	cat := dhcp4.NewCatalogue()
 	f.Fuzz(func(t *testing.T, raw []byte, file, sname string) {
 		l := lease(splitOptions(raw)...)
@@ -167,6 +169,10 @@ func FuzzEnv(f *testing.F) {
 		for _, kv := range env {
 			if !envEntry.MatchString(kv) {
 				t.Errorf("bad entry %q", kv)
+			}
+			// No value over ISC's 32 KiB, whatever the name before it.
+			if _, v, _ := strings.Cut(kv, "="); len(v) >= 32<<10 {
+				t.Errorf("entry %.40q... has a value of %d bytes", kv, len(v))
 			}
 		}
 	})

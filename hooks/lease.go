@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"errors"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -79,8 +80,7 @@ func appendOptions(vars []string, p string, opts dhcp4.Options, cat *dhcp4.Catal
 		}
 		name := dhcp4.EnvName(cat.ByCode(o.Code).Name)
 		v, err := cat.FormatEnv(o.Code, data)
-		if err != nil {
-			warn("option " + name + ": " + err.Error() + " - discarded")
+		if !usable(name, err, warn) {
 			continue
 		}
 		if !dhcp4.CheckValue(o.Code, v) {
@@ -94,13 +94,30 @@ func appendOptions(vars []string, p string, opts dhcp4.Options, cat *dhcp4.Catal
 			continue
 		}
 		v, err := s.FormatEnv()
-		if err != nil {
-			warn("option " + s.Def.EnvName() + ": " + err.Error() + " - discarded")
+		if !usable(s.Def.EnvName(), err, warn) {
 			continue
 		}
 		vars = append(vars, p+s.Def.EnvName()+"="+v)
 	}
 	return vars
+}
+
+// usable reports whether a value formatted with error err is exported:
+// not when it could not be formatted, as ISC's "<error>" is no value;
+// yes when it was cut to 32 KiB, as ISC cuts a domain list over that (a
+// compression bomb in option 119, issue 12). Either way warn says so: a
+// hook is never skipped for a value, and a value never goes missing
+// unannounced.
+func usable(name string, err error, warn func(string)) bool {
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, dhcp4.ErrCut):
+		warn("option " + name + ": " + err.Error() + " - exported cut short")
+		return true
+	}
+	warn("option " + name + ": " + err.Error() + " - discarded")
+	return false
 }
 
 // expiry is the lease end in seconds since the epoch (ISC "%lu"). A lease

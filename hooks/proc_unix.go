@@ -42,3 +42,18 @@ func killGroup(p *os.Process, hard bool) {
 	}
 	_ = syscall.Kill(-p.Pid, sig)
 }
+
+// stackLimit returns the soft stack rlimit, which the hook inherits and
+// execve sizes its argument space by; 0 when unknown or unlimited.
+func stackLimit() uint64 {
+	var rl syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_STACK, &rl); err != nil {
+		return 0
+	}
+	// RLIM_INFINITY differs between systems (and Cur's type); anything
+	// this large is more than argSpace's cap anyway.
+	if cur := uint64(rl.Cur); cur < 1<<40 {
+		return cur
+	}
+	return 0
+}

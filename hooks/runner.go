@@ -66,6 +66,7 @@ func (r *Runner) Run(ctx context.Context, script string, env []string) Result {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	env = fit(log, script, env)
 	rd, wr, err := os.Pipe()
 	if err != nil {
 		return r.execFailed(log, fmt.Errorf("hook output pipe: %w", err))
@@ -100,6 +101,16 @@ func (r *Runner) Run(ctx context.Context, script string, env []string) Result {
 func (r *Runner) execFailed(log *slog.Logger, err error) Result {
 	log.Error("hook exec", "err", err)
 	return Result{Err: err}
+}
+
+// fit leaves out of env what execve would refuse (fitEnv) and logs each
+// variable it leaves out, so the hook still runs (issue 12).
+func fit(log *slog.Logger, script string, env []string) []string {
+	kept, dropped := fitEnv(script, env, argSpace(stackLimit()))
+	for _, name := range dropped {
+		log.Warn("hook environment over the execve limit, variable left out", "var", name)
+	}
+	return kept
 }
 
 func (r *Runner) logger() *slog.Logger {

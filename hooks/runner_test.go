@@ -268,3 +268,19 @@ func TestRunDoesNotWaitForBackgroundedOutput(t *testing.T) {
 		t.Errorf("got %+v (output %q), want exit 3 with output", res, res.Output)
 	}
 }
+
+// TestRunOversizedEnvironmentStillRuns feeds a variable execve would
+// refuse (E2BIG): the hook runs without it, and the log names it.
+func TestRunOversizedEnvironmentStillRuns(t *testing.T) {
+	p := script(t, `echo "reason=$reason new_big=${#new_big}"`)
+	var logs lockedBuffer
+	r := &Runner{Log: slog.New(slog.NewTextHandler(&logs, nil))}
+	env := []string{"reason=BOUND", "new_big=" + strings.Repeat("a", maxArgStrlen), Path}
+	res := r.Run(context.Background(), p, env)
+	if res.Err != nil || !strings.Contains(string(res.Output), "reason=BOUND new_big=0") {
+		t.Fatalf("got %+v, output %q; want the hook run without new_big", res, res.Output)
+	}
+	if !strings.Contains(logs.String(), "variable left out") || !strings.Contains(logs.String(), "var=new_big") {
+		t.Errorf("log does not name the variable:\n%s", logs.String())
+	}
+}

@@ -3,35 +3,30 @@ package config
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/leased/leased/client/internal/isctext"
 )
 
-// MaxIncludeDepth bounds nested include statements, so that a file that
-// includes itself ends.
-const MaxIncludeDepth = 8
-
-// maxFileSize bounds a configuration file; real ones are a few KiB.
-const maxFileSize = 4 << 20
-
 // Parse reads dhclient.conf text named name (for messages). Problems are
 // returned as diagnostics and never stop the parse (reference §1.4).
 // include statements read files relative to the working directory, as
-// ISC does, or else relative to the including file.
+// ISC does, or else relative to the including file. Text over
+// MaxFileSize is not parsed: the result is the defaults and one error.
 func Parse(r io.Reader, name string) (*Config, []Diagnostic) {
-	b, err := io.ReadAll(io.LimitReader(r, maxFileSize))
+	b, err := readLimited(r, name)
 	if err != nil {
-		return New(), []Diagnostic{{File: name, Message: fmt.Sprintf("read: %v", err)}}
+		return New(), []Diagnostic{{File: name, Message: err.Error()}}
 	}
-	return parseConf(b, name)
+	return parseConf(b, name, "")
 }
 
-func parseConf(src []byte, name string) (*Config, []Diagnostic) {
-	p := &parser{cfg: New()}
-	p.file(src, name, 0)
+// parseConf parses src, the text of the file name whose identity (see
+// fileKey) is key, "" when unknown.
+func parseConf(src []byte, name, key string) (*Config, []Diagnostic) {
+	p := &parser{cfg: New(), read: readFile, total: len(src)}
+	p.file(src, name, key, 0)
 	return p.cfg, p.diags
 }
 
@@ -39,10 +34,21 @@ func parseConf(src []byte, name string) (*Config, []Diagnostic) {
 type parser struct {
 	cfg   *Config
 	diags []Diagnostic
+
+	// read reads a file for an include statement (readFile; a map in
+	// the fuzz test).
+	read     func(name string, regularOnly bool) (src []byte, key string, err error)
+	reading  []string // keys of the files being read, outermost first
+	includes int      // include statements met so far
+	total    int      // bytes read so far, all files together
 }
 
 // file parses one file's statements into the global scope.
-func (p *parser) file(src []byte, name string, depth int) {
+func (p *parser) file(src []byte, name, key string, depth int) {
+	if key != "" {
+		p.reading = append(p.reading, key)
+		defer func() { p.reading = p.reading[:len(p.reading)-1] }()
+	}
 	fp := &fileParser{p: p, s: isctext.NewScanner(name, src), depth: depth, dir: filepath.Dir(name)}
 	for !fp.s.AtEOF() {
 		fp.statement(&p.cfg.Global, "")
@@ -60,30 +66,6 @@ type fileParser struct {
 	dir   string
 }
 
-// include reads the file named by an include statement.
-func (fp *fileParser) include(at isctext.Token, name string) {
-	if fp.depth >= MaxIncludeDepth {
-		fp.s.Errorf(at, "%s: includes nested too deeply.", name)
-		return
-	}
-	b, err := readBounded(name)
-	if err != nil && !filepath.IsAbs(name) {
-		if b2, err2 := readBounded(filepath.Join(fp.dir, name)); err2 == nil {
-			b, err, name = b2, nil, filepath.Join(fp.dir, name)
-		}
-	}
-	if err != nil {
-		fp.s.Errorf(at, "%s: bad parse.", name)
-		return
-	}
-	// Diagnostics of the included file come before the rest of this one.
-	for _, e := range fp.s.Errors() {
-		fp.p.diags = append(fp.p.diags, fromError(e))
-	}
-	fp.s.ClearErrors()
-	fp.p.file(b, name, fp.depth+1)
-}
-
 // keyword returns t's text in lower case when t is a name, else "".
 func keyword(t isctext.Token) string {
 	if t.Kind != isctext.Name {
@@ -92,20 +74,7 @@ func keyword(t isctext.Token) string {
 	return strings.ToLower(t.Text)
 }
 
-// readBounded reads a regular file of at most maxFileSize bytes, so that
-// an include of a device or a huge file cannot hang the parse.
-func readBounded(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", name)
-	}
-	return io.ReadAll(io.LimitReader(f, maxFileSize))
+// tooLarge is the message for a file over MaxFileSize.
+func tooLarge(name string) string {
+	return fmt.Sprintf("%s: larger than %d MiB, not read.", name, MaxFileSize>>20)
 }

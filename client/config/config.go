@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -121,9 +120,10 @@ func IsYAML(path string) bool {
 // Load reads the configuration file at path: YAML for a .yaml or .yml
 // name, dhclient.conf syntax otherwise. A missing file gives the defaults
 // and no error, as in ISC (reference §1.2). The error is for a file that
-// exists but cannot be read; problems inside it are diagnostics.
+// exists but cannot be read, or is over MaxFileSize; problems inside it
+// are diagnostics.
 func Load(path string) (*Config, []Diagnostic, error) {
-	b, err := os.ReadFile(path)
+	b, key, err := readFile(path, false)
 	if errors.Is(err, fs.ErrNotExist) {
 		return New(), nil, nil
 	}
@@ -134,6 +134,6 @@ func Load(path string) (*Config, []Diagnostic, error) {
 		c, ds := parseYAML(b, path)
 		return c, ds, nil
 	}
-	c, ds := parseConf(b, path)
+	c, ds := parseConf(b, path, key)
 	return c, ds, nil
 }

@@ -7,4 +7,11 @@
 // of the file still applies. Statements that make no sense for leased
 // (media, pseudo, omapi, DDNS keys and zones, if/on blocks, option spaces)
 // are parsed, reported as warnings and ignored.
+//
+// What is read is bounded (MaxFileSize, MaxTotalSize, MaxIncludes,
+// MaxIncludeDepth): a main file over its limit is an error from Load, an
+// included one, an include cycle or one include too many a diagnostic at
+// the include statement. Files are tokenised as they are parsed and at
+// most 100 problems are kept per file, so memory follows the limits, not
+// the input.
 package config

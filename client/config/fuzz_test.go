@@ -34,3 +34,41 @@ func FuzzYAML(f *testing.F) {
 		}
 	})
 }
+
+// FuzzInclude checks the include resolver on sets of files that include
+// each other: data holds up to four files, main.conf, a, b and c,
+// separated by NUL bytes. Whatever they contain, the parse ends, reads at
+// most MaxIncludes files and MaxTotalSize bytes, leaves no file marked as
+// being read, and gives the same diagnostics twice.
+func FuzzInclude(f *testing.F) {
+	f.Add([]byte("include \"main.conf\";\x00\x00\x00"))
+	f.Add([]byte("include \"a\"; include \"b\";\x00include \"c\";\x00include \"c\";\x00retry 4;"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		files := map[string]string{}
+		for i, part := range bytes.SplitN(data, []byte{0}, 4) {
+			files[[]string{"main.conf", "a", "b", "c"}[i]] = string(part)
+		}
+		read := memFiles(files)
+		reads := 0
+		counted := func(name string, regular bool) ([]byte, string, error) {
+			reads++
+			return read(name, regular)
+		}
+		src := files["main.conf"]
+		p := &parser{cfg: New(), read: counted, total: len(src)}
+		p.file([]byte(src), "main.conf", "main.conf", 0)
+		if reads > 2*MaxIncludes || p.total > MaxTotalSize || len(p.reading) != 0 {
+			t.Fatalf("%d reads, %d bytes, %d files still open", reads, p.total, len(p.reading))
+		}
+		_, again, _ := parseMem(files)
+		if a, b := messages(p.diags), messages(again); a != b {
+			t.Fatalf("diagnostics differ:\n%s\n---\n%s", a, b)
+		}
+		for _, d := range p.diags {
+			if _, ok := files[d.File]; !ok {
+				t.Fatalf("diagnostic for unknown file %q: %v", d.File, d)
+			}
+			_ = d.Render()
+		}
+	})
+}

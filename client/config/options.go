@@ -143,18 +143,10 @@ func (fp *fileParser) modifier(sc *Settings, kw string) {
 // refValue reads value text up to ';' and converts it for the option.
 func (fp *fileParser) refValue(ref lease.Ref) ([]byte, bool) {
 	s := fp.s
-	from := s.Mark()
-	first := s.Peek()
-	for !s.Peek().Is(';') {
-		t := s.Peek()
-		if t.Kind == isctext.EOF || t.Is('{') || t.Is('}') {
-			s.Errorf(t, "semicolon expected.")
-			return nil, false
-		}
-		s.Next()
+	text, first, ok := s.Value()
+	if !ok {
+		return nil, false
 	}
-	text := s.Text(from)
-	s.Next()
 	data, err := ref.ParseValue(text)
 	if err != nil {
 		s.Wrap(first, fmt.Errorf("%s: %w", ref.Name(), err))

@@ -80,9 +80,9 @@ type yamlSpace struct {
 // strict: an unknown key or a value of the wrong kind is an error with its
 // line. What could be read still applies.
 func ParseYAML(r io.Reader, name string) (*Config, []Diagnostic) {
-	b, err := io.ReadAll(io.LimitReader(r, maxFileSize))
+	b, err := readLimited(r, name)
 	if err != nil {
-		return New(), []Diagnostic{{File: name, Message: fmt.Sprintf("read: %v", err)}}
+		return New(), []Diagnostic{{File: name, Message: err.Error()}}
 	}
 	return parseYAML(b, name)
 }

@@ -2,6 +2,7 @@ package control
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -26,10 +27,30 @@ type conn struct {
 
 	mu      sync.Mutex
 	closing bool
+	evicted bool      // closed to make room for a privileged peer
+	idle    time.Time // since when the connection waits for a request; zero while busy
 }
 
 func newConn(uc *net.UnixConn) *conn {
-	return &conn{uc: uc, r: bufio.NewReaderSize(uc, MaxLine)}
+	return &conn{uc: uc, r: bufio.NewReaderSize(uc, MaxLine), idle: time.Now()}
+}
+
+// setIdle marks the connection as waiting for a request (idle) or as
+// being answered or watching; only idle connections can be evicted.
+func (c *conn) setIdle(idle bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.idle = time.Time{}
+	if idle {
+		c.idle = time.Now()
+	}
+}
+
+// idleSince returns since when the connection has been idle.
+func (c *conn) idleSince() (time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.idle, !c.idle.IsZero()
 }
 
 // armRead sets the read deadline d from now, or none when d is 0. It
@@ -57,6 +78,29 @@ func (c *conn) shutdown() {
 	c.uc.SetReadDeadline(longAgo)
 }
 
+// evict interrupts the read of an idle connection for good, so that a
+// privileged peer can have its slot; the connection's goroutine tells the
+// client why. It does nothing and returns false when the connection is no
+// longer idle, idle since before, or shutting down: a request that has
+// come in is answered.
+func (c *conn) evict(since time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing || c.idle.IsZero() || !c.idle.Equal(since) {
+		return false
+	}
+	c.closing, c.evicted = true, true
+	c.uc.SetReadDeadline(longAgo)
+	return true
+}
+
+// wasEvicted reports whether evict was called.
+func (c *conn) wasEvicted() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.evicted
+}
+
 // stopping reports whether shutdown was called: a read that failed then
 // was interrupted on purpose and is owed no reply.
 func (c *conn) stopping() bool {
@@ -66,6 +110,18 @@ func (c *conn) stopping() bool {
 }
 
 func (c *conn) close() { c.uc.Close() }
+
+// readRequest returns the next line that is not blank. Blank lines are
+// skipped within the same deadline: they are no activity, and a client
+// that sends only them is idle and dropped after the read timeout.
+func (c *conn) readRequest() ([]byte, error) {
+	for {
+		line, err := c.readLine()
+		if err != nil || len(bytes.TrimSpace(line)) > 0 {
+			return line, err
+		}
+	}
+}
 
 // readLine returns the next request line, newline included. A line over
 // MaxLine bytes is skipped up to its newline and reported as errTooLong,

@@ -1,7 +1,6 @@
 package control
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,20 +16,15 @@ var ErrPermission = errors.New("permission denied")
 var ErrUnknownInterface = errors.New("unknown interface")
 
 // handle answers the requests of one connection until it ends.
-func (s *Server) handle(ctx context.Context, c *conn, b Backend) {
+func (s *Server) handle(ctx context.Context, c *conn, b Backend, uid int, credErr error) {
 	defer c.close()
-	uid, credErr := s.peer(c.uc)
 	for c.armRead(s.readTimeout) {
-		line, err := c.readLine()
+		c.setIdle(true)
+		line, err := c.readRequest()
+		c.setIdle(false)
 		if err != nil && !errors.Is(err, errTooLong) {
-			if msg := readFailure(err, len(line) > 0); msg != "" && !c.stopping() {
-				c.write(Reply{Error: msg}, s.writeTimeout)
-			}
-			s.logger().Debug("control read", "err", err)
+			s.readFailed(c, err, len(line) > 0)
 			return
-		}
-		if err == nil && len(bytes.TrimSpace(line)) == 0 {
-			continue // blank lines are harmless keep-alives
 		}
 		req, err := s.admit(line, err, uid, credErr)
 		if err != nil {
@@ -47,6 +41,26 @@ func (s *Server) handle(ctx context.Context, c *conn, b Backend) {
 			return
 		}
 	}
+}
+
+// evictedReply is the last reply of a connection evicted for a
+// privileged peer (see pool).
+const evictedReply = "too many connections: idle connection closed to make room for root"
+
+// readFailed tells the client why its connection ends, unless the client
+// went away or the server is shutting down.
+func (s *Server) readFailed(c *conn, err error, partial bool) {
+	msg := readFailure(err, partial)
+	switch {
+	case c.wasEvicted():
+		msg = evictedReply
+	case c.stopping():
+		msg = ""
+	}
+	if msg != "" {
+		c.write(Reply{Error: msg}, s.writeTimeout)
+	}
+	s.logger().Debug("control read", "err", err)
 }
 
 // admit decodes a request line (or takes readErr, an oversized line) and

@@ -66,6 +66,9 @@ type Server struct {
 	readTimeout  time.Duration
 	writeTimeout time.Duration
 	maxConns     int
+	maxPerPeer   int // connections per unprivileged uid
+	reserve      int // slots only privileged peers may take
+	evictAfter   time.Duration
 	now          func() time.Time
 }
 
@@ -89,6 +92,9 @@ func Listen(path string) (*Server, error) {
 		readTimeout:  DefaultReadTimeout,
 		writeTimeout: DefaultWriteTimeout,
 		maxConns:     DefaultMaxConns,
+		maxPerPeer:   DefaultMaxConnsPerPeer,
+		reserve:      DefaultPrivilegedReserve,
+		evictAfter:   DefaultEvictAfter,
 		now:          time.Now,
 	}, nil
 }
@@ -115,36 +121,25 @@ func (s *Server) Serve(ctx context.Context, b Backend) error {
 	stop := context.AfterFunc(ctx, func() { s.ln.Close() })
 	defer stop()
 
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		live  = make(map[*conn]struct{})
-		slots = make(chan struct{}, s.maxConns)
-	)
+	var wg sync.WaitGroup
+	pool := newPool(s.maxConns, s.maxPerPeer, s.reserve, s.evictAfter)
 	err := s.acceptLoop(ctx, func(uc *net.UnixConn) {
-		select {
-		case slots <- struct{}{}:
-		default:
-			s.refuse(uc, "too many connections")
-			return
+		uid, credErr := s.peer(uc)
+		p := peer{uid: uid, privileged: credErr == nil && (uid == 0 || uid == s.uid)}
+		if credErr != nil {
+			p.uid = -1
 		}
 		c := newConn(uc)
-		mu.Lock()
-		live[c] = struct{}{}
-		mu.Unlock()
+		if why := pool.admit(c, p); why != "" {
+			s.refuse(c, why)
+			return
+		}
 		wg.Go(func() {
-			defer func() { <-slots }()
-			s.handle(ctx, c, b)
-			mu.Lock()
-			delete(live, c)
-			mu.Unlock()
+			defer pool.release(c)
+			s.handle(ctx, c, b, uid, credErr)
 		})
 	})
-	mu.Lock()
-	for c := range live {
-		c.shutdown()
-	}
-	mu.Unlock()
+	pool.shutdownAll()
 	wg.Wait()
 	return err
 }
@@ -180,9 +175,9 @@ func (s *Server) acceptLoop(ctx context.Context, serve func(*net.UnixConn)) erro
 	}
 }
 
-// refuse answers a connection beyond the limit with an error and closes it.
-func (s *Server) refuse(uc *net.UnixConn, why string) {
-	c := newConn(uc)
+// refuse answers a connection beyond the limits with an error and closes
+// it.
+func (s *Server) refuse(c *conn, why string) {
 	c.write(Reply{Error: why}, s.writeTimeout)
 	c.close()
 }

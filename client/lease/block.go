@@ -154,17 +154,10 @@ func ParseOptionValue(s *isctext.Scanner, cat *dhcp4.Catalogue) (ref Ref, value 
 	if !ok {
 		return Ref{}, nil, false
 	}
-	from, first := s.Mark(), s.Peek()
-	for !s.Peek().Is(';') {
-		t := s.Peek()
-		if t.Kind == isctext.EOF || t.Is('{') || t.Is('}') {
-			s.Errorf(t, "semicolon expected.")
-			return Ref{}, nil, false
-		}
-		s.Next()
+	text, first, ok := s.Value()
+	if !ok {
+		return Ref{}, nil, false
 	}
-	text := s.Text(from)
-	s.Next() // ';'
 	data, err := ref.ParseValue(text)
 	if err != nil {
 		s.Wrap(first, err)

@@ -1,6 +1,7 @@
 package lease
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -9,9 +10,17 @@ import (
 	"github.com/leased/leased/statemachine/dhcp4"
 )
 
-// MaxFileSize bounds how much of a lease file is read; ISC's own files
-// stay far below it (about 2 KiB a block, rewritten after 20 appends).
+// MaxFileSize bounds a lease file: a longer one is not read at all, with
+// an error naming it, and the daemon starts as with no file. ISC's own
+// files stay far below it (about 2 KiB a block, rewritten after 20
+// appends), and leased rewrites the file whole, duplicates collapsed.
+// Reading only the first 16 MiB instead would keep the oldest blocks and
+// lose the newest, which ISC appends at the end. Memory while reading
+// stays within a small multiple of the size (issue 12).
 const MaxFileSize = 16 << 20
+
+// errTooLarge is wrapped by the error for a file over MaxFileSize.
+var errTooLarge = errors.New("file too large")
 
 // corrupt is ISC's message for anything unexpected at the top level of a
 // lease file (client/clparse.c read_client_leases).
@@ -20,19 +29,23 @@ const corrupt = "Corrupt lease file - possible data loss!"
 // Parse reads a lease database named name (for messages) with option names
 // and types from cat. It never fails as a whole: problems come back as
 // errors (each an *isctext.Error with file, line and column, or an I/O
-// error), the blocks concerned are dropped, and the rest is returned.
+// error), the blocks concerned are dropped, and the rest is returned. A
+// file over MaxFileSize gives an empty File and an error that says so. At
+// most isctext.MaxErrors problems are listed, then their count.
 func Parse(r io.Reader, name string, cat *dhcp4.Catalogue) (*File, []error) {
 	src, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	var errs []error
 	if err != nil {
-		errs = append(errs, fmt.Errorf("read %s: %w", name, err))
+		return &File{}, []error{fmt.Errorf("read lease file %s: %w", name, err)}
 	}
 	if len(src) > MaxFileSize {
-		src = src[:MaxFileSize]
-		errs = append(errs, fmt.Errorf("read %s: longer than %d bytes, rest ignored", name, MaxFileSize))
+		return &File{}, []error{tooLarge(name)}
 	}
-	f, perrs := parseText(src, name, cat)
-	return f, append(errs, perrs...)
+	return parseText(src, name, cat)
+}
+
+// tooLarge is the error for a lease file over MaxFileSize.
+func tooLarge(name string) error {
+	return fmt.Errorf("lease file %s is larger than %d MiB, not read: %w", name, MaxFileSize>>20, errTooLarge)
 }
 
 func parseText(src []byte, name string, cat *dhcp4.Catalogue) (*File, []error) {

@@ -37,6 +37,10 @@ func (s *Store) Load(cat *dhcp4.Catalogue) (*File, []error) {
 		return &File{}, []error{fmt.Errorf("open lease file: %w", err)}
 	}
 	defer fh.Close()
+	// A size known up front spares reading a file that is refused anyway.
+	if fi, err := fh.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxFileSize {
+		return &File{}, []error{tooLarge(s.Path)}
+	}
 	return Parse(fh, s.Path, cat)
 }
 

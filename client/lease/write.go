@@ -34,9 +34,14 @@ type Format struct {
 // block with two-space indentation. Option values come from cat. Fallback
 // leases are never written, nor entries without a lease. An option whose
 // data does not fit its type in cat is left out, since its text would not
-// read back. Local times of TimeLocal comments use time.Local.
+// read back. Of several blocks of one interface for one address only the
+// last is written, as ISC's rewrite_client_leases writes what its reader
+// kept (see collapse). Local times of TimeLocal comments use
+// time.Local.
 func Write(w io.Writer, f *File, cat *dhcp4.Catalogue, format Format) error {
-	return write(w, f, cat, format, time.Local)
+	c := *f
+	c.Leases = collapse(f.Leases)
+	return write(w, &c, cat, format, time.Local)
 }
 
 func write(w io.Writer, f *File, cat *dhcp4.Catalogue, format Format, loc *time.Location) error {
@@ -120,7 +125,9 @@ func writeOptions(b *strings.Builder, l *statemachine.Lease, cat *dhcp4.Catalogu
 // no reader accepts; an empty value (`option domain-search ;` for an
 // empty list), which ISC cannot read back and on which cloud-init's
 // parser raises ValueError; and the rare text that would not read back
-// to the same text (pxe-client-id's number run into its hex).
+// to the same text (pxe-client-id's number run into its hex). A domain
+// list that FormatLease cuts at 32 KiB (dhcp4.ErrCut, a compression bomb)
+// is left out too: the file keeps what the server meant or nothing.
 func writeOption(b *strings.Builder, name string, typ dhcp4.Type, data []byte) {
 	if typ.Zerolen() {
 		fmt.Fprintf(b, "  option %s;\n", name)

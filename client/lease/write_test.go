@@ -121,13 +121,16 @@ func TestStoreSaveLoad(t *testing.T) {
 	if len(ents) != 1 {
 		t.Errorf("directory holds %d entries, want only the lease file", len(ents))
 	}
+	// The golden file is ISC's bound block and its renewal, for one
+	// address: as ISC's rewrite does, only the renewal is saved.
 	got, _ := os.ReadFile(st.Path)
-	if string(got) != readText(t, "1a-after-bound-and-renew.leases") {
-		t.Errorf("saved text differs from the golden file")
+	golden := readText(t, "1a-after-bound-and-renew.leases")
+	if want := golden[strings.LastIndex(golden, "lease {"):]; string(got) != want {
+		t.Errorf("saved text:\n%s\nwant the golden file's last block:\n%s", got, want)
 	}
 	back, errs := st.Load(testCatalogue(t))
-	if len(errs) != 0 || len(back.Leases) != 2 {
-		t.Errorf("load: %v, %d leases", errs, len(back.Leases))
+	if len(errs) != 0 || len(back.Leases) != 1 {
+		t.Errorf("load: %v, %d leases, want 1", errs, len(back.Leases))
 	}
 }
 

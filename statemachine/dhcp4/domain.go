@@ -16,13 +16,14 @@ const maxNameLen = 255
 // (§4.1.4) may point anywhere in msg, a loop is caught by counting the
 // bytes looked at, a name holds at most 255 octets, and every label must
 // be followed by another byte. It returns the labels and the number of
-// bytes the name occupies at off.
-func unpackName(msg []byte, off int) (labels [][]byte, used int, ok bool) {
+// bytes the name occupies at off, and the bytes it looked at (label
+// bytes, and two per pointer followed), which is at most len(msg).
+func unpackName(msg []byte, off int) (labels [][]byte, used, checked int, ok bool) {
 	if off < 0 || off >= len(msg) {
-		return nil, 0, false
+		return nil, 0, 0, false
 	}
 	used = -1
-	src, checked, size := off, 0, 0
+	src, size := off, 0
 	for {
 		n := int(msg[src])
 		src++
@@ -32,29 +33,29 @@ func unpackName(msg []byte, off int) (labels [][]byte, used int, ok bool) {
 		switch n & 0xc0 {
 		case 0:
 			if size+n+1 >= maxNameLen || src+n >= len(msg) {
-				return nil, 0, false
+				return nil, 0, 0, false
 			}
 			labels = append(labels, msg[src:src+n])
 			checked, size, src = checked+n+1, size+n+1, src+n
 		case 0xc0:
 			if src >= len(msg) {
-				return nil, 0, false
+				return nil, 0, 0, false
 			}
 			if used < 0 {
 				used = src - off + 1
 			}
 			src = (n&0x3f)<<8 | int(msg[src])
 			if checked += 2; src >= len(msg) || checked >= len(msg) {
-				return nil, 0, false
+				return nil, 0, 0, false
 			}
 		default:
-			return nil, 0, false
+			return nil, 0, 0, false
 		}
 	}
 	if used < 0 {
 		used = src - off
 	}
-	return labels, used, true
+	return labels, used, checked, true
 }
 
 // nameLen returns the length of the uncompressed name at off in d, its

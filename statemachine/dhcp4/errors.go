@@ -13,6 +13,11 @@ var (
 	ErrBadValue  = errors.New("bad value")
 )
 
+// ErrCut is wrapped by the error of a value formatter that cut its text
+// to stay within ISC's 32 KiB limit on one value (MAX_OUTPUT_SIZE); the
+// text it returns with the error is usable.
+var ErrCut = errors.New("cut to fit")
+
 // ParseError reports where in the input decoding stopped.
 type ParseError struct {
 	Offset int    // byte offset in the input

@@ -15,7 +15,10 @@ import (
 // no variable for a zero-length option; the caller decides). Data too
 // short for the option's type, where ISC prints "<error>", is an error
 // wrapping ErrBadValue; bytes after the last whole item are left out, as
-// ISC leaves them out.
+// ISC leaves them out. No value is longer than 32 KiB (ISC's
+// MAX_OUTPUT_SIZE): a longer one is an ErrBadValue error too, except a
+// domain list, which is cut after the last name that fits, as ISC cuts
+// it, and returned together with an error wrapping ErrCut.
 func (c *Catalogue) FormatEnv(code uint8, data []byte) (string, error) {
 	return c.ByCode(code).Type.Env(data)
 }
@@ -25,8 +28,8 @@ func (c *Catalogue) FormatEnv(code uint8, data []byte) (string, error) {
 // quotes, reference §3.4, §5.1): array items separated by commas, text and
 // domain names quoted, a zero-length string or text as "". As in ISC a
 // last NUL of text is not written, so "ABC\0" reads back as "ABC". Errors
-// are those of FormatEnv. For a zerolen type ISC writes no value at all
-// (see Type.Zerolen).
+// and limits are those of FormatEnv. For a zerolen type ISC writes no
+// value at all (see Type.Zerolen).
 func (c *Catalogue) FormatLease(code uint8, data []byte) (string, error) {
 	return c.ByCode(code).Type.Lease(data)
 }
@@ -44,7 +47,7 @@ func (t Type) Lease(data []byte) (string, error) {
 func (t Type) pretty(data []byte, quotes bool) (string, error) {
 	s, err := pretty(t.Format(), data, quotes)
 	if err != nil {
-		return "", fmt.Errorf("format %s: %w", t, err)
+		return s, fmt.Errorf("format %s: %w", t, err) // s is set for ErrCut
 	}
 	return s, nil
 }

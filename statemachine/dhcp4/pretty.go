@@ -5,7 +5,10 @@ import (
 	"strings"
 )
 
-// maxPretty is ISC's MAX_OUTPUT_SIZE: a longer rendering is an error.
+// maxPretty is ISC's MAX_OUTPUT_SIZE: a longer rendering is an error,
+// except for a domain list, which is cut (see printer.names). It keeps
+// every value far below the kernel's 128 KiB limit on one execve string
+// (MAX_ARG_STRLEN).
 const maxPretty = 32 * 1024
 
 // printer renders option data as ISC's pretty_print_option does
@@ -25,12 +28,14 @@ type printer struct {
 	itemLen     int // bytes of the last fixed-size field, the one an 'a' array repeats
 	optionalLen int // bytes of trailing optional ('o') fields, which may be absent
 	records     int // -1 one record, -2 one of variable length, 0 an array; then the count
+	cut         int // names of a domain list left out to stay under maxPretty
 }
 
 // pretty renders data of ISC format string format; quotes selects the
 // lease-file form (commas and quotes) over the environment form. Where
 // ISC prints "<error>" (too few bytes, a bad domain name) the result is
-// an error wrapping ErrBadValue.
+// an error wrapping ErrBadValue. A domain list cut short is returned with
+// an error wrapping ErrCut.
 func pretty(format string, data []byte, quotes bool) (string, error) {
 	p := &printer{data: data, quotes: quotes, comma: ' ', records: -1}
 	if quotes {
@@ -42,7 +47,11 @@ func pretty(format string, data []byte, quotes bool) (string, error) {
 	if err := p.count(); err != nil {
 		return "", err
 	}
-	return p.print()
+	s, err := p.print()
+	if err == nil && p.cut > 0 {
+		err = fmt.Errorf("domain list over %d bytes, %d names left out: %w", maxPretty, p.cut, ErrCut)
+	}
+	return s, err
 }
 
 // scan reads the format string as pretty_print_option's first loop does:
@@ -212,33 +221,6 @@ func (p *printer) printField(b *strings.Builder, c byte, off int) (int, error) {
 	}
 	writeFixed(b, c, d[off:off+size])
 	return off + size, nil
-}
-
-// names writes the RFC 1035 names from off to the end (format 'D'): in
-// the lease file quoted and separated by ", ", in the environment as
-// resolv.conf spells them. As in ISC the separator goes before every name
-// that does not start the option, and a bad name ends the list there.
-func (p *printer) names(b *strings.Builder, off int) int {
-	for off < len(p.data) {
-		if off != 0 {
-			if p.quotes {
-				b.WriteByte(',')
-			}
-			b.WriteByte(' ')
-		}
-		labels, k, ok := unpackName(p.data, off)
-		if !ok {
-			break
-		}
-		if p.quotes {
-			writeDomainQuoted(b, labels)
-		} else {
-			writeNameEnv(b, labels)
-			b.WriteByte('.')
-		}
-		off += k
-	}
-	return off
 }
 
 // wireLabels splits an uncompressed wire name that nameLen accepted into

@@ -132,7 +132,7 @@ func putUint(b []byte, v uint64, width int) []byte {
 func (s Suboption) FormatEnv() (string, error) {
 	v, err := s.Def.Type.Env(s.Data)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", s.Def.FullName(), err)
+		return v, fmt.Errorf("%s: %w", s.Def.FullName(), err) // v is set for ErrCut
 	}
 	return v, nil
 }
@@ -142,7 +142,7 @@ func (s Suboption) FormatEnv() (string, error) {
 func (s Suboption) FormatLease() (string, error) {
 	v, err := s.Def.Type.Lease(s.Data)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", s.Def.FullName(), err)
+		return v, fmt.Errorf("%s: %w", s.Def.FullName(), err) // v is set for ErrCut
 	}
 	return v, nil
 }

@@ -6,8 +6,10 @@ import "fmt"
 // of its token buffer, common/conflex.c); longer ones are cut with an error.
 const MaxTokenLen = 1500
 
-// lexer turns source bytes into tokens, tracking ISC's read-ahead so that
-// Token.Caret matches ISC's column.
+// lexer turns source bytes into tokens one at a time, tracking ISC's
+// read-ahead so that Token.Caret matches ISC's column. It keeps nothing
+// per token but the last one, so that memory does not grow with the file
+// (issue 12: a 16 MiB garbage lease file tokenised whole took 1.8 GB).
 type lexer struct {
 	src       []byte
 	pos       int
@@ -16,21 +18,22 @@ type lexer struct {
 	// pushedBack is set when the byte at pos was read ahead and returned,
 	// as ISC does after a name, a number or a run of white space.
 	pushedBack bool
-	errs       map[int][]string // token index -> lexical error messages
-	toks       []Token
+	errs       []string // lexical errors of the token being read
+	last       Token    // the last token other than EOF, where EOF sits
+	seen       bool     // last is set
 }
 
-// tokenize splits src into tokens, the last one EOF, and the lexical
-// errors found in each token, by token index.
-func tokenize(src []byte) ([]Token, map[int][]string) {
-	lx := &lexer{src: src, line: 1, errs: map[int][]string{}}
-	for {
-		t := lx.next()
-		lx.toks = append(lx.toks, t)
-		if t.Kind == EOF {
-			return lx.toks, lx.errs
-		}
+func newLexer(src []byte) *lexer { return &lexer{src: src, line: 1} }
+
+// token returns the next token, the last one EOF (again at every later
+// call), and the lexical errors found in it.
+func (lx *lexer) token() (Token, []string) {
+	lx.errs = nil
+	t := lx.next()
+	if t.Kind != EOF {
+		lx.last, lx.seen = t, true
 	}
+	return t, lx.errs
 }
 
 func (lx *lexer) advance() {
@@ -91,11 +94,12 @@ func (lx *lexer) next() Token {
 		for lx.pos < len(lx.src) && isNameByte(lx.src[lx.pos]) {
 			lx.advance()
 		}
-		t.Text = string(lx.src[start:lx.pos])
-		if len(t.Text) > MaxTokenLen {
+		name := lx.src[start:lx.pos]
+		if len(name) > MaxTokenLen {
 			lx.errorf("token larger than internal buffer")
-			t.Text = t.Text[:MaxTokenLen-1]
+			name = name[:MaxTokenLen-1]
 		}
+		t.Text = string(name)
 		lx.pushedBack = lx.pos < len(lx.src)
 	default:
 		t.Kind = Punct
@@ -111,14 +115,13 @@ func (lx *lexer) next() Token {
 // token, so messages about a missing ';' at the end point there.
 func (lx *lexer) eof(space bool) Token {
 	t := Token{Kind: EOF, Line: 1, Col: 1, Caret: 1, Off: len(lx.src), End: len(lx.src), SpaceBefore: space}
-	if n := len(lx.toks); n > 0 {
-		p := lx.toks[n-1]
+	if lx.seen {
+		p := lx.last
 		t.Line, t.Col, t.Caret, t.Off, t.End, t.lineOff = p.Line, p.Col, p.Caret, p.Off, p.End, p.lineOff
 	}
 	return t
 }
 
 func (lx *lexer) errorf(format string, args ...any) {
-	i := len(lx.toks)
-	lx.errs[i] = append(lx.errs[i], fmt.Sprintf(format, args...))
+	lx.errs = append(lx.errs, fmt.Sprintf(format, args...))
 }

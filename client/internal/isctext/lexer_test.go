@@ -6,6 +6,24 @@ import (
 	"testing"
 )
 
+// tokenize splits src into tokens, the last one EOF, and the lexical
+// errors found in each token, by token index.
+func tokenize(src []byte) ([]Token, map[int][]string) {
+	lx := newLexer(src)
+	errs := map[int][]string{}
+	var toks []Token
+	for {
+		t, e := lx.token()
+		if len(e) > 0 {
+			errs[len(toks)] = e
+		}
+		toks = append(toks, t)
+		if t.Kind == EOF {
+			return toks, errs
+		}
+	}
+}
+
 // render shows each token as kind:text@line:col^caret.
 func render(toks []Token) string {
 	var parts []string

@@ -8,45 +8,46 @@ import (
 // Scanner hands out the tokens of one file with one token of look-ahead and
 // collects the errors reported against them. It never fails: at the end of
 // input Next keeps returning the EOF token.
+//
+// Tokens are read as they are asked for and not kept, and at most
+// MaxErrors problems are kept per file, so a hostile file costs its own
+// size in memory and no more (issue 12).
 type Scanner struct {
 	File string
 	src  []byte
-	toks []Token
-	lex  map[int][]string
-	i    int
-	seen int // tokens whose lexical errors were already reported
-	errs []*Error
+	lx   *lexer
+	look Token // the next token, once peeked
+	have bool  // look is set
+	end  int   // offset just past the last consumed token (Mark)
+	rep  report
 }
 
-// NewScanner tokenises src, read from the file named file (used in
-// messages).
+// NewScanner returns a scanner of src, read from the file named file
+// (used in messages).
 func NewScanner(file string, src []byte) *Scanner {
-	toks, lex := tokenize(src)
-	return &Scanner{File: file, src: src, toks: toks, lex: lex}
+	return &Scanner{File: file, src: src, lx: newLexer(src)}
 }
 
-// Peek returns the next token without consuming it.
+// Peek returns the next token without consuming it. Its lexical errors
+// are reported when it is first seen.
 func (s *Scanner) Peek() Token {
-	s.reach(s.i)
-	return s.toks[s.i]
+	if !s.have {
+		t, errs := s.lx.token()
+		s.look, s.have = t, true
+		for _, m := range errs {
+			s.add(t, m, false)
+		}
+	}
+	return s.look
 }
 
 // Next consumes and returns the next token.
 func (s *Scanner) Next() Token {
 	t := s.Peek()
-	if s.i < len(s.toks)-1 {
-		s.i++
+	if t.Kind != EOF {
+		s.have, s.end = false, t.End
 	}
 	return t
-}
-
-// reach reports the lexical errors of tokens up to index i, in order.
-func (s *Scanner) reach(i int) {
-	for ; s.seen <= i && s.seen < len(s.toks); s.seen++ {
-		for _, m := range s.lex[s.seen] {
-			s.add(s.toks[s.seen], m, false)
-		}
-	}
 }
 
 // AtEOF reports whether every token was consumed.
@@ -54,42 +55,30 @@ func (s *Scanner) AtEOF() bool { return s.Peek().Kind == EOF }
 
 // Errorf records an error at t and returns it.
 func (s *Scanner) Errorf(t Token, format string, args ...any) *Error {
+	if s.rep.full() {
+		return s.drop(t, false)
+	}
 	return s.add(t, fmt.Sprintf(format, args...), false)
 }
 
 // Warnf records a warning at t and returns it.
 func (s *Scanner) Warnf(t Token, format string, args ...any) *Error {
+	if s.rep.full() {
+		return s.drop(t, true)
+	}
 	return s.add(t, fmt.Sprintf(format, args...), true)
 }
 
 // Wrap records err at t as an error whose message is err's text.
 func (s *Scanner) Wrap(t Token, err error) *Error {
-	e := s.add(t, err.Error(), false)
+	var e *Error
+	if s.rep.full() {
+		e = s.drop(t, false)
+	} else {
+		e = s.add(t, err.Error(), false)
+	}
 	e.Err = err
 	return e
-}
-
-func (s *Scanner) add(t Token, msg string, warn bool) *Error {
-	e := &Error{
-		File: s.File, Line: t.Line, Col: t.Col, Caret: t.Caret,
-		Msg: msg, Source: sourceLine(s.src, t), Warning: warn,
-	}
-	s.errs = append(s.errs, e)
-	return e
-}
-
-// Errors returns everything reported so far, in order.
-func (s *Scanner) Errors() []*Error { return s.errs }
-
-// ErrorCount returns the number of errors (not warnings) so far.
-func (s *Scanner) ErrorCount() int {
-	n := 0
-	for _, e := range s.errs {
-		if !e.Warning {
-			n++
-		}
-	}
-	return n
 }
 
 // SkipToSemi consumes tokens up to and including the next ';' outside
@@ -130,31 +119,6 @@ func (s *Scanner) ExpectSemi() bool {
 	return false
 }
 
-// Text renders the tokens from index from up to (not including) the
-// current position as value text for dhcp4's value parser: each token as
-// written, one space where the source had white space or a comment (so
-// comments never reach the value). Strings keep their escapes, except that
-// a string using ISC's \xHH escape, which the value parser does not know,
-// is requoted with Quote from its decoded bytes.
-func (s *Scanner) Text(from int) string {
-	var b strings.Builder
-	for i := from; i < s.i && i < len(s.toks); i++ {
-		t := s.toks[i]
-		if i > from && t.SpaceBefore {
-			b.WriteByte(' ')
-		}
-		raw := string(s.src[t.Off:t.End])
-		if t.Kind == String && strings.Contains(raw, "\\x") {
-			raw = Quote(t.Text)
-		}
-		b.WriteString(raw)
-	}
-	return b.String()
-}
-
-// Mark returns the current position for Text.
-func (s *Scanner) Mark() int { return s.i }
-
 // Quote renders b as an ISC lease-file string: in double quotes, with '"'
 // and '\' escaped by a backslash and bytes outside printable ASCII as
 // three octal digits.
@@ -176,7 +140,3 @@ func Quote(b string) string {
 	sb.WriteByte('"')
 	return sb.String()
 }
-
-// ClearErrors forgets the errors reported so far, once the caller has
-// taken them with Errors.
-func (s *Scanner) ClearErrors() { s.errs = nil }
