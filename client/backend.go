@@ -19,6 +19,8 @@ type Backend struct {
 	mu   sync.Mutex
 	subs map[chan control.Event]struct{}
 	last map[string]string // interface -> last published state/address
+	// unsubs ends each watcher's subscription when its context ends.
+	unsubs sync.WaitGroup
 }
 
 var _ control.Backend = (*Backend)(nil)
@@ -133,15 +135,19 @@ func (b *Backend) Watch(ctx context.Context) <-chan control.Event {
 	b.mu.Lock()
 	b.subs[ch] = struct{}{}
 	b.mu.Unlock()
-	go func() {
+	b.unsubs.Go(func() {
 		<-ctx.Done()
 		b.mu.Lock()
 		delete(b.subs, ch)
 		close(ch)
 		b.mu.Unlock()
-	}()
+	})
 	return ch
 }
+
+// wait returns once every Watch subscription has ended: after the
+// server has returned, whose return ended every watcher's context.
+func (b *Backend) wait() { b.unsubs.Wait() }
 
 func (b *Backend) runner(iface string) (*Runner, error) {
 	r, ok := b.m.runners[iface]

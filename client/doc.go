@@ -1,38 +1,78 @@
-// Package client is the daemon around the state machine: one Runner per
-// interface carries out what its statemachine.Machine decides, a Manager
-// holds the runners of one process, a Backend answers the control socket,
-// and FileStore keeps the lease file. The kernel is reached only through
-// the ports of ports.go (Conn, Link, Hooks, LeaseStore), which cmd fills
-// with platform and tests with clienttest fakes.
+// Package client is the daemon around the state machine. A Daemon is one
+// dhclient process: it assembles a Runner per interface from the
+// Options, the configuration and the lease file, runs them under a
+// Manager, and runs beside them the watchers that feed them events. A
+// Runner carries out what its statemachine.Machine decides; a Backend
+// answers the control socket; FileStore keeps the lease file.
+//
+// client never touches the kernel and never imports platform. What it
+// needs from the system it declares: Link and Conn (link.go) for one
+// interface's sockets and addresses, Hooks (hooks.go) for the script,
+// LeaseStore (leasefile.go), and System (system.go) for the rest: the
+// link and sleep watches, sd_notify, host and interface names. cmd fills
+// them from platform, and tests with clienttest fakes.
+//
+// # How events flow
+//
+// Packets, timer expiries, carrier changes, suspend and resume, control
+// requests and hook results all become statemachine Events for one
+// interface's runner, which steps its machine with time.Now and carries
+// out the Actions in order (actions.go): sending, arming its one timer,
+// configuring the interface through its Link, saving the lease through
+// the LeaseStore, and queueing a hook call, whose exit status comes back
+// as a HookResult event.
 //
 // # Goroutines and who owns what
 //
-//   - The runner goroutine (Runner.Run) owns its Machine, its timer and its
-//     sockets. It alone calls Machine.Step, with time.Now, and carries out
-//     the actions in order (actions.go). It blocks on nothing but its own
-//     select.
+//   - Daemon.Run's goroutine assembles everything before any other
+//     starts, so the Daemon's fields are read-only afterwards; then it
+//     waits in Manager.Run, which runs each runner on a goroutine of its
+//     own and returns when all have ended.
+//   - The runner goroutine (Runner.Run) owns its Machine, its timer and
+//     its sockets. It alone calls Machine.Step. It blocks on nothing but
+//     its own select, except in configure-interface script mode, where
+//     it waits for each hook's result (SPEC §6.5), which hook-timeout
+//     bounds.
 //   - Each socket has a reader goroutine (socket.go) that hands datagrams
 //     to the runner's rx channel; it blocks only on that channel, and
-//     ends when the socket closes or the runner ends.
-//   - An ARP probe runs on a goroutine of its own and delivers its
-//     ProbeResult through the events channel, or gives up when the runner
-//     ends.
+//     ends when the socket closes or the runner ends. An ARP probe runs on
+//     a goroutine of its own and delivers its result the same way.
 //   - Hooks run on the interface's hooks.Queue goroutine, one call at a
-//     time in submission order. The runner submits without waiting (the
-//     backlog is unbounded, no call is skipped) and the result comes back
-//     through Runner.post: an inbox guarded by a mutex plus a wake-up
-//     channel of capacity one, so posting never blocks, whichever
-//     goroutine posts — the runner's own included, when no script runs.
-//     In configure-interface script mode the runner waits for each result
-//     instead, since the script configures the interface (SPEC §6.5); the
-//     queue never waits on the runner, so that wait always ends, within
-//     hook-timeout.
-//   - Control requests (renew, release, pause, status) reach the runner
-//     through its events and ctl channels; senders give up when the
-//     runner has ended (done).
+//     time in submission order. The runner submits without waiting and
+//     the result comes back through Runner.post: an inbox guarded by a
+//     mutex plus a wake-up channel of capacity one, so posting never
+//     blocks, whichever goroutine posts.
+//   - The Daemon's watchers run on goroutines that Run starts and joins
+//     (daemon.go startWatchers), each ending with Run's context:
+//     signalReady (OnReady, READY=1), serveControl (the control socket,
+//     whose connection and subscription goroutines it joins before it
+//     returns), notifyStatus (STATUS=, woken by a Manager observer
+//     through a channel of capacity one), watchdog (WATCHDOG=1 while
+//     every runner answers a ping), watchLinks (owns the carrier state of
+//     every interface, which outlives a failed subscription), watchSleep
+//     (pauses every runner and flushes the hook queues before a suspend)
+//     and reloadOnHangup (builds new machine configurations on SIGHUP). A
+//     watch whose subscription fails is started again after a growing
+//     delay (daemon_watch.go resubscribe).
 //
-// Nothing the runner waits on waits on the runner: a slow hook delays
-// only its own interface's hooks, and a stopping daemon drops the hook
-// calls not yet started (Hooks.DropPending), as ISC dhclient, which runs
-// its script inline, has no backlog to finish.
+// The lease file's contents belong to FileStore and are touched only
+// under its lock: runners save through it, and a reload creates the DUID
+// through it (FileStore.DUID). A Runner's Status is guarded by its own
+// mutex.
+//
+// # Who may block whom
+//
+// Nothing a runner waits on waits on the runner. Watchers and control
+// requests hand events to runners (Manager.Send, SendWait, Reconfigure,
+// Ping) and wait at most until the runner takes them or has ended; the
+// runner never waits for a watcher, the control socket or (outside
+// script mode) a hook. A slow hook delays only its own interface's
+// hooks; a suspend waits for the pause and its STOP hooks.
+//
+// On shutdown (SIGTERM) each runner drops the hook calls not yet started
+// (Hooks.DropPending), as ISC dhclient, which runs its script inline, has
+// no backlog to finish, and ends; then Run sends STOPPING=1, cancels the
+// watchers and waits for them, and closes the hook queues, letting the
+// calls still queued (FAIL under -1, RELEASE) run. When Run returns, no
+// goroutine it started is left.
 package client

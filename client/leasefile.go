@@ -9,6 +9,13 @@ import (
 	"github.com/leased/leased/statemachine"
 )
 
+// LeaseStore persists leases (the dhclient.leases file).
+type LeaseStore interface {
+	Persist(iface string, l *statemachine.Lease) error
+	// Forget removes iface's record of l (a declined lease).
+	Forget(iface string, l *statemachine.Lease) error
+}
+
 // FileStore keeps the lease database in memory and rewrites the file
 // atomically on every change (SPEC §7, §13: rewritten, not appended). It
 // is shared by every runner of a daemon.
@@ -64,4 +71,35 @@ func (s *FileStore) Save() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.store.Save(s.file)
+}
+
+// Active returns iface's active lease and its alternatives as the file
+// holds them now (lease.File.Active).
+func (s *FileStore) Active(iface string, now time.Time) (*statemachine.Lease, []*statemachine.Lease) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.file.Active(iface, now)
+}
+
+// Interfaces returns the interfaces that have leases in the file.
+func (s *FileStore) Interfaces() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.file.Interfaces()
+}
+
+// DUID returns the file's default-duid, where ISC keeps the DUID of its
+// RFC 4361 client identifiers. When the file has none it sets it to
+// create() and saves the file at once: a daemon restarted before its next
+// lease must send the same identifier. It holds the store's lock, so a
+// reload that asks for the DUID never writes the file's contents while a
+// runner saves them. The error is the save's; the DUID is good anyway.
+func (s *FileStore) DUID(create func() []byte) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.file.DefaultDUID != nil {
+		return s.file.DefaultDUID, nil
+	}
+	s.file.DefaultDUID = create()
+	return s.file.DefaultDUID, s.store.Save(s.file)
 }

@@ -207,9 +207,11 @@ func (r *Runner) Run(ctx context.Context) error {
 	return nil
 }
 
-// RunOnce opens the sockets, applies the single event ev and carries out
-// its actions: dhclient -r and -x without a running daemon act on the
-// stored lease this way (reference §1.5).
+// RunOnce opens the broadcast socket, applies the single event ev and
+// carries out its actions: dhclient -r and -x without a running daemon
+// act on the stored lease this way (reference §1.5). The socket bound to
+// the leased address opens only when a Send needs it (send): -x sends
+// nothing, and the address may be gone.
 func (r *Runner) RunOnce(ctx context.Context, ev statemachine.Event) error {
 	defer r.wg.Wait()
 	defer close(r.done)
@@ -221,9 +223,6 @@ func (r *Runner) RunOnce(ctx context.Context, ev statemachine.Event) error {
 	defer r.closeConns()
 	r.timer = time.NewTimer(time.Hour)
 	defer r.timer.Stop()
-	if l := r.m.Lease(); l != nil {
-		r.openUnicast(l.Addr)
-	}
 	r.step(ctx, ev)
 	return nil
 }

@@ -17,3 +17,8 @@ func HardwareAddr(ifname string) (net.HardwareAddr, int, error) {
 func WatchLinks(ctx context.Context, ch chan<- LinkEvent) error {
 	return fmt.Errorf("watch links: %w", ErrUnsupported)
 }
+
+// WatchCarrier returns an error wrapping ErrUnsupported outside Linux.
+func WatchCarrier(ctx context.Context, report func(name string, up bool)) error {
+	return fmt.Errorf("watch links: %w", ErrUnsupported)
+}

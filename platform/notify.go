@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/coreos/go-systemd/v22/daemon"
 )
@@ -14,4 +15,16 @@ func Notify(state string) error {
 		return fmt.Errorf("sd_notify %q: %w", state, err)
 	}
 	return nil
+}
+
+// WatchdogInterval returns the interval within which the service manager
+// expects WATCHDOG=1 from this process ($WATCHDOG_USEC, when
+// $WATCHDOG_PID is unset or names this process; sd_watchdog_enabled(3)),
+// or zero when there is no watchdog or its variables are malformed.
+func WatchdogInterval() time.Duration {
+	d, err := daemon.SdWatchdogEnabled(false)
+	if err != nil {
+		return 0
+	}
+	return d
 }

@@ -19,6 +19,28 @@ import (
 // it again starts over with the full list. It subscribes in the calling
 // thread's network namespace.
 func WatchLinks(ctx context.Context, ch chan<- LinkEvent) error {
+	return watchLinks(ctx, func(ev LinkEvent) bool {
+		select {
+		case ch <- ev:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	})
+}
+
+// WatchCarrier is WatchLinks calling report, on the calling goroutine,
+// with each interface's name and whether it can carry traffic (Up, and
+// not removed).
+func WatchCarrier(ctx context.Context, report func(name string, up bool)) error {
+	return watchLinks(ctx, func(ev LinkEvent) bool {
+		report(ev.Name, ev.Up && !ev.Gone)
+		return true
+	})
+}
+
+// watchLinks implements WatchLinks: emit returns false when ctx ended.
+func watchLinks(ctx context.Context, emit func(LinkEvent) bool) error {
 	updates, done := make(chan netlink.LinkUpdate, 64), make(chan struct{})
 	// The callback runs on the subscription's goroutine, which closes
 	// updates after its last call: reading subErr after seeing the close
@@ -57,9 +79,7 @@ func WatchLinks(ctx context.Context, ch chan<- LinkEvent) error {
 			} else {
 				last[ev.Index] = ev
 			}
-			select {
-			case ch <- ev:
-			case <-ctx.Done():
+			if !emit(ev) {
 				return nil
 			}
 		}

@@ -90,3 +90,55 @@ func TestWatchLinksSuppressesRepeats(t *testing.T) {
 		return ev.Name == c
 	})
 }
+
+// WatchCarrier reports, on the calling goroutine, each interface's name
+// and whether it can carry traffic; a removed one cannot.
+func TestWatchCarrier(t *testing.T) {
+	ns := newNS(t)
+	h := ns.handle(t)
+	a, b := linkNames(t)
+	if err := h.LinkAdd(vethLink(a, b)); err != nil {
+		t.Fatal(err)
+	}
+	setUp(t, h, a)
+	setUp(t, h, b)
+	ctx, cancel := context.WithCancel(t.Context())
+	type report struct {
+		name string
+		up   bool
+	}
+	ch := make(chan report)
+	done := ns.goDo(func() error {
+		return WatchCarrier(ctx, func(name string, up bool) {
+			select {
+			case ch <- report{name, up}:
+			case <-ctx.Done():
+			}
+		})
+	})
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("WatchCarrier: %v", err)
+		}
+	}()
+	next := func(want report) {
+		t.Helper()
+		timeout := time.After(5 * time.Second)
+		for {
+			select {
+			case r := <-ch:
+				if r == want {
+					return
+				}
+			case <-timeout:
+				t.Fatalf("no report %+v", want)
+			}
+		}
+	}
+	next(report{a, true})
+	if err := h.LinkDel(linkByName(t, h, a)); err != nil {
+		t.Fatal(err)
+	}
+	next(report{a, false})
+}

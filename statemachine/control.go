@@ -40,13 +40,22 @@ func (m *Machine) pause() {
 
 // stop runs STOP and stops, keeping the lease in the lease file (dhclient
 // -x, reference §1.5); the address leased added is removed (SPEC §5).
+// A machine already stopped goes to stopRecorded instead (Step).
 func (m *Machine) stop() {
-	if m.state == StateStopped {
-		return
-	}
 	m.deconfigure()
 	m.emit(RunHook{Reason: ReasonStop, Old: m.active})
 	m.halt()
+}
+
+// stopRecorded is Stop on a machine that is not running: dhclient -x
+// without a daemon runs STOP with the recorded lease (reference §1.5).
+// The address a killed daemon left may still be on the interface, so it
+// is removed first, as release does; the platform removes only what
+// matches the lease. A released machine holds no lease and does nothing.
+func (m *Machine) stopRecorded() {
+	if l := m.active; l != nil {
+		m.emit(Deconfigure{Lease: l}, RunHook{Reason: ReasonStop, Old: l})
+	}
 }
 
 // release sends DHCPRELEASE to the server (before the hook, as ISC),

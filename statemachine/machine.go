@@ -102,6 +102,12 @@ func (m *Machine) Lease() *Lease { return m.active }
 // that ran out while the system slept is never used.
 func (m *Machine) Step(now time.Time, ev Event) []Action {
 	m.out = nil
+	if _, ok := ev.(Stop); ok && m.state == StateStopped {
+		// Before the expiry check: dhclient -x hands STOP the recorded
+		// lease even when it has run out (reference §1.5).
+		m.stopRecorded()
+		return m.out
+	}
 	m.checkExpiry(now)
 	switch ev := ev.(type) {
 	case Start:

@@ -178,5 +178,36 @@ func controlTranscripts() []scenario {
 				"arm off",
 			}},
 		}},
+		// dhclient -x with no daemon: a fresh machine runs STOP with the
+		// stored lease, whose address a killed daemon may have left on
+		// the interface (SPEC §2, reference §1.5); nothing is sent.
+		{name: "stop of a stored lease without a daemon", rec: recordedLease, steps: []step{
+			{0, Stop{}, []string{
+				"deconfigure 10.0.0.5/24",
+				"hook STOP old=10.0.0.5",
+			}},
+		}},
+		// ISC's -x passes old_* from the lease file even when the lease
+		// has run out since the daemon was killed.
+		{name: "stop of an expired stored lease without a daemon", rec: recordedLease, steps: []step{
+			{time.Hour, Stop{}, []string{
+				"deconfigure 10.0.0.5/24",
+				"hook STOP old=10.0.0.5",
+			}},
+		}},
+		{name: "stop without a stored lease does nothing", steps: []step{
+			{0, Stop{}, nil},
+		}},
+		{name: "stop after a release does nothing", setup: bound, steps: []step{
+			{10 * time.Second, Release{}, []string{
+				"log DHCPRELEASE of 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPRELEASE xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5 server=10.0.0.1",
+				"deconfigure 10.0.0.5/24",
+				"hook RELEASE old=10.0.0.5",
+				"persist 10.0.0.5/24 released",
+				"arm off",
+			}},
+			{0, Stop{}, nil},
+		}},
 	}
 }

@@ -18,6 +18,9 @@ func (s *Server) watch(ctx context.Context, c *conn, b Backend, req Request) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Subscribe before the reply: a client that acts once it has read it
+	// sees every event that follows.
+	events := b.Watch(ctx)
 	if c.write(Reply{OK: true}, s.writeTimeout) != nil {
 		return
 	}
@@ -34,7 +37,6 @@ func (s *Server) watch(ctx context.Context, c *conn, b Backend, req Request) {
 	}()
 	defer func() { c.close(); <-done }()
 
-	events := b.Watch(ctx)
 	for {
 		select {
 		case <-ctx.Done():

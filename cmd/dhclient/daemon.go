@@ -1,13 +1,15 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"strconv"
 	"syscall"
+
+	"github.com/leased/leased/platform"
 )
 
 // Go cannot fork, so the daemon rule of SPEC §2 re-executes the binary:
@@ -76,29 +78,36 @@ func (d *detacher) Detach(code int) {
 	// Paths are absolute by now (parseFlags); a daemon keeps no directory
 	// busy.
 	os.Chdir("/")
-	if err := detachStdio(); err != nil {
+	if err := platform.DetachStdio(); err != nil {
 		fmt.Fprintf(os.Stderr, "detach stdio: %v\n", err)
 	}
 }
 
-// detachStdio points fds 0, 1 and 2 at /dev/null.
-func detachStdio() error {
-	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
-	if err != nil {
-		return err
-	}
-	defer null.Close()
-	var errs []error
-	for fd := range 3 {
-		errs = append(errs, syscall.Dup3(int(null.Fd()), fd, 0))
-	}
-	return errors.Join(errs...)
+// pidFile is the -pf file: written once the daemon runs, removed when
+// it ends (SIGTERM removes it, unlike ISC, SPEC §13); --no-pid or an
+// empty path leaves it alone.
+type pidFile struct {
+	path    string
+	log     *slog.Logger
+	written bool
 }
 
-// writePIDFile writes "%d\n" with mode 0644 (reference §8).
-func writePIDFile(path string) error {
-	if path == "" {
-		return nil
+// write writes "%d\n" with mode 0644 (reference §8).
+func (p *pidFile) write() {
+	if p.path == "" {
+		return
 	}
-	return os.WriteFile(path, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644)
+	if err := os.WriteFile(p.path, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+		p.log.Warn("write pid file", "err", err)
+		return
+	}
+	p.written = true
+}
+
+// remove removes the file if this process wrote it: a daemon that could
+// not start must not remove the file of one that runs.
+func (p *pidFile) remove() {
+	if p.written {
+		os.Remove(p.path)
+	}
 }

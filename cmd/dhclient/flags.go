@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/leased/leased/client"
 )
 
 // Default paths of ISC dhclient 4.4.3 on Debian (reference §1.2).
@@ -32,29 +34,15 @@ const (
 	ActionHelp
 )
 
-// Flags is the parsed command line of SPEC §2.
+// Flags is the parsed command line of SPEC §2: what this invocation
+// does, how it runs, and the daemon's Options.
 type Flags struct {
 	Action      Action
-	Interfaces  []string
 	Foreground  bool // -d
 	Verbose     bool // -v, -d
 	NoWait      bool // -nw
-	OneTry      bool // -1
 	WaitNoIface bool // -w
-	NoIfaces    bool // -n
-	Env         []string
-	Port        int
-	Server      netip.Addr // -s; invalid = broadcast
-	DUID        bool       // -i, or -D
-	DUIDType    string     // -D LL|LLT
-	DeclineWait time.Duration
-	DADWait     int
-	ConfPath    string
-	LeasePath   string
-	PIDPath     string
-	NoPID       bool
-	ScriptPath  string
-	DUIDPath    string // -df
+	client.Options
 }
 
 // errUsage marks command-line errors: the caller prints the usage and
@@ -78,96 +66,60 @@ var v6Flags = map[string]bool{
 	"--address-prefix-len": true, "--prefix-len-hint": true, "-4o6": true,
 }
 
+// switches are the flags without a value. -4 is the default; -I only
+// matters for DDNS, which leased does not do; -q (quiet) is the default.
+var switches = map[string]func(*Flags){
+	"-4": func(*Flags) {}, "-I": func(*Flags) {}, "-q": func(*Flags) {},
+	"-1":        func(f *Flags) { f.OneTry = true },
+	"-d":        func(f *Flags) { f.Foreground, f.Verbose = true, true },
+	"-v":        func(f *Flags) { f.Verbose = true },
+	"-nw":       func(f *Flags) { f.NoWait = true },
+	"-w":        func(f *Flags) { f.WaitNoIface = true },
+	"-n":        func(f *Flags) { f.NoIfaces = true },
+	"-i":        func(f *Flags) { f.DUID = true },
+	"--no-pid":  func(f *Flags) { f.NoPID = true },
+	"-r":        func(f *Flags) { f.Action = ActionRelease },
+	"-x":        func(f *Flags) { f.Action = ActionExit },
+	"-t":        func(f *Flags) { f.Action = ActionTest },
+	"--version": func(f *Flags) { f.Action = ActionVersion },
+	"-h":        func(f *Flags) { f.Action = ActionHelp },
+	"--help":    func(f *Flags) { f.Action = ActionHelp },
+}
+
+// valued are the flags that take the next argument as their value.
+var valued = map[string]func(f *Flags, flag, v string) error{
+	"-e":                  envFlag,
+	"-p":                  intFlag(1, 65535, func(f *Flags, n int) { f.Port = n }),
+	"--decline-wait-time": intFlag(0, 1<<30, func(f *Flags, n int) { f.DeclineWait = time.Duration(n) * time.Second }),
+	"--dad-wait-time":     intFlag(0, 1<<30, func(f *Flags, n int) { f.DADWait = n }),
+	"-s":                  serverFlag,
+	"-D":                  duidFlag,
+	"-g":                  func(*Flags, string, string) error { return nil }, // fake relay: testing only in ISC
+	"-cf":                 pathFlag(func(f *Flags) *string { return &f.ConfPath }),
+	"-lf":                 pathFlag(func(f *Flags) *string { return &f.LeasePath }),
+	"-pf":                 pathFlag(func(f *Flags) *string { return &f.PIDPath }),
+	"-sf":                 pathFlag(func(f *Flags) *string { return &f.ScriptPath }),
+	"-df":                 pathFlag(func(f *Flags) *string { return &f.DUIDPath }),
+}
+
 // parseFlags parses args (without argv[0]) by ISC's rules (reference
 // §1.1): each argument is a whole word, values come in the next argument,
 // other words are interface names. getenv supplies PATH_DHCLIENT_* overrides.
 func parseFlags(args []string, getenv func(string) string) (*Flags, error) {
-	f := &Flags{Port: 68, DeclineWait: 10 * time.Second}
-	var conf, leases, pid, script string
+	f := &Flags{Options: client.Options{Port: 68, DeclineWait: 10 * time.Second}}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		next := func() (string, error) {
+		var err error
+		if set, ok := switches[a]; ok {
+			set(f)
+		} else if set, ok := valued[a]; ok {
 			if i+1 >= len(args) {
-				return "", usageError("%s needs an argument", a)
+				return nil, usageError("%s needs an argument", a)
 			}
 			i++
-			return args[i], nil
-		}
-		var err error
-		switch {
-		case v6Flags[a]:
-			return nil, fmt.Errorf("%s: DHCPv6 is not supported by this dhclient (DHCPv4 only)", a)
-		case a == "-4", a == "-I", a == "-q":
-			// -4 is the default; -I only matters for DDNS, which leased
-			// does not do; -q (quiet) is the default.
-		case a == "-1":
-			f.OneTry = true
-		case a == "-d":
-			f.Foreground, f.Verbose = true, true
-		case a == "-v":
-			f.Verbose = true
-		case a == "-nw":
-			f.NoWait = true
-		case a == "-w":
-			f.WaitNoIface = true
-		case a == "-n":
-			f.NoIfaces = true
-		case a == "-r":
-			f.Action = ActionRelease
-		case a == "-x":
-			f.Action = ActionExit
-		case a == "-t":
-			f.Action = ActionTest
-		case a == "--version":
-			f.Action = ActionVersion
-		case a == "-h", a == "--help":
-			f.Action = ActionHelp
-		case a == "-i":
-			f.DUID = true
-		case a == "--no-pid":
-			f.NoPID = true
-		case a == "-e":
-			var v string
-			if v, err = next(); err == nil {
-				if !strings.Contains(v, "=") {
-					err = usageError("-e %s: want VAR=value", v)
-				}
-				f.Env = append(f.Env, v)
-			}
-		case a == "-p":
-			err = intFlag(a, next, func(n int) { f.Port = n }, 1, 65535)
-		case a == "--decline-wait-time":
-			err = intFlag(a, next, func(n int) { f.DeclineWait = time.Duration(n) * time.Second }, 0, 1<<30)
-		case a == "--dad-wait-time":
-			err = intFlag(a, next, func(n int) { f.DADWait = n }, 0, 1<<30)
-		case a == "-s":
-			err = serverFlag(f, next)
-		case a == "-D":
-			if f.DUIDType, err = next(); err == nil {
-				if f.DUIDType != "LL" && f.DUIDType != "LLT" {
-					err = usageError("-D %s: want LL or LLT", f.DUIDType)
-				}
-				f.DUID = true // -D enables the DUID client id for v4 (reference §1.2)
-			}
-		case a == "-g":
-			_, err = next() // fake relay: testing only in ISC; accepted and ignored
-		case a == "-cf":
-			conf, err = next()
-		case a == "-lf":
-			leases, err = next()
-		case a == "-pf":
-			pid, err = next()
-		case a == "-sf":
-			script, err = next()
-		case a == "-df":
-			f.DUIDPath, err = next()
-		case strings.HasPrefix(a, "-"):
-			err = usageError("Unknown command: %s", a)
-		default:
-			if len(a) > ifNameMax {
-				return nil, fmt.Errorf("%s: interface name too long (max %d)", a, ifNameMax)
-			}
-			f.Interfaces = append(f.Interfaces, a)
+			err = set(f, a, args[i])
+		} else {
+			err = f.word(a)
 		}
 		if err != nil {
 			return nil, err
@@ -176,53 +128,95 @@ func parseFlags(args []string, getenv func(string) string) (*Flags, error) {
 	if f.NoIfaces && len(f.Interfaces) > 0 {
 		return nil, usageError("-n cannot be combined with interface names")
 	}
-	f.ConfPath = pick(conf, getenv("PATH_DHCLIENT_CONF"), defaultConf)
-	f.LeasePath = pick(leases, getenv("PATH_DHCLIENT_DB"), defaultLeases)
-	f.PIDPath = pick(pid, getenv("PATH_DHCLIENT_PID"), defaultPID)
-	f.ScriptPath = pick(script, getenv("PATH_DHCLIENT_SCRIPT"), "")
-	// The daemon works from "/", so relative paths are made absolute
-	// here, against the directory dhclient was started in (ISC does so
-	// for -lf and -sf, reference §1.1). -cf stays as given, as ISC names
-	// it in its messages; it is read before the daemon leaves.
+	return f, f.resolvePaths(getenv)
+}
+
+// word handles an argument that is no known flag: an interface name,
+// unless it looks like a flag.
+func (f *Flags) word(a string) error {
+	switch {
+	case v6Flags[a]:
+		return fmt.Errorf("%s: DHCPv6 is not supported by this dhclient (DHCPv4 only)", a)
+	case strings.HasPrefix(a, "-"):
+		return usageError("Unknown command: %s", a)
+	case len(a) > ifNameMax:
+		return fmt.Errorf("%s: interface name too long (max %d)", a, ifNameMax)
+	}
+	f.Interfaces = append(f.Interfaces, a)
+	return nil
+}
+
+// resolvePaths fills in the paths no flag gave: PATH_DHCLIENT_*, then
+// ISC's defaults. The daemon works from "/", so relative paths are made
+// absolute here, against the directory dhclient was started in (ISC does
+// so for -lf and -sf, reference §1.1). -cf stays as given, as ISC names
+// it in its messages; it is read before the daemon leaves.
+func (f *Flags) resolvePaths(getenv func(string) string) error {
+	f.ConfPath = pick(f.ConfPath, getenv("PATH_DHCLIENT_CONF"), defaultConf)
+	f.LeasePath = pick(f.LeasePath, getenv("PATH_DHCLIENT_DB"), defaultLeases)
+	f.PIDPath = pick(f.PIDPath, getenv("PATH_DHCLIENT_PID"), defaultPID)
+	f.ScriptPath = pick(f.ScriptPath, getenv("PATH_DHCLIENT_SCRIPT"), "")
 	for _, p := range []*string{&f.LeasePath, &f.PIDPath, &f.ScriptPath, &f.DUIDPath} {
 		if *p != "" {
 			abs, err := filepath.Abs(*p)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", *p, err)
+				return fmt.Errorf("%s: %w", *p, err)
 			}
 			*p = abs
 		}
 	}
-	return f, nil
+	return nil
 }
 
-func intFlag(name string, next func() (string, error), set func(int), lo, hi int) error {
-	v, err := next()
-	if err != nil {
-		return err
+// envFlag is -e VAR=value, passed to every script call.
+func envFlag(f *Flags, _, v string) error {
+	if !strings.Contains(v, "=") {
+		return usageError("-e %s: want VAR=value", v)
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
-		return usageError("%s %s: want a number from %d to %d", name, v, lo, hi)
-	}
-	set(n)
+	f.Env = append(f.Env, v)
 	return nil
+}
+
+// intFlag is a number flag within lo..hi.
+func intFlag(lo, hi int, set func(*Flags, int)) func(*Flags, string, string) error {
+	return func(f *Flags, flag, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			return usageError("%s %s: want a number from %d to %d", flag, v, lo, hi)
+		}
+		set(f, n)
+		return nil
+	}
 }
 
 // serverFlag parses -s. ISC resolves host names and falls back to the
 // broadcast address when that fails; leased takes literal addresses only,
 // because name resolution before the interface has an address cannot work.
-func serverFlag(f *Flags, next func() (string, error)) error {
-	v, err := next()
-	if err != nil {
-		return err
-	}
-	a, perr := netip.ParseAddr(v)
-	if perr != nil || !a.Is4() {
+func serverFlag(f *Flags, _, v string) error {
+	a, err := netip.ParseAddr(v)
+	if err != nil || !a.Is4() {
 		return usageError("-s %s: want an IPv4 address", v)
 	}
 	f.Server = a
 	return nil
+}
+
+// duidFlag is -D LL|LLT, which also enables the DUID client identifier
+// for DHCPv4 (reference §1.2).
+func duidFlag(f *Flags, _, v string) error {
+	if v != "LL" && v != "LLT" {
+		return usageError("-D %s: want LL or LLT", v)
+	}
+	f.DUIDType, f.DUID = v, true
+	return nil
+}
+
+// pathFlag stores a path flag's value; resolvePaths completes it.
+func pathFlag(field func(*Flags) *string) func(*Flags, string, string) error {
+	return func(f *Flags, _, v string) error {
+		*field(f) = v
+		return nil
+	}
 }
 
 // pick returns the first non-empty value.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leased/leased/client"
 )
 
 func noEnv(string) string { return "" }
@@ -18,12 +20,12 @@ func TestParseFlagsDebianIfupdownLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Flags{
-		Interfaces: []string{"eth0"}, Verbose: true, DUID: true, Env: []string{"IF_METRIC=100"},
+	want := &Flags{Verbose: true, Options: client.Options{
+		Interfaces: []string{"eth0"}, DUID: true, Env: []string{"IF_METRIC=100"},
 		Port: 68, DeclineWait: 10 * time.Second, ConfPath: defaultConf,
 		LeasePath: "/var/lib/dhcp/dhclient.eth0.leases", PIDPath: "/run/dhclient.eth0.pid",
 		DUIDPath: "/var/lib/dhcp/dhclient6.eth0.leases",
-	}
+	}}
 	if !reflect.DeepEqual(f, want) {
 		t.Errorf("got %+v\nwant %+v", f, want)
 	}

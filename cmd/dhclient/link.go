@@ -7,26 +7,38 @@ import (
 	"time"
 
 	"github.com/leased/leased/client"
+	"github.com/leased/leased/client/config"
 	"github.com/leased/leased/platform"
 	"github.com/leased/leased/statemachine"
 )
 
-// link adapts platform to client.Link for one interface. In script mode
-// (configure-interface script) it leaves the interface alone: the script
-// configures it, as with ISC.
+// link adapts platform to client.Link for one interface.
 type link struct {
-	name       string
-	port       int
-	chaddr     net.HardwareAddr // the machine's chaddr, matched in the kernel
-	conf       *platform.Configurator
-	routes     platform.RouteSettings
-	scriptMode bool
-	probeMode  platform.ProbeMode
-	probe      bool
-	now        func() time.Time
+	name      string
+	port      int
+	chaddr    net.HardwareAddr // the machine's chaddr, matched in the kernel
+	conf      *platform.Configurator
+	routes    platform.RouteSettings
+	probeMode platform.ProbeMode
 }
 
 var _ client.Link = (*link)(nil)
+
+// openLink builds the kernel side the daemon decided on.
+func openLink(s client.LinkSpec) client.Link {
+	mode := platform.ProbeOff
+	switch s.Settings.ARPCheck {
+	case config.ARPFast:
+		mode = platform.ProbeFast
+	case config.ARPRFC5227:
+		mode = platform.ProbeRFC5227
+	}
+	return &link{
+		name: s.Name, port: s.Port, chaddr: s.CHAddr, conf: platform.NewConfigurator(nil), probeMode: mode,
+		routes: platform.RouteSettings{Metric: s.Metric, Classless: s.Settings.ClasslessRoutes,
+			SetMTU: s.Settings.SetMTU, Table: s.Settings.RouteTable},
+	}
+}
 
 func (l *link) Name() string { return l.name }
 
@@ -38,29 +50,18 @@ func (l *link) OpenUnicast(local netip.Addr) (client.Conn, error) {
 	return platform.ListenUDP(l.name, netip.AddrPortFrom(local, uint16(l.port)))
 }
 
-func (l *link) Up() error {
-	if l.scriptMode {
-		return nil
-	}
-	return l.conf.Up(l.name)
-}
+func (l *link) Up() error { return l.conf.Up(l.name) }
 
 func (l *link) Configure(lease, _ *statemachine.Lease) error {
-	if l.scriptMode {
-		return nil
-	}
 	return l.conf.Apply(l.name, l.binding(lease))
 }
 
 func (l *link) Deconfigure(lease *statemachine.Lease) error {
-	if l.scriptMode {
-		return nil
-	}
 	return l.conf.Remove(l.name, l.binding(lease))
 }
 
 func (l *link) Probe(ctx context.Context, addr netip.Addr) (bool, error) {
-	if !l.probe {
+	if l.probeMode == platform.ProbeOff {
 		return false, nil
 	}
 	return platform.Probe(ctx, l.name, addr, l.probeMode)
@@ -71,7 +72,7 @@ func (l *link) Probe(ctx context.Context, addr netip.Addr) (bool, error) {
 func (l *link) binding(lease *statemachine.Lease) platform.Binding {
 	var life time.Duration
 	if !lease.Infinite() {
-		life = max(lease.Expire.Sub(l.now()), time.Second)
+		life = max(time.Until(lease.Expire), time.Second)
 	}
 	return platform.BindingFor(lease.Prefix(), lease.Options, life, l.routes)
 }

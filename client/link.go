@@ -36,28 +36,3 @@ type Link interface {
 	// Probe checks whether addr is in use on the link (SPEC §3 arp-check).
 	Probe(ctx context.Context, addr netip.Addr) (conflict bool, err error)
 }
-
-// HookCall is one invocation of the dhclient-script.
-type HookCall struct {
-	Interface string
-	Reason    statemachine.Reason
-	New, Old  *statemachine.Lease
-}
-
-// Hooks runs the script for hook calls. Run must not block the caller for
-// long: it queues the call and reports the exit code through done, which
-// may be called from another goroutine. done may be nil.
-type Hooks interface {
-	Run(c HookCall, done func(exitCode int))
-	// DropPending drops the calls queued and not started: the daemon
-	// was told to stop (SIGTERM), and ISC dhclient, which runs its script
-	// inline, has no backlog to finish.
-	DropPending()
-}
-
-// LeaseStore persists leases (the dhclient.leases file).
-type LeaseStore interface {
-	Persist(iface string, l *statemachine.Lease) error
-	// Forget removes iface's record of l (a declined lease).
-	Forget(iface string, l *statemachine.Lease) error
-}

@@ -1,0 +1,171 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/leased/leased/client/config"
+	"github.com/leased/leased/client/lease"
+	"github.com/leased/leased/hooks"
+)
+
+// Daemon is one dhclient process (SPEC §2). It assembles a runner for
+// every interface from the options, the configuration, the lease file
+// and the System, runs them under a Manager, and runs beside them the
+// watchers that feed them events: the link and sleep watch, the reload
+// on SIGHUP, the control socket, and systemd's status and watchdog.
+// Set the exported fields, then call Run (the client) or Leave
+// (dhclient -r and -x), once.
+type Daemon struct {
+	Options
+	// Config is the configuration loaded at start; required. A reload
+	// reads ConfPath again and hands the runners the new settings; Config
+	// itself is never modified.
+	Config *config.Config
+	// System is the operating system's side; see its fields for which
+	// are required.
+	System System
+	// Log receives the daemon's messages, ISC's phrases among them; nil
+	// discards them.
+	Log *slog.Logger
+	// Hangup delivers SIGHUP: read the configuration again. nil: never.
+	Hangup <-chan os.Signal
+	// OnStart is called once the interfaces are assembled, before they
+	// run: where dhclient -nw detaches. nil: nothing.
+	OnStart func()
+	// OnReady is called once, when every interface has bound or timed
+	// out: the moment ISC's parent process returns (SPEC §2). nil:
+	// nothing.
+	OnReady func()
+
+	log      *slog.Logger
+	start    time.Time // of Run or Leave: lease ages and DUID-LLT count from it
+	host     string    // the host name at start
+	confPath string    // ConfPath made absolute: reloads run from "/"
+	store    *FileStore
+	mgr      *Manager
+	// queues run the interfaces' hooks. Run closes them once the runners
+	// have ended, letting the calls queued (FAIL under -1, RELEASE) run.
+	queues []*hooks.Queue
+	// announced holds the configuration-mode reasons already logged.
+	announced map[string]bool
+}
+
+// Run is the client. It assembles the interfaces and runs them until ctx
+// ends (SIGTERM: leases and addresses stay, SPEC §13), every runner has
+// stopped (dhclient -x, shutdown) or one gave up under -1 (ErrGaveUp).
+// Then it stops its watchers, waits for every goroutine it started and
+// lets the queued hooks run. Run logs what goes wrong; its error only
+// decides the exit status. Without any interface to configure it runs
+// ISC's NBI script call and returns nil.
+func (d *Daemon) Run(ctx context.Context) error {
+	d.init()
+	names := d.interfaceNames()
+	if len(names) == 0 {
+		d.noBroadcastInterfaces(ctx)
+		return nil
+	}
+	d.openLeaseFile()
+	defer d.closeQueues()
+	cfgs, err := d.assemble(names)
+	if err != nil {
+		return err
+	}
+	// ISC rewrites the lease file at every start (reference §5.2).
+	if err := d.store.Save(); err != nil {
+		d.log.Warn("write lease file", "err", err)
+	}
+	d.mgr = NewManager(cfgs)
+	if d.OnStart != nil {
+		d.OnStart()
+	}
+	return d.run(ctx)
+}
+
+// run runs the runners and the watchers; the watchers end with the
+// runners.
+func (d *Daemon) run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	d.startWatchers(ctx, &wg)
+	err := d.mgr.Run(ctx)
+	d.notify("STOPPING=1")
+	cancel()
+	wg.Wait()
+	if err != nil && !errors.Is(err, ErrGaveUp) {
+		d.log.Error("client stopped", "err", err)
+	}
+	return err
+}
+
+// startWatchers starts, each on a goroutine of wg that ends with ctx,
+// what feeds the runners besides their sockets. Each decides here, from
+// the configuration loaded at start, whether it runs at all.
+func (d *Daemon) startWatchers(ctx context.Context, wg *sync.WaitGroup) {
+	g := d.Config.Global
+	wg.Go(func() { d.signalReady(ctx) })
+	if path := d.controlPath(); path != "" {
+		wg.Go(func() { d.serveControl(ctx, path) })
+	}
+	if d.System.Notify != nil {
+		changed := d.statusChanges()
+		wg.Go(func() { d.notifyStatus(ctx, changed) })
+	}
+	if d.System.Notify != nil && d.System.Watchdog > 0 {
+		wg.Go(func() { d.watchdog(ctx) })
+	}
+	if g.LinkWatch && d.System.WatchLinks != nil {
+		wg.Go(func() { d.watchLinks(ctx) })
+	}
+	if g.SleepWatch && d.System.WatchSleep != nil {
+		wg.Go(func() { d.watchSleep(ctx) })
+	}
+	if d.Hangup != nil {
+		wg.Go(func() { d.reloadOnHangup(ctx) })
+	}
+}
+
+// init fills in what Run and Leave share.
+func (d *Daemon) init() {
+	d.log = d.Log
+	if d.log == nil {
+		d.log = slog.New(slog.DiscardHandler)
+	}
+	d.start = time.Now()
+	d.host = d.hostname()
+	// Before anything detaches: the daemon leaves its directory.
+	d.confPath, _ = filepath.Abs(d.ConfPath)
+}
+
+// openLeaseFile reads the lease database; what it cannot read is logged
+// and skipped, as ISC does.
+func (d *Daemon) openLeaseFile() {
+	st := &lease.Store{Path: d.LeasePath, Catalogue: d.Config.Catalogue, Format: d.Config.LeaseFormat()}
+	file, errs := st.Load(d.Config.Catalogue)
+	for _, err := range errs {
+		d.log.Warn(err.Error())
+	}
+	d.store = NewFileStore(st, file)
+}
+
+// closeQueues lets each hook queue run what it holds, and ends it.
+func (d *Daemon) closeQueues() {
+	for _, q := range d.queues {
+		q.Close()
+	}
+	d.queues = nil
+}
+
+// hostname is the host's name now ("" when it cannot be read).
+func (d *Daemon) hostname() string {
+	if d.System.Hostname != nil {
+		return d.System.Hostname()
+	}
+	h, _ := os.Hostname()
+	return h
+}

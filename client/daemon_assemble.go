@@ -1,0 +1,199 @@
+package client
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/leased/leased/client/config"
+	"github.com/leased/leased/client/lease"
+	"github.com/leased/leased/hooks"
+	"github.com/leased/leased/statemachine"
+)
+
+// defaultPort is the DHCP client port (RFC 2131 §4.1), when Options.Port
+// is zero.
+const defaultPort = 68
+
+// interfaceNames returns the interfaces to configure: those on the
+// command line plus those named by interface blocks (reference §2.3), or
+// every broadcast-capable interface when neither names any.
+func (d *Daemon) interfaceNames() []string {
+	names := slices.Clone(d.Interfaces)
+	for name := range d.Config.Interfaces {
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	if len(names) > 0 || d.NoIfaces {
+		return names
+	}
+	list := d.System.Interfaces
+	if list == nil {
+		list = net.Interfaces
+	}
+	ifs, _ := list()
+	for _, ifc := range ifs {
+		if ifc.Flags&net.FlagBroadcast != 0 && ifc.Flags&net.FlagLoopback == 0 && len(ifc.HardwareAddr) == 6 {
+			names = append(names, ifc.Name)
+		}
+	}
+	return names
+}
+
+// assemble builds the runner of every interface. One that does not
+// exist ends the daemon, as in ISC.
+func (d *Daemon) assemble(names []string) ([]RunnerConfig, error) {
+	cfgs := make([]RunnerConfig, 0, len(names))
+	for _, name := range names {
+		rc, err := d.runnerConfig(name)
+		if err != nil {
+			d.preinitMissing(name)
+			d.log.Error(fmt.Sprintf("Cannot find device %q", name), "err", err)
+			return nil, err
+		}
+		cfgs = append(cfgs, rc)
+	}
+	return cfgs, nil
+}
+
+// runnerConfig assembles one interface's runner. Its hook queue joins
+// d.queues, which the caller closes once the runner has ended.
+func (d *Daemon) runnerConfig(name string) (RunnerConfig, error) {
+	hw, err := d.System.HardwareAddr(name)
+	if err != nil {
+		return RunnerConfig{}, fmt.Errorf("find device %q: %w", name, err)
+	}
+	s := d.Config.For(name)
+	if s.IPv4LL {
+		d.log.Warn("ipv4ll is accepted but not implemented: no link-local fallback", "iface", name)
+	}
+	mc := d.machineConfig(name, s, hw)
+	log := d.log.With("iface", name)
+	queue := hooks.NewQueue(&hooks.Runner{Timeout: s.HookTimeout, Log: log})
+	d.queues = append(d.queues, queue)
+	script := d.script(s)
+	native, why := ConfigureMode(s.ConfigureInterface, script, scriptHead(script))
+	d.announceMode(native, why)
+	link := d.System.OpenLink(d.linkSpec(name, s, mc.HWAddr))
+	if !native {
+		link = scriptLink{link}
+	}
+	return RunnerConfig{
+		Machine:  mc,
+		Recorded: d.recorded(name),
+		Link:     link,
+		Hooks: &ScriptHooks{
+			Script: script, Catalogue: d.Config.Catalogue, PID: os.Getpid(), DADWait: d.DADWait,
+			Extra: d.Env, PRL: s.Request, Alias: d.alias(name), Queue: queue, Log: log,
+		},
+		Store:         d.store,
+		Log:           log,
+		Hostname:      d.hostname,
+		ScriptMode:    !native,
+		ReleaseOnStop: s.ReleaseOnStop,
+	}, nil
+}
+
+// machineConfig is the state machine's configuration of one interface
+// with settings s, at start and at every reload.
+func (d *Daemon) machineConfig(name string, s config.Settings, hw net.HardwareAddr) statemachine.Config {
+	id := Identity{HWAddr: hw, Hostname: d.host, Server: d.Server}
+	if d.DUID || s.ClientID == config.ClientIDDUID {
+		id.DUID = d.duid(hw)
+	}
+	mc := MachineConfig(name, s, id)
+	mc.OneTry = d.OneTry
+	mc.DeclineWait = d.DeclineWait
+	mc.ServerPort = uint16(d.port() - 1) // -p: the server port is one below (reference §1.2)
+	return mc
+}
+
+func (d *Daemon) port() int {
+	if d.Port == 0 {
+		return defaultPort
+	}
+	return d.Port
+}
+
+// linkSpec is what the kernel side of one interface is built from;
+// chaddr is what its messages carry.
+func (d *Daemon) linkSpec(name string, s config.Settings, chaddr net.HardwareAddr) LinkSpec {
+	metric := s.RouteMetric
+	if v, ok := envValue(d.Env, "IF_METRIC"); ok && !s.IsSet("route-metric") {
+		metric, _ = strconv.Atoi(v) // Debian's script reads IF_METRIC the same way
+	}
+	return LinkSpec{Name: name, Port: d.port(), CHAddr: chaddr, Settings: s, Metric: metric}
+}
+
+// envValue returns the value of VAR in -e VAR=value arguments; the last
+// one wins.
+func envValue(env []string, name string) (string, bool) {
+	val, ok := "", false
+	for _, kv := range env {
+		if k, v, found := strings.Cut(kv, "="); found && k == name {
+			val, ok = v, true
+		}
+	}
+	return val, ok
+}
+
+// recorded returns the leases to try for name: the lease file's active
+// lease (expired or not: the machine decides) and its alternatives, then
+// the fallback leases of the configuration (reference §5.1).
+func (d *Daemon) recorded(name string) []*statemachine.Lease {
+	var out []*statemachine.Lease
+	active, alts := d.store.Active(name, d.start)
+	for i := len(alts) - 1; i >= 0; i-- {
+		out = append(out, alts[i])
+	}
+	// An expired active lease goes in too: the machine keeps it as the
+	// lapsed lease, as ISC keeps client->active, so the first DISCOVER asks
+	// for its address and the first BOUND exports it as old_*.
+	if active != nil {
+		out = append(out, active)
+	}
+	for _, e := range d.Config.Fallback {
+		if e.Interface == name || e.Interface == "" {
+			l := e.Lease.Clone()
+			l.Fallback = true
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// alias returns the alias { } block for name (reference §3.3), if any.
+func (d *Daemon) alias(name string) *statemachine.Lease {
+	for _, e := range d.Config.Aliases {
+		if e.Interface == name || e.Interface == "" {
+			return e.Lease
+		}
+	}
+	return nil
+}
+
+// duid returns the lease file's DUID, creating one when it has none:
+// taken from the -df file, else made from hw (ISC keeps it as
+// default-duid in the lease file).
+func (d *Daemon) duid(hw net.HardwareAddr) []byte {
+	duid, err := d.store.DUID(func() []byte {
+		if d.DUIDPath != "" {
+			other := &lease.Store{Path: d.DUIDPath}
+			if f, _ := other.Load(d.Config.Catalogue); f != nil && f.DefaultDUID != nil {
+				return f.DefaultDUID
+			}
+		}
+		if d.DUIDType == "LL" {
+			return DUIDLL(hw)
+		}
+		return DUIDLLT(hw, d.start)
+	})
+	if err != nil {
+		d.log.Warn("write lease file", "err", err)
+	}
+	return duid
+}

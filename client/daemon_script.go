@@ -1,0 +1,115 @@
+package client
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/leased/leased/client/config"
+	"github.com/leased/leased/hooks"
+	"github.com/leased/leased/statemachine"
+)
+
+// Which script runs, and so who configures the interface (SPEC §5.0).
+
+// script is the script that runs for an interface with settings s: the
+// script statement, then -sf, then leased's own.
+func (d *Daemon) script(s config.Settings) string {
+	switch {
+	case s.Script != "":
+		return s.Script
+	case d.ScriptPath != "":
+		return d.ScriptPath
+	}
+	return defaultScript()
+}
+
+// defaultScript finds leased's native-mode dhclient-script: next to the
+// binary's data, then the installed locations (SPEC §2). "" when there
+// is none.
+func defaultScript() string {
+	var candidates []string
+	if exe, err := os.Executable(); err == nil {
+		dir := filepath.Dir(exe)
+		candidates = append(candidates,
+			filepath.Join(dir, "..", "lib", "leased", "dhclient-script"),
+			filepath.Join(dir, "..", "contrib", "dhclient-script"))
+	}
+	candidates = append(candidates, "/usr/lib/leased/dhclient-script", "/sbin/dhclient-script")
+	for _, c := range candidates {
+		if st, err := os.Stat(c); err == nil && st.Mode().IsRegular() {
+			return filepath.Clean(c)
+		}
+	}
+	return ""
+}
+
+// scriptHead returns the start of the script at path, where leased's own
+// script declares itself; nil when there is none or it cannot be read.
+func scriptHead(path string) []byte {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b := make([]byte, MarkerWindow)
+	n, _ := io.ReadFull(f, b)
+	return b[:n]
+}
+
+// announceMode logs, once for each distinct reason, who configures the
+// interfaces.
+func (d *Daemon) announceMode(native bool, why string) {
+	if d.announced[why] {
+		return
+	}
+	if d.announced == nil {
+		d.announced = map[string]bool{}
+	}
+	d.announced[why] = true
+	who := "the script configures the interface"
+	if native {
+		who = "leased configures the interface"
+	}
+	d.log.Info(who + " (" + why + ")")
+}
+
+// scriptLink is the Link of an interface the script configures: leased
+// opens its sockets and probes on it but leaves its state alone, as ISC
+// does.
+type scriptLink struct{ Link }
+
+func (scriptLink) Up() error                                { return nil }
+func (scriptLink) Configure(_, _ *statemachine.Lease) error { return nil }
+func (scriptLink) Deconfigure(*statemachine.Lease) error    { return nil }
+
+// preinitMissing runs PREINIT for an interface that does not exist, as
+// ISC does before it finds out and exits (golden scenario 5): a script
+// that brings interfaces into being can still see it asked for.
+func (d *Daemon) preinitMissing(name string) {
+	script := d.script(d.Config.For(name))
+	if script == "" {
+		return
+	}
+	env := hooks.Env(hooks.Call{Reason: "PREINIT", Interface: name, PID: os.Getpid(), DADWait: d.DADWait, Extra: d.Env},
+		d.Config.Catalogue, func(string) {})
+	(&hooks.Runner{Log: d.log}).Run(context.Background(), script, env)
+}
+
+// noBroadcastInterfaces runs the NBI script call, as ISC does when it
+// finds nothing to configure (reference §3.2).
+func (d *Daemon) noBroadcastInterfaces(ctx context.Context) {
+	d.log.Error("No broadcast interfaces found - exiting.")
+	script := d.ScriptPath
+	if script == "" {
+		script = defaultScript()
+	}
+	if script != "" {
+		env := hooks.Env(hooks.Call{Reason: "NBI", Extra: d.Env}, nil, func(string) {})
+		(&hooks.Runner{Log: d.log}).Run(ctx, script, env)
+	}
+}
