@@ -2,10 +2,12 @@
 # Installs what the end-to-end tests need and the machine lacks: iproute2,
 # the DHCP servers dnsmasq, ISC dhcpd and Kea, dbus-daemon, systemd-analyze
 # and shellcheck, the programs that drive dhclient (NetworkManager,
-# cloud-init, ISC's own dhclient-script from isc-dhcp-client), from Debian
-# packages; and the dhclient exit hooks of ntpsec and chrony, unpacked into
-# $LEASED_HOOKS_CACHE (those packages conflict with each other and with
-# systemd-timesyncd, so they are not installed).
+# cloud-init, ISC's own dhclient-script from isc-dhcp-client), the tools
+# that build and check leased's Debian package (make deb: build-essential,
+# dpkg-dev, debhelper, lintian), from Debian packages; and the dhclient exit hooks
+# of ntpsec and chrony, unpacked into $LEASED_HOOKS_CACHE (those packages
+# conflict with each other and with systemd-timesyncd, so they are not
+# installed).
 # Only as root and only with apt-get; otherwise it says loudly what is
 # missing, and the tests that need it skip (or fail under
 # LEASED_E2E=required). The packages' services are kept from starting, so
@@ -33,6 +35,11 @@ command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 [ -x /usr/bin/cloud-init ] || need+=(cloud-init)
 [ -x /sbin/dhclient-script ] || need+=(isc-dhcp-client)
 [ -e /etc/dhcp/dhclient-exit-hooks.d/timesyncd ] || need+=(systemd-timesyncd)
+# make deb and lintian, for the package test (test/install_test.go).
+dpkg-query -W -f '${Status}' build-essential 2>/dev/null | grep -q ' installed$' || need+=(build-essential)
+command -v dpkg-buildpackage >/dev/null 2>&1 || need+=(dpkg-dev)
+command -v dh >/dev/null 2>&1 || need+=(debhelper)
+command -v lintian >/dev/null 2>&1 || need+=(lintian)
 hooks_cache=${LEASED_HOOKS_CACHE:-/var/cache/leased-test/hooks}
 fetch_hooks=
 for h in ntpsec chrony; do
