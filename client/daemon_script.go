@@ -75,7 +75,7 @@ func (d *Daemon) announceMode(native bool, why string) {
 	if native {
 		who = "leased configures the interface"
 	}
-	d.log.Info(who + " (" + why + ")")
+	d.log.Log(context.Background(), LevelNotice, who+" ("+why+")")
 }
 
 // scriptLink is the Link of an interface the script configures: leased

@@ -239,7 +239,7 @@ func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
 		r.setStatus(func(s *Status) { s.LastAck = msg.Msg })
 	}
 	if after := r.m.State(); after != before {
-		r.log.Info("state change", "from", before, "to", after)
+		r.log.Log(context.Background(), LevelNotice, "state change", "from", before, "to", after)
 	}
 	r.setStatus(func(s *Status) { s.State, s.Lease = r.m.State(), r.m.Lease().Clone() })
 	if _, ok := ev.(statemachine.Stop); ok && r.m.State() == statemachine.StateStopped {

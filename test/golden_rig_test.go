@@ -259,6 +259,9 @@ func (g *goldenRig) command(dir string, args []string) *exec.Cmd {
 	}
 	cmd := lab.Command(g.l.ClientNS(), append([]string{g.bin}, args...)...)
 	cmd.Dir = wd
+	// ISC's stream as a user sees it: without the notices that the other
+	// end-to-end tests ask for (LEASED_LOG, set by TestMain).
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "LEASED_LOG=") })
 	return cmd
 }
 

@@ -42,6 +42,9 @@ func runMain(m *testing.M) int {
 		}
 	}
 	dhclientBin = filepath.Join(bin, "dhclient")
+	// The tests read leased's own notices (state changes, who configures)
+	// from its -d -v output; a user sees ISC's lines only.
+	os.Setenv("LEASED_LOG", "notice")
 	dhclientctlBin = filepath.Join(bin, "dhclientctl")
 	contribDir, _ = filepath.Abs("../contrib")
 	return m.Run()
