@@ -76,6 +76,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	d.announceSockets(cfgs)
 	// ISC rewrites the lease file at every start (reference §5.2).
 	if err := d.store.Save(); err != nil {
 		d.log.Warn("write lease file", "err", err)

@@ -197,3 +197,14 @@ func (d *Daemon) duid(hw net.HardwareAddr) []byte {
 	}
 	return duid
 }
+
+// announceSockets logs ISC's lines for the sockets it opens (reference §8):
+// a packet socket for each interface, then the UDP socket of unicasts.
+func (d *Daemon) announceSockets(cfgs []RunnerConfig) {
+	for _, rc := range cfgs {
+		name, hw := rc.Link.Name(), rc.Machine.HWAddr
+		d.log.Info(fmt.Sprintf("Listening on LPF/%s/%s", name, hw))
+		d.log.Info(fmt.Sprintf("Sending on   LPF/%s/%s", name, hw))
+	}
+	d.log.Info("Sending on   Socket/fallback")
+}

@@ -15,6 +15,16 @@ import (
 // version is printed by --version, on stderr as ISC does.
 const version = "leased-dhclient 0.1 (isc-dhclient-4.4.3-P1 compatible)"
 
+// banner opens the -v/-d output in place of ISC's four copyright lines
+// and the blank line after them, as many lines, so that what follows
+// stands where it stands in ISC's output (issue 11).
+const banner = `leased dhclient 0.1, a drop-in for ISC DHCP Client 4.4.3-P1
+DHCPv4 only; leased's own notices go to syslog (LEASED_LOG=notice: here).
+Status, renew and release: dhclientctl(8).
+For info, please see dhclient(8).
+
+`
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
@@ -40,6 +50,9 @@ func run(args []string, stderr io.Writer) int {
 		return 0
 	case ActionTest:
 		return checkConfig(f.ConfPath, stderr)
+	}
+	if f.Verbose && !isChild() {
+		fmt.Fprint(stderr, banner)
 	}
 	cfg, diags, err := config.Load(f.ConfPath)
 	if err != nil {
