@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -86,6 +87,9 @@ func (b *Backend) Option(iface, name string) (string, error) {
 	if l == nil {
 		return "", fmt.Errorf("%s: no lease", iface)
 	}
+	if strings.Contains(name, ".") {
+		return b.suboption(iface, l, name)
+	}
 	def, ok := b.cat.ByName(name)
 	if !ok {
 		return "", fmt.Errorf("unknown option %q", name)
@@ -95,6 +99,17 @@ func (b *Backend) Option(iface, name string) (string, error) {
 		return "", fmt.Errorf("%s: lease has no %s option", iface, def.Name)
 	}
 	return b.cat.FormatEnv(def.Code, data)
+}
+
+// suboption answers getoption for SPACE.NAME (fqdn.fqdn, a vendor
+// space's option): decoded from the lease's options as the hooks see it.
+func (b *Backend) suboption(iface string, l *statemachine.Lease, name string) (string, error) {
+	for _, s := range b.cat.Suboptions(l.Options) {
+		if s.Def.FullName() == name {
+			return s.FormatEnv()
+		}
+	}
+	return "", fmt.Errorf("%s: lease has no %s option", iface, name)
 }
 
 // Act implements control.Backend.
