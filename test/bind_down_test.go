@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,11 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leased/leased/platform"
 	"github.com/leased/leased/statemachine/dhcp4"
 	"github.com/leased/leased/test/lab"
-	"github.com/mdlayher/packet"
-	"golang.org/x/sys/unix"
 )
 
 // TestBindFromAdministrativelyDownLink: as at boot, the interface is down
@@ -64,50 +60,19 @@ func TestBindFromAdministrativelyDownLink(t *testing.T) {
 }
 
 // watchDiscovers records the secs field of every DISCOVER that arrives at
-// ifname in namespace ns, read through a packet socket for every protocol,
-// which sees frames before a bridge port decides whether to forward them
-// (one for IPv4 alone would not: the bridge takes them first). The
-// returned function gives those seen so far.
+// ifname in namespace ns (lab.WatchDHCP); the returned function gives
+// those seen so far.
 func watchDiscovers(t *testing.T, ns, ifname string) func() []uint16 {
 	t.Helper()
-	var rc *packet.Conn
-	if err := lab.Do(ns, func() error {
-		ifi, err := net.InterfaceByName(ifname)
-		if err == nil {
-			rc, err = packet.Listen(ifi, packet.Datagram, unix.ETH_P_ALL, nil)
-		}
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
 	var mu sync.Mutex
 	var secs []uint16
-	closing, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		b := make([]byte, 1500)
-		for {
-			n, _, err := rc.ReadFrom(b)
-			if err != nil {
-				select {
-				case <-closing:
-					return
-				case <-time.After(10 * time.Millisecond): // a dropped frame; go on
-					continue
-				}
-			}
-			payload, _, to, ferr := platform.Unframe(b[:n], true)
-			if ferr != nil || to.Port() != 67 {
-				continue
-			}
-			if m, perr := dhcp4.Parse(payload); perr == nil && m.Type() == dhcp4.Discover {
-				mu.Lock()
-				secs = append(secs, m.Secs)
-				mu.Unlock()
-			}
+	lab.WatchDHCP(t, ns, ifname, func(d lab.Datagram) {
+		if d.Msg.Type() == dhcp4.Discover {
+			mu.Lock()
+			secs = append(secs, d.Msg.Secs)
+			mu.Unlock()
 		}
-	}()
-	t.Cleanup(func() { close(closing); rc.Close(); <-done })
+	})
 	return func() []uint16 {
 		mu.Lock()
 		defer mu.Unlock()

@@ -3,27 +3,18 @@
 package e2e
 
 import (
-	"encoding/binary"
 	"fmt"
-	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/mdlayher/packet"
 
 	"github.com/leased/leased/statemachine/dhcp4"
 	"github.com/leased/leased/test/lab"
 )
-
-// debEtherAll is ETH_P_ALL: a bridge port hands frames to the bridge before
-// per-protocol packet sockets on the port would see them.
-const debEtherAll = 0x0003
 
 // debWire records, on the server end of one client link, every DHCP
 // datagram in either direction with its IP source and destination: the
@@ -31,10 +22,7 @@ const debEtherAll = 0x0003
 // unicast from the leased address or broadcast from 0.0.0.0 (SPEC §4,
 // §5.0). Each packet is also written to a text log for failure reports.
 type debWire struct {
-	log     string
-	conn    *packet.Conn
-	done    chan struct{}
-	closing atomic.Bool
+	log string
 
 	mu   sync.Mutex
 	pkts []debPacket
@@ -51,82 +39,23 @@ func (p debPacket) String() string {
 }
 
 // debWatchWire starts a debWire on the server end of the client link
-// ifname; the test's cleanup stops it.
+// ifname (lab.WatchDHCP); the test's cleanup stops it.
 func debWatchWire(t *testing.T, l *lab.Lab, ifname string) *debWire {
 	t.Helper()
-	w := &debWire{log: filepath.Join(t.TempDir(), "wire.log"), done: make(chan struct{})}
-	peer := l.ServerPeer(ifname)
-	err := lab.Do(l.ServerNS(), func() error {
-		ifi, err := net.InterfaceByName(peer)
-		if err != nil {
-			return err
-		}
-		w.conn, err = packet.Listen(ifi, packet.Datagram, debEtherAll, nil)
-		return err
-	})
-	if err != nil {
-		t.Fatalf("watch DHCP packets on %s: %v", peer, err)
-	}
+	w := &debWire{log: filepath.Join(t.TempDir(), "wire.log")}
 	f, err := os.Create(w.log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	go w.read(f)
-	t.Cleanup(func() {
-		w.closing.Store(true)
-		w.conn.Close()
-		<-w.done
-	})
-	return w
-}
-
-func (w *debWire) read(f *os.File) {
-	defer close(w.done)
-	defer f.Close()
-	buf := make([]byte, 65536)
-	for {
-		n, _, err := w.conn.ReadFrom(buf)
-		if err != nil {
-			if w.closing.Load() {
-				return
-			}
-			fmt.Fprintf(f, "read: %v\n", err)
-			time.Sleep(10 * time.Millisecond) // no busy loop on a persistent error
-			continue
-		}
-		p, ok := debParseDatagram(buf[:n])
-		if !ok {
-			continue
-		}
+	t.Cleanup(func() { f.Close() }) // after the watch's cleanup, which runs first
+	lab.WatchDHCP(t, l.ServerNS(), l.ServerPeer(ifname), func(d lab.Datagram) {
+		p := debPacket{src: d.Src, dst: d.Dst, msg: d.Msg}
 		w.mu.Lock()
 		w.pkts = append(w.pkts, p)
 		w.mu.Unlock()
 		fmt.Fprintf(f, "%s %v\n", time.Now().Format("15:04:05.000"), p)
-	}
-}
-
-// debParseDatagram decodes an IPv4 packet carrying UDP to or from the
-// DHCP ports.
-func debParseDatagram(b []byte) (debPacket, bool) {
-	if len(b) < 20 || b[0]>>4 != 4 || b[9] != 17 {
-		return debPacket{}, false
-	}
-	ihl := int(b[0]&0x0f) * 4
-	if len(b) < ihl+8 {
-		return debPacket{}, false
-	}
-	src := netip.AddrFrom4([4]byte(b[12:16]))
-	dst := netip.AddrFrom4([4]byte(b[16:20]))
-	udp := b[ihl:]
-	sport, dport := binary.BigEndian.Uint16(udp[0:2]), binary.BigEndian.Uint16(udp[2:4])
-	if dport != dhcp4.ServerPort && dport != dhcp4.ClientPort {
-		return debPacket{}, false
-	}
-	m, err := dhcp4.Parse(udp[8:])
-	if err != nil {
-		return debPacket{}, false
-	}
-	return debPacket{src: netip.AddrPortFrom(src, sport), dst: netip.AddrPortFrom(dst, dport), msg: m}, true
+	})
+	return w
 }
 
 // mark returns a position to look for packets after.

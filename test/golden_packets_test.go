@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"fmt"
-	"net"
 	"net/netip"
 	"os"
 	"regexp"
@@ -15,11 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leased/leased/platform"
 	"github.com/leased/leased/statemachine/dhcp4"
 	"github.com/leased/leased/test/lab"
-	"github.com/mdlayher/packet"
-	"golang.org/x/sys/unix"
 )
 
 // The client's packets, as the server's end of the link saw them: golden
@@ -222,51 +218,21 @@ func (c *goldenCapture) packets() []goldenPacket {
 	return slices.Clone(c.pkts)
 }
 
-// goldenStartCapture starts capturing on ifname in namespace ns until t
-// ends.
+// goldenStartCapture records the client's messages (BOOTREQUESTs to the
+// server port) crossing ifname in namespace ns until t ends.
 func goldenStartCapture(t *testing.T, ns, ifname string) *goldenCapture {
 	t.Helper()
-	var rc *packet.Conn
-	if err := lab.Do(ns, func() error {
-		ifi, err := net.InterfaceByName(ifname)
-		if err == nil {
-			rc, err = packet.Listen(ifi, packet.Datagram, unix.ETH_P_ALL, nil)
-		}
-		return err
-	}); err != nil {
-		t.Fatalf("capture on %s: %v", ifname, err)
-	}
 	c := &goldenCapture{}
-	closing, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		b := make([]byte, 2048)
-		for {
-			n, _, err := rc.ReadFrom(b)
-			if err != nil {
-				select {
-				case <-closing:
-					return
-				case <-time.After(10 * time.Millisecond):
-					continue
-				}
-			}
-			payload, src, dst, ferr := platform.Unframe(b[:n], true)
-			if ferr != nil || dst.Port() != dhcp4.ServerPort {
-				continue
-			}
-			m, perr := dhcp4.Parse(payload)
-			if perr != nil || m.Op != dhcp4.BootRequest {
-				continue
-			}
-			p := goldenFromMessage(m, src.Addr(), dst.Addr())
-			p.at = float64(time.Now().UnixNano()) / 1e9
-			c.mu.Lock()
-			c.pkts = append(c.pkts, p)
-			c.mu.Unlock()
+	lab.WatchDHCP(t, ns, ifname, func(d lab.Datagram) {
+		if d.Dst.Port() != dhcp4.ServerPort || d.Msg.Op != dhcp4.BootRequest {
+			return
 		}
-	}()
-	t.Cleanup(func() { close(closing); rc.Close(); <-done })
+		p := goldenFromMessage(d.Msg, d.Src.Addr(), d.Dst.Addr())
+		p.at = float64(time.Now().UnixNano()) / 1e9
+		c.mu.Lock()
+		c.pkts = append(c.pkts, p)
+		c.mu.Unlock()
+	})
 	return c
 }
 
