@@ -101,8 +101,15 @@ func New(cfg Config, recorded []*Lease) *Machine {
 func (m *Machine) State() State { return m.state }
 
 // Lease returns the active lease (in use, or remembered for INIT-REBOOT
-// and option 50), or nil. It must not be modified.
-func (m *Machine) Lease() *Lease { return m.active }
+// and option 50), or in inform mode the parameters of the last DHCPACK
+// to a DHCPINFORM (never configured: the state is not Configured), or
+// nil. It must not be modified.
+func (m *Machine) Lease() *Lease {
+	if m.informing() {
+		return m.informed
+	}
+	return m.active
+}
 
 // Step applies ev at time now and returns, in order, what the caller must
 // do. Expiry of the active lease is checked against now first, so a lease

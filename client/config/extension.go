@@ -1,8 +1,12 @@
 package config
 
 import (
+	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/leased/leased/client/internal/isctext"
 )
 
 // extension handles leased's own statements (SPEC §3), written in ISC's
@@ -47,6 +51,22 @@ func (fp *fileParser) extension(sc *Settings, kw string) bool {
 		if v, ok := fp.str(); ok {
 			sc.ControlSocket, sc.set = v, sc.set|fControlSocket
 		}
+	case "inform":
+		s.Next()
+		first := s.Peek()
+		var b strings.Builder // the lexer splits an address at its dots
+		for !s.Peek().Is(';') && s.Peek().Kind != isctext.EOF && b.Len() < 64 {
+			b.WriteString(s.Next().Text)
+		}
+		a, err := parseInform(b.String())
+		if err != nil {
+			s.Errorf(first, "expecting an IPv4 address.")
+			s.SkipToSemi()
+			return true
+		}
+		if s.ExpectSemi() {
+			sc.Inform, sc.set = a, sc.set|fInform
+		}
 	default:
 		return fp.flag(sc, kw)
 	}
@@ -58,12 +78,16 @@ var flags = map[string]struct {
 	f   mask
 	get func(*Settings) *bool
 }{
-	"set-mtu":          {fSetMTU, func(s *Settings) *bool { return &s.SetMTU }},
-	"classless-routes": {fClassless, func(s *Settings) *bool { return &s.ClasslessRoutes }},
-	"release-on-stop":  {fReleaseOnStop, func(s *Settings) *bool { return &s.ReleaseOnStop }},
-	"link-watch":       {fLinkWatch, func(s *Settings) *bool { return &s.LinkWatch }},
-	"sleep-watch":      {fSleepWatch, func(s *Settings) *bool { return &s.SleepWatch }},
-	"ipv4ll":           {fIPv4LL, func(s *Settings) *bool { return &s.IPv4LL }},
+	"set-mtu":             {fSetMTU, func(s *Settings) *bool { return &s.SetMTU }},
+	"classless-routes":    {fClassless, func(s *Settings) *bool { return &s.ClasslessRoutes }},
+	"release-on-stop":     {fReleaseOnStop, func(s *Settings) *bool { return &s.ReleaseOnStop }},
+	"link-watch":          {fLinkWatch, func(s *Settings) *bool { return &s.LinkWatch }},
+	"sleep-watch":         {fSleepWatch, func(s *Settings) *bool { return &s.SleepWatch }},
+	"ipv4ll":              {fIPv4LL, func(s *Settings) *bool { return &s.IPv4LL }},
+	"rapid-commit":        {fRapidCommit, func(s *Settings) *bool { return &s.RapidCommit }},
+	"ipv6-only-preferred": {fIPv6OnlyPreferred, func(s *Settings) *bool { return &s.IPv6OnlyPreferred }},
+	"captive-portal":      {fCaptivePortal, func(s *Settings) *bool { return &s.CaptivePortal }},
+	"anonymity":           {fAnonymity, func(s *Settings) *bool { return &s.Anonymity }},
 }
 
 // flag reads `NAME on|off|true|false;`.
@@ -94,4 +118,14 @@ func (fp *fileParser) word(allowed ...string) (string, bool) {
 	s.Errorf(t, "expecting one of %v.", allowed)
 	skipRest(s, t)
 	return "", false
+}
+
+// parseInform reads the address of `inform ADDRESS;`: one IPv4 address a
+// host can hold, set on the interface by hand.
+func parseInform(text string) (netip.Addr, error) {
+	a, err := netip.ParseAddr(text)
+	if err != nil || !a.Is4() || a.IsUnspecified() || a.IsMulticast() || a.IsLoopback() || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}) {
+		return netip.Addr{}, fmt.Errorf("inform: %q is not a unicast IPv4 address", text)
+	}
+	return a, nil
 }

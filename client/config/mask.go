@@ -34,6 +34,11 @@ const (
 	fSleepWatch
 	fIPv4LL
 	fHookTimeout
+	fRapidCommit
+	fIPv6OnlyPreferred
+	fCaptivePortal
+	fAnonymity
+	fInform
 )
 
 var fieldByName = map[string]mask{
@@ -46,7 +51,9 @@ var fieldByName = map[string]mask{
 	"classless-routes": fClassless, "client-id": fClientID,
 	"control-socket": fControlSocket, "release-on-stop": fReleaseOnStop,
 	"link-watch": fLinkWatch, "sleep-watch": fSleepWatch, "ipv4ll": fIPv4LL,
-	"hook-timeout": fHookTimeout,
+	"hook-timeout": fHookTimeout, "rapid-commit": fRapidCommit,
+	"ipv6-only-preferred": fIPv6OnlyPreferred, "captive-portal": fCaptivePortal,
+	"anonymity": fAnonymity, "inform": fInform,
 }
 
 // overlay returns base with the fields that o set replaced by o's, and
@@ -83,6 +90,11 @@ func overlay(base, o Settings) Settings {
 	copyIf(fSleepWatch, func() { r.SleepWatch = o.SleepWatch })
 	copyIf(fIPv4LL, func() { r.IPv4LL = o.IPv4LL })
 	copyIf(fHookTimeout, func() { r.HookTimeout = o.HookTimeout })
+	copyIf(fRapidCommit, func() { r.RapidCommit = o.RapidCommit })
+	copyIf(fIPv6OnlyPreferred, func() { r.IPv6OnlyPreferred = o.IPv6OnlyPreferred })
+	copyIf(fCaptivePortal, func() { r.CaptivePortal = o.CaptivePortal })
+	copyIf(fAnonymity, func() { r.Anonymity = o.Anonymity })
+	copyIf(fInform, func() { r.Inform = o.Inform })
 	r.Send = mergeSend(base.Send, o.Send)
 	r.SendSub = mergeSub(base.SendSub, o.SendSub)
 	r.Default = mergeOptions(base.Default, o.Default)

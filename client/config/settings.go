@@ -112,6 +112,11 @@ type Settings struct {
 	SleepWatch         bool   // pause around suspend; default on
 	IPv4LL             bool   // RFC 3927 fallback; default off
 	HookTimeout        time.Duration
+	RapidCommit        bool       // rapid-commit: option 80, RFC 4039; default off
+	IPv6OnlyPreferred  bool       // ipv6-only-preferred: request option 108, RFC 8925; default off
+	CaptivePortal      bool       // captive-portal: request option 114, RFC 8910; default on
+	Anonymity          bool       // anonymity: the RFC 7844 profile; default off
+	Inform             netip.Addr // inform ADDRESS: DHCPINFORM only (RFC 2131 §3.4); unset by default
 
 	set mask
 }
@@ -144,6 +149,7 @@ func Defaults() Settings {
 		LinkWatch:          true,
 		SleepWatch:         true,
 		HookTimeout:        30 * time.Second,
+		CaptivePortal:      true,
 	}
 }
 

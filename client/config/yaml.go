@@ -49,6 +49,11 @@ type yamlScope struct {
 	SleepWatch         *bool   `yaml:"sleep-watch"`
 	IPv4LL             *bool   `yaml:"ipv4ll"`
 	HookTimeout        *uint32 `yaml:"hook-timeout"`
+	RapidCommit        *bool   `yaml:"rapid-commit"`
+	IPv6OnlyPreferred  *bool   `yaml:"ipv6-only-preferred"`
+	CaptivePortal      *bool   `yaml:"captive-portal"`
+	Anonymity          *bool   `yaml:"anonymity"`
+	Inform             *string `yaml:"inform"`
 }
 
 // yamlFile is the whole YAML document.

@@ -41,4 +41,16 @@ func (y *yamlParser) extensions(s *Settings, sc *yamlScope) {
 	flag(sc.LinkWatch, fLinkWatch, &s.LinkWatch)
 	flag(sc.SleepWatch, fSleepWatch, &s.SleepWatch)
 	flag(sc.IPv4LL, fIPv4LL, &s.IPv4LL)
+	flag(sc.RapidCommit, fRapidCommit, &s.RapidCommit)
+	flag(sc.IPv6OnlyPreferred, fIPv6OnlyPreferred, &s.IPv6OnlyPreferred)
+	flag(sc.CaptivePortal, fCaptivePortal, &s.CaptivePortal)
+	flag(sc.Anonymity, fAnonymity, &s.Anonymity)
+	if sc.Inform != nil {
+		a, err := parseInform(*sc.Inform)
+		if err != nil {
+			y.errorAt(0, 0, "%v", err)
+		} else {
+			s.Inform, s.set = a, s.set|fInform
+		}
+	}
 }
