@@ -136,6 +136,9 @@ func TestCaptivePortalDnsmasq(t *testing.T) {
 				if log := c.logText(t); !strings.Contains(log, "suspect value in default_url option - discarded") {
 					t.Errorf("no suspect-value line in the log:\n%s", log)
 				}
+				if out, _, code := ctl(t, "-s", c.socket(), "getoption", l.ClientIf(), "default-url"); code == 0 {
+					t.Errorf("getoption default-url printed %q for a suspect value", out)
+				}
 				return
 			}
 			if out := ctlOK(t, "-s", c.socket(), "getoption", l.ClientIf(), "default-url"); strings.TrimSpace(out) != tc.want {
