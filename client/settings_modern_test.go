@@ -17,7 +17,7 @@ func TestMachineConfigModern(t *testing.T) {
 	hw := net.HardwareAddr{2, 0, 0, 0, 0, 1}
 	s := config.Defaults()
 	c := MachineConfig("eth0", s, Identity{HWAddr: hw})
-	if want := append(config.DefaultPRL(), dhcp4.OptCaptivePortal); !slices.Equal(c.PRL, want) {
+	if want := append(slices.Clone(s.Request), dhcp4.OptCaptivePortal); !slices.Equal(c.PRL, want) {
 		t.Errorf("default PRL %v, want %v", c.PRL, want)
 	}
 	if c.RapidCommit || c.Anonymity || c.Inform.IsValid() {

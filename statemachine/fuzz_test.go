@@ -120,7 +120,7 @@ func (e *events) event() Event {
 func FuzzMachine(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0, 12, 1, 0, 0, 6})
 	f.Add([]byte{0x3f, 7, 10, 1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 6, 0, 6, 0, 6, 0, 6})
-	f.Add([]byte{0x40, 3, 0, 0x21, 0, 0, 0x31, 9, 1, 0, 6, 0, 11, 0, 6})       // rapid commit, 108
+	f.Add([]byte{0x40, 3, 0, 0x21, 0, 0, 0x31, 9, 1, 0, 6, 0, 11, 0, 6})     // rapid commit, 108
 	f.Add([]byte{0x80, 3, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 6, 0, 0xb, 0, 6}) // inform
 	f.Fuzz(func(t *testing.T, data []byte) {
 		e := &events{b: data}

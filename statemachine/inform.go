@@ -37,7 +37,7 @@ func (m *Machine) sendInform(now time.Time) {
 	msg := m.message(dhcp4.Inform)
 	msg.Secs = secsField(el)
 	msg.CIAddr = m.cfg.Inform
-	m.finish(msg, true, true)
+	m.addClientOptions(msg, withAll)
 	to := m.cfg.broadcastTo()
 	m.logf("DHCPINFORM for %s on %s to %s port %d interval %d", m.cfg.Inform, m.cfg.Interface, to.Addr(), to.Port(), m.interval)
 	m.emit(Send{Msg: msg, To: to})

@@ -82,7 +82,7 @@ func TestRapidCommitDnsmasq(t *testing.T) {
 	c.start(t, "")
 	got := c.waitDump(t, "BOUND", 1, 30*time.Second)
 	addr := hookAddr(t, got, "new_ip_address")
-	if !hookHasAddr(t, l, addr) {
+	if !l.HasAddr(t, l.ClientIf(), addr) {
 		t.Errorf("%v is not configured on %s", addr, l.ClientIf())
 	}
 	lab.WaitLog(t, srv.Log(), fmt.Sprintf("DHCPACK(%s) %v ", l.ServerIf(), addr), 5*time.Second)
@@ -177,11 +177,11 @@ func TestIPv6OnlyPreferredKea(t *testing.T) {
 	}
 	// The daemon is in V6ONLY for 30 minutes: ask it, then look at the
 	// link and the wire.
-	hookPoll(t, 10*time.Second, func() bool {
+	lab.PollUntil(t, 10*time.Second, func() bool {
 		out, _, _ := ctl(t, "-s", c.socket(), "status", l.ClientIf())
 		return strings.Contains(out, "V6ONLY")
-	}, func() string { return "status never shows V6ONLY\n" + c.logText(t) })
-	if a := modernIPv4(t, l); len(a) != 0 {
+	}, func() string { return "V6ONLY in the status\n" + c.logText(t) })
+	if a := l.AddrsOf(t, l.ClientIf()); len(a) != 0 {
 		t.Errorf("IPv4 addresses %v on %s in V6ONLY", a, l.ClientIf())
 	}
 	if r := w.of(dhcp4.Request); len(r) != 0 {
@@ -190,26 +190,6 @@ func TestIPv6OnlyPreferredKea(t *testing.T) {
 	if files, _ := filepath.Glob(filepath.Join(c.dumps, "*-BOUND.env")); len(files) != 0 {
 		t.Errorf("BOUND ran in V6ONLY: %v", files)
 	}
-}
-
-// modernIPv4 lists the IPv4 addresses on the lab's client link.
-func modernIPv4(t *testing.T, l *lab.Lab) []netip.Addr {
-	t.Helper()
-	link, err := l.ClientHandle().LinkByName(l.ClientIf())
-	if err != nil {
-		t.Fatal(err)
-	}
-	addrs, err := l.ClientHandle().AddrList(link, 2 /* AF_INET */)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []netip.Addr
-	for _, a := range addrs {
-		if ip, ok := netip.AddrFromSlice(a.IP.To4()); ok {
-			out = append(out, ip)
-		}
-	}
-	return out
 }
 
 // TestInformDnsmasq: an address set by hand and `inform ADDRESS;`: the
@@ -243,7 +223,7 @@ func TestInformDnsmasq(t *testing.T) {
 	if d := w.of(dhcp4.Discover); len(d) != 0 {
 		t.Errorf("%d DISCOVERs in inform mode", len(d))
 	}
-	if a := modernIPv4(t, l); !slices.Equal(a, []netip.Addr{static}) {
+	if a := l.AddrsOf(t, l.ClientIf()); !slices.Equal(a, []netip.Addr{static}) {
 		t.Errorf("IPv4 addresses %v, want only %v", a, static)
 	}
 	if b, _ := os.ReadFile(c.leases); bytes.Contains(b, []byte("lease {")) {
@@ -278,7 +258,7 @@ func TestAnonymityDnsmasq(t *testing.T) {
 	c.start(t, "")
 	got := c.waitDump(t, "BOUND", 1, 30*time.Second)
 	addr := hookAddr(t, got, "new_ip_address")
-	if !hookHasAddr(t, l, addr) {
+	if !l.HasAddr(t, l.ClientIf(), addr) {
 		t.Errorf("%v is not configured on %s", addr, l.ClientIf())
 	}
 	lab.WaitLog(t, srv.Log(), fmt.Sprintf("DHCPACK(%s) %v ", l.ServerIf(), addr), 5*time.Second)
