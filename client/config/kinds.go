@@ -1,6 +1,7 @@
 package config
 
 import (
+	"math"
 	"net"
 	"net/netip"
 	"slices"
@@ -40,10 +41,16 @@ var number = kind[int]{
 		}
 		return int(n), s.ExpectSemi()
 	},
-	yaml: func(y *yamlParser, n *yaml.Node, _ string) (int, bool) {
+	yaml: func(y *yamlParser, n *yaml.Node, name string) (int, bool) {
 		var v uint32
-		ok := y.decode(n, &v)
-		return int(v), ok
+		if !y.decode(n, &v) {
+			return 0, false
+		}
+		if v > math.MaxInt32 {
+			y.nodeError(n, "%s: expecting a number below 2^31, got %d", name, v)
+			return 0, false
+		}
+		return int(v), true
 	},
 }
 

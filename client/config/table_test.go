@@ -111,3 +111,21 @@ func TestScopeRules(t *testing.T) {
 		t.Errorf("decline-wait-time read as a YAML key: %v", ds)
 	}
 }
+
+// TestNumberRange: a number setting holds the same range in both syntaxes.
+func TestNumberRange(t *testing.T) {
+	for _, text := range []string{"route-metric 2147483648;\n", "route-metric: 2147483648\n"} {
+		parse := Parse
+		if !strings.HasSuffix(text, ";\n") {
+			parse = ParseYAML
+		}
+		c, ds := parse(strings.NewReader(text), "c")
+		if !HasErrors(ds) || c.Global.IsSet("route-metric") {
+			t.Errorf("%q: diagnostics %v, metric %d; want an error and no metric", text, ds, c.Global.RouteMetric)
+		}
+	}
+	c, ds := ParseYAML(strings.NewReader("route-metric: 2147483647\n"), "c")
+	if len(ds) != 0 || c.Global.RouteMetric != 2147483647 {
+		t.Errorf("largest metric: %v %d", ds, c.Global.RouteMetric)
+	}
+}
