@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"net"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/leased/leased/client/config"
@@ -39,7 +40,10 @@ func MachineConfig(iface string, s config.Settings, id Identity) statemachine.Co
 		DeclineWait: s.DeclineWait,
 		ARPCheck:    s.ARPCheck != config.ARPOff && s.ARPCheck != "",
 		Server:      id.Server,
+
+		RapidCommit: s.RapidCommit, Anonymity: s.Anonymity, Inform: s.Inform,
 	}
+	c.PRL = requestList(s)
 	c.Send = sendOptions(s.Send, hw, id.Hostname)
 	for _, so := range s.Send {
 		if so.Expr == config.ExprHostname {
@@ -52,6 +56,24 @@ func MachineConfig(iface string, s config.Settings, id Identity) statemachine.Co
 		c.Send.Del(dhcp4.OptClientID)
 	}
 	return c
+}
+
+// requestList is the request statement's list, with option 108 when
+// ipv6-only-preferred is on (RFC 8925 §3.2: asking for it is what turns
+// IPv6-only mode on, as in ISC) and option 114 when captive-portal is on
+// (RFC 8910, as dhcpcd, systemd-networkd and NetworkManager ask for it),
+// each unless listed already.
+func requestList(s config.Settings) []uint8 {
+	prl := slices.Clone(s.Request)
+	for _, add := range []struct {
+		on   bool
+		code uint8
+	}{{s.IPv6OnlyPreferred, dhcp4.OptV6OnlyPreferred}, {s.CaptivePortal, dhcp4.OptCaptivePortal}} {
+		if add.on && !slices.Contains(prl, add.code) {
+			prl = append(prl, add.code)
+		}
+	}
+	return prl
 }
 
 // sendOptions evaluates the send statements. gethostname() with no host

@@ -114,6 +114,11 @@ type Settings struct {
 	SleepWatch         bool          // pause around suspend
 	IPv4LL             bool          // RFC 3927 fallback
 	HookTimeout        time.Duration // kill a hook running longer
+	RapidCommit        bool          // option 80 in DISCOVER (RFC 4039)
+	IPv6OnlyPreferred  bool          // request option 108 (RFC 8925)
+	CaptivePortal      bool          // request option 114 (RFC 8910)
+	Anonymity          bool          // the anonymity profile (RFC 7844)
+	Inform             netip.Addr    // an address set by hand: DHCPINFORM only (RFC 2131 §3.4)
 
 	set mask
 }
