@@ -51,6 +51,10 @@ type Status struct {
 	// Dropped counts the received packets dropped, by class: those that
 	// did not decode and those the machine ignored.
 	Dropped [statemachine.NumDropClasses]uint64
+	// ConfigureErr is the error of the last attempt to put the lease on
+	// the interface, empty once one succeeded or the lease was taken
+	// off (StateName).
+	ConfigureErr string
 }
 
 // packet is a received datagram.
