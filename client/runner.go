@@ -174,7 +174,9 @@ func (r *Runner) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			if r.cfg.Hooks != nil {
-				r.cfg.Hooks.DropPending()
+				if n := r.cfg.Hooks.DropPending(); n > 0 {
+					r.log.Info("stopping: dropped queued hook calls", "interface", r.cfg.Link.Name(), "count", n)
+				}
 			}
 			if r.cfg.ReleaseOnStop {
 				r.step(context.WithoutCancel(ctx), statemachine.Release{})

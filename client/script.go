@@ -24,8 +24,8 @@ type ScriptHooks struct {
 
 var _ Hooks = (*ScriptHooks)(nil)
 
-// Run builds the environment and queues the call. A full queue counts as
-// success, as ISC counts a script it could not start (reference §3.1).
+// Run builds the environment and queues the call; the queue refuses it
+// only once the daemon is ending.
 func (h *ScriptHooks) Run(c HookCall, done func(exitCode int)) {
 	env := hooks.Env(hooks.Call{
 		Reason: c.Reason.String(), Interface: c.Interface, PID: h.PID, DADWait: h.DADWait,
@@ -45,9 +45,6 @@ func (h *ScriptHooks) Run(c HookCall, done func(exitCode int)) {
 	}
 }
 
-// DropPending drops the calls that have not started (SIGTERM).
-func (h *ScriptHooks) DropPending() {
-	if n := h.Queue.DropPending(); n > 0 {
-		h.Log.Info("stopping: dropped queued hook calls", "count", n)
-	}
-}
+// DropPending drops the calls that have not started and ends the running
+// one (SIGTERM); it returns how many it dropped.
+func (h *ScriptHooks) DropPending() int { return h.Queue.DropPending() }
