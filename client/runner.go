@@ -175,7 +175,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			if r.cfg.Hooks != nil {
 				if n := r.cfg.Hooks.DropPending(); n > 0 {
-					r.log.Info("stopping: dropped queued hook calls", "interface", r.cfg.Link.Name(), "count", n)
+					r.log.Log(ctx, LevelNotice, "stopping: dropped queued hook calls", "interface", r.cfg.Link.Name(), "count", n)
 				}
 			}
 			if r.cfg.ReleaseOnStop {
