@@ -60,7 +60,7 @@ exit 0
 // minute. Throughout, status answers, and every address is on its link
 // while its lease is unexpired. Afterwards: no hook call was skipped
 // (each was run or dropped at SIGTERM, none vanished), REQUESTs per link
-// stayed within one a second (README "Lease times"), the lease file holds
+// stayed within one a second (README "Short leases and slow hooks"), the lease file holds
 // the leases last in use, and SIGTERM ended the daemon promptly although
 // a hook was sleeping.
 func TestShortLeasesThreeInterfaces(t *testing.T) {
