@@ -57,7 +57,9 @@
 //
 // The lease file's contents belong to FileStore and are touched only
 // under its lock: runners save through it, and a reload creates the DUID
-// through it (FileStore.DUID). A Runner's Status is guarded by its own
+// through it (FileStore.DUID). A change within leaseWriteGap of the last
+// write is written by a timer's goroutine when the gap ends (its only
+// wait is that lock), and Run writes what is left before it returns. A Runner's Status is guarded by its own
 // mutex.
 //
 // # Who may block whom
