@@ -109,15 +109,16 @@ func (s *FileStore) writeDeferred() {
 	}
 }
 
-// save writes the database and cancels a write put off. Called with
-// s.mu held.
+// save writes the database and cancels a write put off; a failed write
+// leaves the file to the next change or Flush. Called with s.mu held.
 func (s *FileStore) save() error {
 	if s.deferred != nil {
 		s.deferred.Stop()
 		s.deferred = nil
 	}
-	s.dirty = false
-	return s.store.Save(s.file)
+	err := s.store.Save(s.file)
+	s.dirty = err != nil
+	return err
 }
 
 // Flush writes the changes a write put off has not written yet: the
