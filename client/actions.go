@@ -16,15 +16,18 @@ func (r *Runner) do(ctx context.Context, a statemachine.Action) {
 	case statemachine.Arm:
 		r.arm(a.At)
 	case statemachine.Configure:
-		if err := r.cfg.Link.Configure(a.Lease, a.Old); err != nil {
+		err := r.cfg.Link.Configure(a.Lease, a.Old)
+		if err != nil {
 			r.log.Error("configure interface", "addr", a.Lease.Addr, "err", err)
 		}
+		r.setConfigureErr(err)
 		r.openUnicast(a.Lease.Addr)
 	case statemachine.Deconfigure:
 		r.closeUnicast()
 		if err := r.cfg.Link.Deconfigure(a.Lease); err != nil {
 			r.log.Error("deconfigure interface", "addr", a.Lease.Addr, "err", err)
 		}
+		r.setConfigureErr(nil)
 	case statemachine.RunHook:
 		r.runHook(a)
 	case statemachine.Persist:
@@ -55,6 +58,18 @@ func (r *Runner) do(ctx context.Context, a statemachine.Action) {
 	default:
 		panic("client: unknown action " + a.String())
 	}
+}
+
+// setConfigureErr records how the last configuration of the lease went,
+// for status (Status.StateName); nil clears it.
+func (r *Runner) setConfigureErr(err error) {
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+	}
+	r.mu.Lock()
+	r.status.ConfigureErr = msg
+	r.mu.Unlock()
 }
 
 // send writes a message: broadcasts through the raw socket, and unicasts

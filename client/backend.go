@@ -43,7 +43,7 @@ func (b *Backend) Status() []control.InterfaceStatus {
 }
 
 func interfaceStatus(s Status) control.InterfaceStatus {
-	is := control.InterfaceStatus{Name: s.Interface, State: s.State.String()}
+	is := control.InterfaceStatus{Name: s.Interface, State: s.StateName(), ConfigureError: s.ConfigureErr}
 	for class, n := range s.Dropped {
 		if n > 0 {
 			if is.Dropped == nil {
@@ -181,7 +181,7 @@ func (b *Backend) runner(iface string) (*Runner, error) {
 // publish sends a state event to every watcher when an interface's state
 // or address changed; a watcher that does not keep up loses events.
 func (b *Backend) publish(s Status) {
-	ev := control.Event{Kind: control.EventState, Interface: s.Interface, State: s.State.String(), Time: time.Now()}
+	ev := control.Event{Kind: control.EventState, Interface: s.Interface, State: s.StateName(), Time: time.Now()}
 	if s.Lease != nil && s.State.Configured() {
 		ev.Address = s.Lease.Prefix()
 	}

@@ -21,3 +21,13 @@ func TestInterfaceStatusDropCounters(t *testing.T) {
 		t.Errorf("no drops: dropped %v, want none", got)
 	}
 }
+
+// The control socket's status carries the reported state and why the
+// lease could not be configured.
+func TestInterfaceStatusConfigureError(t *testing.T) {
+	s := Status{Interface: "eth0", State: statemachine.StateBound, ConfigureErr: "operation not permitted"}
+	is := interfaceStatus(s)
+	if is.State != StateConfigureFailed || is.ConfigureError != "operation not permitted" {
+		t.Errorf("state %q error %q, want %q and the error", is.State, is.ConfigureError, StateConfigureFailed)
+	}
+}

@@ -72,6 +72,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	d.openLeaseFile()
 	defer d.closeQueues()
+	defer d.flushLeases() // before the queued hooks run
 	cfgs, err := d.assemble(names)
 	if err != nil {
 		return err
@@ -157,6 +158,14 @@ func (d *Daemon) openLeaseFile() {
 		d.log.Warn(err.Error())
 	}
 	d.store = NewFileStore(st, file)
+	d.store.Log = d.log
+}
+
+// flushLeases writes the lease changes a write put off (FileStore.Flush).
+func (d *Daemon) flushLeases() {
+	if err := d.store.Flush(); err != nil {
+		d.log.Error("write lease file", "err", err)
+	}
 }
 
 // closeQueues lets each hook queue run what it holds, and ends it.

@@ -48,6 +48,7 @@ func (d *Daemon) Leave(ctx context.Context, ev statemachine.Event) {
 	for _, name := range names {
 		d.stepStored(ctx, name, ev)
 	}
+	d.flushLeases()
 }
 
 // askDaemon sends verbs for each named interface (or all) to the

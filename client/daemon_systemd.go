@@ -67,7 +67,7 @@ func (d *Daemon) notifyStatus(ctx context.Context, changed <-chan struct{}) {
 func StatusLine(sts []Status) string {
 	parts := make([]string, 0, len(sts))
 	for _, s := range sts {
-		p := s.Interface + ": " + s.State.String()
+		p := s.Interface + ": " + s.StateName()
 		if s.Lease != nil && s.State.Configured() {
 			p += " " + s.Lease.Prefix().String()
 		}

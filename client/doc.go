@@ -70,7 +70,9 @@
 //
 // The lease file's contents belong to FileStore and are touched only
 // under its lock: runners save through it, and a reload creates the DUID
-// through it (FileStore.DUID). A Runner's Status is guarded by its own
+// through it (FileStore.DUID). A change within leaseWriteGap of the last
+// write is written by a timer's goroutine when the gap ends (its only
+// wait is that lock), and Run writes what is left before it returns. A Runner's Status is guarded by its own
 // mutex.
 //
 // # Who may block whom
@@ -83,8 +85,9 @@
 // hooks; a suspend waits for the pause and its STOP hooks.
 //
 // On shutdown (SIGTERM) each runner drops the hook calls not yet started
-// (Hooks.DropPending), as ISC dhclient, which runs its script inline, has
-// no backlog to finish, and ends; then Run sends STOPPING=1, cancels the
+// and ends the running one as a timed-out one (Hooks.DropPending), as ISC
+// dhclient, which runs its script inline, has no backlog to finish and
+// stops waiting for its script, and ends; then Run sends STOPPING=1, cancels the
 // watchers and waits for them, and closes the hook queues, letting the
 // calls still queued (FAIL under -1, RELEASE) run. When Run returns, no
 // goroutine it started is left.

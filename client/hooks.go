@@ -16,8 +16,9 @@ type HookCall struct {
 // may be called from another goroutine. done may be nil.
 type Hooks interface {
 	Run(c HookCall, done func(exitCode int))
-	// DropPending drops the calls queued and not started: the daemon
-	// was told to stop (SIGTERM), and ISC dhclient, which runs its script
-	// inline, has no backlog to finish.
-	DropPending()
+	// DropPending drops the calls queued and not started, ends the
+	// running one and returns how many it dropped: the daemon was told to
+	// stop (SIGTERM), and ISC dhclient, which runs its script inline, has
+	// no backlog to finish.
+	DropPending() int
 }

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -17,14 +18,26 @@ type LeaseStore interface {
 }
 
 // FileStore keeps the lease database in memory and rewrites the file
-// atomically on every change (SPEC §7, §13: rewritten, not appended). It
-// is shared by every runner of a daemon.
+// atomically after changes (SPEC §7, §13: rewritten, not appended), at
+// most once per leaseWriteGap: a change within the gap is written, with
+// any others, when the gap ends (nextLeaseWrite), and Flush writes what
+// is left before the daemon ends. It is shared by every runner of a
+// daemon.
 type FileStore struct {
 	store *lease.Store
 	now   func() time.Time
+	// Log receives the errors of deferred writes, which have no caller to
+	// return them to; nil discards them.
+	Log *slog.Logger
 
 	mu   sync.Mutex
 	file *lease.File
+	// lastWrite is when the last write caused by a change started; dirty
+	// says the file lags behind file, and deferred is the timer of the
+	// write that will catch it up.
+	lastWrite time.Time
+	dirty     bool
+	deferred  *time.Timer
 }
 
 var _ LeaseStore = (*FileStore)(nil)
@@ -53,7 +66,7 @@ func (s *FileStore) Persist(iface string, l *statemachine.Lease) error {
 		kept = append(kept, e)
 	}
 	s.file.Leases = append(kept, lease.Entry{Interface: iface, Lease: l.Clone()})
-	return s.store.Save(s.file)
+	return s.changed()
 }
 
 // Forget removes iface's blocks for l's address and saves the file.
@@ -63,14 +76,67 @@ func (s *FileStore) Forget(iface string, l *statemachine.Lease) error {
 	s.file.Leases = slices.DeleteFunc(s.file.Leases, func(e lease.Entry) bool {
 		return e.Interface == iface && e.Name == "" && e.Lease != nil && e.Lease.Addr == l.Addr
 	})
-	return s.store.Save(s.file)
+	return s.changed()
+}
+
+// changed writes the file after a change, now or, within leaseWriteGap
+// of the last such write, when the gap ends. Called with s.mu held.
+func (s *FileStore) changed() error {
+	s.dirty = true
+	now := s.now()
+	at := nextLeaseWrite(s.lastWrite, now, leaseWriteGap)
+	if at.After(now) {
+		if s.deferred == nil {
+			s.deferred = time.AfterFunc(at.Sub(now), s.writeDeferred)
+		}
+		return nil
+	}
+	s.lastWrite = now
+	return s.save()
+}
+
+// writeDeferred is the write changed put off.
+func (s *FileStore) writeDeferred() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deferred = nil
+	if !s.dirty {
+		return
+	}
+	s.lastWrite = s.now()
+	if err := s.save(); err != nil && s.Log != nil {
+		s.Log.Error("write lease file", "err", err)
+	}
+}
+
+// save writes the database and cancels a write put off; a failed write
+// leaves the file to the next change or Flush. Called with s.mu held.
+func (s *FileStore) save() error {
+	if s.deferred != nil {
+		s.deferred.Stop()
+		s.deferred = nil
+	}
+	err := s.store.Save(s.file)
+	s.dirty = err != nil
+	return err
+}
+
+// Flush writes the changes a write put off has not written yet: the
+// daemon calls it before it ends, so the file holds the lease in use.
+func (s *FileStore) Flush() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.dirty {
+		return nil
+	}
+	return s.save()
 }
 
 // Save writes the current database, as ISC does at every start.
 func (s *FileStore) Save() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.store.Save(s.file)
+	return s.save()
 }
 
 // Active returns iface's active lease and its alternatives as the file
@@ -101,5 +167,5 @@ func (s *FileStore) DUID(create func() []byte) ([]byte, error) {
 		return s.file.DefaultDUID, nil
 	}
 	s.file.DefaultDUID = create()
-	return s.file.DefaultDUID, s.store.Save(s.file)
+	return s.file.DefaultDUID, s.save()
 }

@@ -34,6 +34,10 @@ func TestFileStoreKeepsUnexpiredAlternatives(t *testing.T) {
 	if err := fs.Persist("eth0", expired); err != nil {
 		t.Fatal(err)
 	}
+	// Changes within a second are written together (leaseWriteGap).
+	if err := fs.Flush(); err != nil {
+		t.Fatal(err)
+	}
 	f, errs := st.Load(nil)
 	if len(errs) > 0 {
 		t.Fatal(errs)
@@ -66,6 +70,10 @@ func TestFileStoreForgetsDeclinedLease(t *testing.T) {
 		}
 	}
 	if err := fs.Forget("eth0", testLease("10.0.0.6", now.Add(time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	// Changes within a second are written together (leaseWriteGap).
+	if err := fs.Flush(); err != nil {
 		t.Fatal(err)
 	}
 	f, errs := st.Load(nil)

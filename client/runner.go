@@ -51,6 +51,10 @@ type Status struct {
 	// Dropped counts the received packets dropped, by class: those that
 	// did not decode and those the machine ignored.
 	Dropped [statemachine.NumDropClasses]uint64
+	// ConfigureErr is the error of the last attempt to put the lease on
+	// the interface, empty once one succeeded or the lease was taken
+	// off (StateName).
+	ConfigureErr string
 }
 
 // packet is a received datagram.
@@ -170,7 +174,9 @@ func (r *Runner) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			if r.cfg.Hooks != nil {
-				r.cfg.Hooks.DropPending()
+				if n := r.cfg.Hooks.DropPending(); n > 0 {
+					r.log.Log(ctx, LevelNotice, "stopping: dropped queued hook calls", "interface", r.cfg.Link.Name(), "count", n)
+				}
 			}
 			if r.cfg.ReleaseOnStop {
 				r.step(context.WithoutCancel(ctx), statemachine.Release{})

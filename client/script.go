@@ -46,9 +46,6 @@ func (h *ScriptHooks) Run(c HookCall, done func(exitCode int)) {
 	}
 }
 
-// DropPending drops the calls that have not started (SIGTERM).
-func (h *ScriptHooks) DropPending() {
-	if n := h.Queue.DropPending(); n > 0 {
-		h.Log.Info("stopping: dropped queued hook calls", "count", n)
-	}
-}
+// DropPending drops the calls that have not started and ends the running
+// one (SIGTERM); it returns how many it dropped.
+func (h *ScriptHooks) DropPending() int { return h.Queue.DropPending() }

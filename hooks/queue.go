@@ -27,6 +27,8 @@ type Queue struct {
 	// submitted and finished count calls, so that Flush can wait for
 	// those submitted before it without waiting for later ones.
 	submitted, finished uint64
+	// endRunning ends the call running now, nil when none runs.
+	endRunning context.CancelFunc
 }
 
 type job struct {
@@ -60,10 +62,13 @@ func (q *Queue) Submit(script string, env []string, done func(Result)) bool {
 }
 
 // DropPending discards the calls that have not started, reporting each
-// as not run (done is not called), and returns how many there were. The
-// running call goes on within the runner's timeout. A daemon told to stop
-// drops its backlog this way, as ISC dhclient, which runs its script
-// inline, has none.
+// as not run (done is not called), and returns how many there were; the
+// call running now is ended as a timed-out one (SIGTERM to its process
+// group, SIGKILL after killGrace), its done called with the result. A
+// daemon told to stop drops its backlog this way, as ISC dhclient, which
+// runs its script inline, has none, and stops waiting for its script on
+// SIGTERM. Calls submitted afterwards (a RELEASE of release-on-stop) run
+// as usual.
 func (q *Queue) DropPending() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -71,6 +76,9 @@ func (q *Queue) DropPending() int {
 	q.pending = nil
 	q.finished += uint64(n)
 	q.progress.Broadcast()
+	if q.endRunning != nil {
+		q.endRunning()
+	}
 	return n
 }
 
@@ -85,34 +93,38 @@ func (q *Queue) Close() {
 	q.wg.Wait()
 }
 
-// next waits for the next call; ok is false once the queue is closed and
-// empty.
-func (q *Queue) next() (j job, ok bool) {
+// next waits for the next call and returns it with the context it runs
+// under, which DropPending cancels; ok is false once the queue is closed
+// and empty.
+func (q *Queue) next() (j job, ctx context.Context, ok bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for len(q.pending) == 0 && !q.closed {
 		q.wake.Wait()
 	}
 	if len(q.pending) == 0 {
-		return job{}, false
+		return job{}, nil, false
 	}
 	j = q.pending[0]
 	q.pending[0] = job{} // let the environment be collected
 	q.pending = q.pending[1:]
-	return j, true
+	ctx, q.endRunning = context.WithCancel(context.Background())
+	return j, ctx, true
 }
 
 func (q *Queue) loop() {
 	for {
-		j, ok := q.next()
+		j, ctx, ok := q.next()
 		if !ok {
 			return
 		}
-		res := q.r.Run(context.Background(), j.script, j.env)
+		res := q.r.Run(ctx, j.script, j.env)
 		if j.done != nil {
 			j.done(res)
 		}
 		q.mu.Lock()
+		q.endRunning()
+		q.endRunning = nil
 		q.finished++
 		q.progress.Broadcast()
 		q.mu.Unlock()

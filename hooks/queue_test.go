@@ -73,37 +73,41 @@ func TestQueueRunsInOrderWithoutBlockingSubmit(t *testing.T) {
 	q.Close() // idempotent
 }
 
-// A daemon told to stop drops the calls that have not started; the running
-// one finishes, and Flush does not wait for the dropped ones.
+// A daemon told to stop drops the calls that have not started and ends
+// the running one as a timed-out one; Flush does not wait for the dropped
+// ones, and a call submitted afterwards (a RELEASE) runs as usual.
 func TestQueueDropPending(t *testing.T) {
-	hook, started, release := blocker(t)
+	hook, started, _ := blocker(t)
 	q := NewQueue(&Runner{})
-	ran := make(chan int, 8)
-	q.Submit(hook, nil, func(r Result) { ran <- r.ExitCode })
+	ran := make(chan Result, 8)
+	q.Submit(hook, nil, func(r Result) { ran <- r })
 	if _, err := os.ReadFile(started); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 3 {
-		q.Submit(script(t, "exit 1"), nil, func(Result) { ran <- 100 + i })
+		q.Submit(script(t, "exit 1"), nil, func(Result) { ran <- Result{ExitCode: 100 + i} })
 	}
 	if n := q.DropPending(); n != 3 {
 		t.Errorf("dropped %d calls, want 3", n)
 	}
-	if err := os.WriteFile(release, []byte("go\n"), 0); err != nil {
-		t.Fatal(err)
-	}
 	if err := q.Flush(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	q.Submit(script(t, "exit 9"), nil, func(r Result) { ran <- r.ExitCode })
+	q.Submit(script(t, "exit 9"), nil, func(r Result) { ran <- r })
 	q.Close()
 	close(ran)
-	var got []int
-	for c := range ran {
-		got = append(got, c)
+	var got []Result
+	for r := range ran {
+		got = append(got, r)
 	}
-	if want := []int{7, 9}; !slices.Equal(got, want) {
-		t.Errorf("ran %v, want %v (the running call and the one after the drop)", got, want)
+	if len(got) != 2 {
+		t.Fatalf("ran %+v, want the running call and the one after the drop", got)
+	}
+	if r := got[0]; r.ExitCode != 0 || r.TimedOut || r.Err == nil {
+		t.Errorf("running call: %+v, want ended (killed), no decision, not a timeout", r)
+	}
+	if r := got[1]; r.ExitCode != 9 || r.Err != nil {
+		t.Errorf("call after the drop: %+v, want exit 9", r)
 	}
 }
 

@@ -29,7 +29,7 @@ func (h *Hooks) Run(c client.HookCall, done func(int)) {
 }
 
 // DropPending implements client.Hooks; the fake runs every call at once.
-func (h *Hooks) DropPending() {}
+func (h *Hooks) DropPending() int { return 0 }
 
 // Reasons returns the reasons of the calls so far, in order.
 func (h *Hooks) Reasons() []string {

@@ -46,11 +46,12 @@ type Link struct {
 	in     chan Datagram
 	errs   chan error
 
-	mu       sync.Mutex
-	calls    []string
-	Conflict bool // answer for Probe
-	gone     bool
-	open     []*conn
+	mu        sync.Mutex
+	calls     []string
+	Conflict  bool  // answer for Probe
+	ConfigErr error // answer for Configure, set with FailConfigure
+	gone      bool
+	open      []*conn
 }
 
 // NewLink returns a fake link named name.
@@ -148,10 +149,20 @@ func (l *Link) openConn(unicast bool) *conn {
 // Up implements client.Link.
 func (l *Link) Up() error { l.record("up"); return nil }
 
+// FailConfigure makes Configure return err from now on (nil: succeed),
+// as the kernel answers EPERM to a daemon without CAP_NET_ADMIN.
+func (l *Link) FailConfigure(err error) {
+	l.mu.Lock()
+	l.ConfigErr = err
+	l.mu.Unlock()
+}
+
 // Configure implements client.Link.
 func (l *Link) Configure(le, _ *statemachine.Lease) error {
 	l.record("configure " + le.Prefix().String())
-	return nil
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.ConfigErr
 }
 
 // Deconfigure implements client.Link.

@@ -63,8 +63,11 @@ type Reply struct {
 // InterfaceStatus is one interface as status reports it. Addresses and
 // times are absent (zero) when the interface holds no lease.
 type InterfaceStatus struct {
-	Name    string       `json:"name"`
-	State   string       `json:"state"` // the state machine's state, such as "BOUND"
+	Name string `json:"name"`
+	// State is the state machine's state, such as "BOUND", or
+	// "CONFIGURE-FAILED" while the lease held in use could not be put on
+	// the interface (ConfigureError says why).
+	State   string       `json:"state"`
 	Address netip.Prefix `json:"address,omitzero"`
 	Server  netip.Addr   `json:"server,omitzero"` // option 54
 	Routers []netip.Addr `json:"routers,omitempty"`
@@ -82,6 +85,10 @@ type InterfaceStatus struct {
 	// not-ours, unexpected, rejected, unusable); classes never seen are
 	// left out.
 	Dropped map[string]uint64 `json:"dropped,omitempty"`
+	// ConfigureError is why the lease could not be configured on the
+	// interface at its last attempt (such as "operation not permitted"),
+	// absent when it could.
+	ConfigureError string `json:"configure_error,omitempty"`
 }
 
 // Packet is a DHCP message decoded for people: the BOOTP fixed fields

@@ -109,11 +109,14 @@ func writeOptions(b *strings.Builder, l *statemachine.Lease, cat *dhcp4.Catalogu
 		}
 		if data, ok := cat.Received(o.Code, o.Data); ok {
 			def := cat.ByCode(o.Code)
-			writeOption(b, def.Name, def.Type, data)
+			writeOption(b, def.Name, def.Type, data, func(back []byte) bool {
+				_, ok := cat.Received(o.Code, back)
+				return ok
+			})
 		}
 	}
 	for _, s := range cat.Suboptions(l.Options) {
-		writeOption(b, s.Def.FullName(), s.Def.Type, s.Data)
+		writeOption(b, s.Def.FullName(), s.Def.Type, s.Data, nil)
 	}
 }
 
@@ -128,23 +131,27 @@ func writeOptions(b *strings.Builder, l *statemachine.Lease, cat *dhcp4.Catalogu
 // to the same text (pxe-client-id's number run into its hex). A domain
 // list that FormatLease cuts at 32 KiB (dhcp4.ErrCut, a compression bomb)
 // is left out too: the file keeps what the server meant or nothing.
-func writeOption(b *strings.Builder, name string, typ dhcp4.Type, data []byte) {
+// accept, when not nil, says whether data read back from the line is
+// kept by the next write, as Catalogue.Received would keep it: a host
+// name of NULs only prints as "", which reads back as the empty host name
+// ISC drops, so it is left out rather than written once.
+func writeOption(b *strings.Builder, name string, typ dhcp4.Type, data []byte, accept func([]byte) bool) {
 	if typ.Zerolen() {
 		fmt.Fprintf(b, "  option %s;\n", name)
 		return
 	}
 	v, err := typ.Lease(data)
-	if err != nil || v == "" || !readsBack(typ, v) {
+	if err != nil || v == "" || !readsBack(typ, v, accept) {
 		return
 	}
 	fmt.Fprintf(b, "  option %s %s;\n", name, v)
 }
 
 // readsBack reports whether value text v of typ parses to data that
-// formats to v again.
-func readsBack(typ dhcp4.Type, v string) bool {
+// accept (nil: any) keeps and that formats to v again.
+func readsBack(typ dhcp4.Type, v string, accept func([]byte) bool) bool {
 	back, err := typ.ParseValue(v)
-	if err != nil {
+	if err != nil || accept != nil && !accept(back) {
 		return false
 	}
 	again, err := typ.Lease(back)

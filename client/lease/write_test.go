@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/leased/leased/statemachine"
+	"github.com/leased/leased/statemachine/dhcp4"
 )
 
 // TestWriteReproducesGolden reads each golden file and writes it again:
@@ -138,5 +139,20 @@ func TestStoreSaveFailsInMissingDir(t *testing.T) {
 	st := &Store{Path: filepath.Join(t.TempDir(), "no", "dhclient.leases")}
 	if err := st.Save(&File{}); err == nil {
 		t.Error("save into a missing directory succeeded")
+	}
+}
+
+// A host name of NULs only prints as "", which reads back as the empty
+// host name ISC drops: it is left out, so that writing the file again
+// gives the same text (found by FuzzLeaseFile).
+func TestWriteLeavesOutHostNameOfNULs(t *testing.T) {
+	l := &statemachine.Lease{Addr: netip.MustParseAddr("192.0.2.10"), Expire: time.Unix(1e9, 0)}
+	l.Options.Set(dhcp4.OptHostName, []byte{0})
+	var buf bytes.Buffer
+	if err := write(&buf, &File{Leases: []Entry{{Interface: "eth0", Lease: l}}}, testCatalogue(t), Format{}, time.UTC); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "host-name") {
+		t.Errorf("host-name of NULs written:\n%s", buf.String())
 	}
 }

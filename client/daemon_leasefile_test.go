@@ -1,0 +1,39 @@
+package client_test
+
+import (
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// Two interfaces bound in the same second: the second lease waits for
+// the lease file's write gap, and a daemon ended before the gap is over
+// still leaves both leases on disk (issue 12: the file holds the lease
+// in use, without a write per change).
+func TestDaemonWritesPutOffLeaseAtExit(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newDaemonRig(t, nativeConf, "eth0", "eth1")
+		r.start()
+		r.bind("eth0", 600)
+		synctest.Wait()
+		r.bind("eth1", 600)
+		synctest.Wait()
+		now := time.Now()
+		f := r.leaseFile()
+		if l, _ := f.Active("eth0", now); l == nil {
+			t.Fatal("eth0's lease, the first change, not written at once")
+		}
+		if l, _ := f.Active("eth1", now); l != nil {
+			t.Fatal("eth1's lease written within the write gap of eth0's")
+		}
+		if err := r.stop(); err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		f = r.leaseFile()
+		for _, name := range []string{"eth0", "eth1"} {
+			if l, _ := f.Active(name, now); l == nil || l.Addr != clientAddr {
+				t.Errorf("after exit the lease file holds %v for %s, want %v", l, name, clientAddr)
+			}
+		}
+	})
+}
