@@ -131,6 +131,7 @@ func (m *Machine) bind(now time.Time, l *Lease, why Reason) {
 	m.lapsed = nil
 	m.resetExchange()
 	m.emit(Persist{Lease: l})
+	m.linkLocalOff()
 	m.configure(l)
 	hook := RunHook{Reason: why, New: l, Old: old}
 	if why == ReasonReboot {

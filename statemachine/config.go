@@ -40,9 +40,13 @@ type Config struct {
 	InitialDelay    time.Duration // random delay before the first packet, 0 for none
 	DeclineWait     time.Duration // wait after DHCPDECLINE before INIT
 
-	OneTry   bool       // -1: give up (GiveUp) instead of retrying after FAIL
-	ARPCheck bool       // Probe a new address after an ACK in REQUESTING/REBOOTING
-	Server   netip.Addr // -s: destination of broadcasts; invalid means 255.255.255.255
+	OneTry bool // -1: give up (GiveUp) instead of retrying after FAIL
+	// IPv4LL claims a link-local address after FAIL (RFC 3927) and
+	// DISCOVERs again every IPv4LLRetry (0: DefaultIPv4LLRetry).
+	IPv4LL      bool
+	IPv4LLRetry time.Duration
+	ARPCheck    bool       // Probe a new address after an ACK in REQUESTING/REBOOTING
+	Server      netip.Addr // -s: destination of broadcasts; invalid means 255.255.255.255
 	// ServerPort is the servers' port: 67, or one below -p's client port
 	// (reference §1.2); zero means 67.
 	ServerPort uint16

@@ -42,6 +42,8 @@ type Machine struct {
 	leases []*Lease // other unexpired stored leases and fallback leases
 	cfgd   *Lease   // the lease Configure put on the interface, if any
 	ready  bool     // Ready was emitted
+	// linkLocal: LinkLocal{On: true} was emitted and not yet turned off.
+	linkLocal bool
 	// readyAtFail: Ready waits for the result of the first FAIL hook, as
 	// ISC's parent returns only once FAIL has run (reference §1.3).
 	readyAtFail bool

@@ -15,6 +15,7 @@ const (
 	ReasonTimeout                   // timeout: trying a stored or fallback lease
 	ReasonStop                      // Stop or Pause
 	ReasonRelease                   // after DHCPRELEASE was sent
+	ReasonIPv4LL                    // link-local address claimed (new_*) or removed (old_*), RFC 3927
 )
 
 var reasonNames = [...]string{
@@ -28,6 +29,7 @@ var reasonNames = [...]string{
 	ReasonTimeout: "TIMEOUT",
 	ReasonStop:    "STOP",
 	ReasonRelease: "RELEASE",
+	ReasonIPv4LL:  "IPV4LL",
 }
 
 // String returns ISC's upper-case word, the value of $reason.
