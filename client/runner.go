@@ -30,6 +30,9 @@ type RunnerConfig struct {
 	// ReleaseOnStop sends DHCPRELEASE when ctx ends (release-on-stop);
 	// by default a stopped daemon leaves the lease alone (SPEC §13).
 	ReleaseOnStop bool
+	// LinkLocal claims an IPv4 link-local address when the machine asks
+	// (ipv4ll); nil: the interface has no ARP, and none is claimed.
+	LinkLocal LinkLocalLink
 	// OnReady is called once, when the interface first bound or first
 	// timed out (the moment ISC's parent process returns).
 	OnReady func()
@@ -51,6 +54,8 @@ type Status struct {
 	// Dropped counts the received packets dropped, by class: those that
 	// did not decode and those the machine ignored.
 	Dropped [statemachine.NumDropClasses]uint64
+	// LinkLocal is the IPv4 link-local address claimed (RFC 3927), if any.
+	LinkLocal netip.Addr
 }
 
 // packet is a received datagram.
@@ -75,6 +80,7 @@ type Runner struct {
 	ucast  *socket
 	ucastA netip.Addr
 	ctx    context.Context // of Run, for steps requested through ctl
+	ll     linkLocal       // the link-local claim (ipv4ll)
 	// stopped is set by a Stop event that left the machine STOPPED: the
 	// runner ends. A release also stops the machine, but the runner stays,
 	// so that a later renew or resume starts it again.
@@ -192,6 +198,12 @@ func (r *Runner) Run(ctx context.Context) error {
 		case f := <-r.ctl:
 			f()
 			continue
+		case p := <-r.ll.rx:
+			r.linkLocalARP(p)
+			continue
+		case <-r.ll.timerC:
+			r.linkLocalTimeout()
+			continue
 		case <-r.inboxWake:
 			posted := r.takeInbox()
 			if len(posted) == 0 {
@@ -286,6 +298,7 @@ func (r *Runner) countDrop(class statemachine.DropClass, reason string) {
 func (r *Runner) closeConns() {
 	r.bcast.close()
 	r.ucast.close()
+	r.closeLinkLocal()
 }
 
 // reopen replaces the broadcast socket when the link comes back: an

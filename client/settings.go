@@ -37,6 +37,7 @@ func MachineConfig(iface string, s config.Settings, id Identity) statemachine.Co
 		BackoffCutoff: s.BackoffCutoff, InitialInterval: s.InitialInterval, InitialDelay: s.InitialDelay,
 		ARPCheck: s.ARPCheck != config.ARPOff && s.ARPCheck != "",
 		Server:   id.Server,
+		IPv4LL:   s.IPv4LL, IPv4LLRetry: s.IPv4LLRetry,
 	}
 	c.Send = sendOptions(s.Send, hw, id.Hostname)
 	for _, so := range s.Send {

@@ -30,3 +30,13 @@ func (p arpPacket) exported() (ARP, bool) {
 	}
 	return ARP{Request: p.Op == arpRequest, SenderHW: p.SenderHW, SenderIP: p.SenderIP, TargetIP: p.TargetIP}, true
 }
+
+// ParseARP decodes an ARP request or reply for IPv4 as read from an
+// AF_PACKET datagram socket (the link-layer header removed).
+func ParseARP(b []byte) (ARP, bool) {
+	p, err := parseARP(b)
+	if err != nil {
+		return ARP{}, false
+	}
+	return p.exported()
+}

@@ -64,6 +64,7 @@ var flags = map[string]struct {
 	"link-watch":       {fLinkWatch, func(s *Settings) *bool { return &s.LinkWatch }},
 	"sleep-watch":      {fSleepWatch, func(s *Settings) *bool { return &s.SleepWatch }},
 	"ipv4ll":           {fIPv4LL, func(s *Settings) *bool { return &s.IPv4LL }},
+	"forcerenew":       {fForceRenew, func(s *Settings) *bool { return &s.ForceRenew }},
 }
 
 // flag reads `NAME on|off|true|false;`.

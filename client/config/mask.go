@@ -34,6 +34,8 @@ const (
 	fSleepWatch
 	fIPv4LL
 	fHookTimeout
+	fIPv4LLRetry
+	fForceRenew
 )
 
 var fieldByName = map[string]mask{
@@ -46,7 +48,7 @@ var fieldByName = map[string]mask{
 	"classless-routes": fClassless, "client-id": fClientID,
 	"control-socket": fControlSocket, "release-on-stop": fReleaseOnStop,
 	"link-watch": fLinkWatch, "sleep-watch": fSleepWatch, "ipv4ll": fIPv4LL,
-	"hook-timeout": fHookTimeout,
+	"hook-timeout": fHookTimeout, "ipv4ll-retry": fIPv4LLRetry, "forcerenew": fForceRenew,
 }
 
 // overlay returns base with the fields that o set replaced by o's, and
@@ -82,6 +84,8 @@ func overlay(base, o Settings) Settings {
 	copyIf(fLinkWatch, func() { r.LinkWatch = o.LinkWatch })
 	copyIf(fSleepWatch, func() { r.SleepWatch = o.SleepWatch })
 	copyIf(fIPv4LL, func() { r.IPv4LL = o.IPv4LL })
+	copyIf(fIPv4LLRetry, func() { r.IPv4LLRetry = o.IPv4LLRetry })
+	copyIf(fForceRenew, func() { r.ForceRenew = o.ForceRenew })
 	copyIf(fHookTimeout, func() { r.HookTimeout = o.HookTimeout })
 	r.Send = mergeSend(base.Send, o.Send)
 	r.SendSub = mergeSub(base.SendSub, o.SendSub)

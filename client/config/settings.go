@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/leased/leased/statemachine"
 	"net"
 	"net/netip"
 	"slices"
@@ -111,7 +112,13 @@ type Settings struct {
 	LinkWatch          bool   // follow carrier changes; default on
 	SleepWatch         bool   // pause around suspend; default on
 	IPv4LL             bool   // RFC 3927 fallback; default off
-	HookTimeout        time.Duration
+	// IPv4LLRetry is the wait between DISCOVER rounds while a
+	// link-local address is in use (ipv4ll-retry; default 300 s).
+	IPv4LLRetry time.Duration
+	// ForceRenew accepts a FORCERENEW authenticated with the reconfigure
+	// key of RFC 6704 (forcerenew; default off).
+	ForceRenew  bool
+	HookTimeout time.Duration
 
 	set mask
 }
@@ -144,6 +151,7 @@ func Defaults() Settings {
 		LinkWatch:          true,
 		SleepWatch:         true,
 		HookTimeout:        30 * time.Second,
+		IPv4LLRetry:        statemachine.DefaultIPv4LLRetry,
 	}
 }
 

@@ -21,6 +21,7 @@ var durations = map[string]struct {
 	"initial-interval": {fInitialInterval, func(s *Settings) *time.Duration { return &s.InitialInterval }},
 	"initial-delay":    {fInitialDelay, func(s *Settings) *time.Duration { return &s.InitialDelay }},
 	"hook-timeout":     {fHookTimeout, func(s *Settings) *time.Duration { return &s.HookTimeout }},
+	"ipv4ll-retry":     {fIPv4LLRetry, func(s *Settings) *time.Duration { return &s.IPv4LLRetry }},
 }
 
 // ignored lists statements leased parses but does not act on, with the

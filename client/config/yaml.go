@@ -48,6 +48,8 @@ type yamlScope struct {
 	LinkWatch          *bool   `yaml:"link-watch"`
 	SleepWatch         *bool   `yaml:"sleep-watch"`
 	IPv4LL             *bool   `yaml:"ipv4ll"`
+	IPv4LLRetry        *uint32 `yaml:"ipv4ll-retry"`
+	ForceRenew         *bool   `yaml:"forcerenew"`
 	HookTimeout        *uint32 `yaml:"hook-timeout"`
 }
 

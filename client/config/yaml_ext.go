@@ -41,4 +41,5 @@ func (y *yamlParser) extensions(s *Settings, sc *yamlScope) {
 	flag(sc.LinkWatch, fLinkWatch, &s.LinkWatch)
 	flag(sc.SleepWatch, fSleepWatch, &s.SleepWatch)
 	flag(sc.IPv4LL, fIPv4LL, &s.IPv4LL)
+	flag(sc.ForceRenew, fForceRenew, &s.ForceRenew)
 }

@@ -28,6 +28,7 @@ func (y *yamlParser) scope(s *Settings, sc *yamlScope, iface string) {
 	secs(sc.InitialInterval, fInitialInterval, &s.InitialInterval)
 	secs(sc.InitialDelay, fInitialDelay, &s.InitialDelay)
 	secs(sc.HookTimeout, fHookTimeout, &s.HookTimeout)
+	secs(sc.IPv4LLRetry, fIPv4LLRetry, &s.IPv4LLRetry)
 	if sc.Request != nil {
 		s.Request, s.RequestSet, s.set = y.names(*sc.Request, "request"), true, s.set|fRequest
 	}

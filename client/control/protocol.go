@@ -82,6 +82,9 @@ type InterfaceStatus struct {
 	// not-ours, unexpected, rejected, unusable); classes never seen are
 	// left out.
 	Dropped map[string]uint64 `json:"dropped,omitempty"`
+	// LinkLocal is the IPv4 link-local address (RFC 3927) claimed while
+	// no lease is bound (ipv4ll); its prefix is 169.254.0.0/16.
+	LinkLocal netip.Addr `json:"link_local,omitzero"`
 }
 
 // Packet is a DHCP message decoded for people: the BOOTP fixed fields

@@ -18,6 +18,7 @@ type link struct {
 	port      int
 	chaddr    net.HardwareAddr // the machine's chaddr, matched in the kernel
 	conf      *platform.Configurator
+	llconf    *platform.Configurator // the link-local address (ipv4ll)
 	routes    platform.RouteSettings
 	probeMode platform.ProbeMode
 }
@@ -35,6 +36,7 @@ func openLink(s client.LinkSpec) client.Link {
 	}
 	return &link{
 		name: s.Name, port: s.Port, chaddr: s.CHAddr, conf: platform.NewConfigurator(nil), probeMode: mode,
+		llconf: platform.NewConfigurator(nil),
 		routes: platform.RouteSettings{Metric: s.Metric, Classless: s.Settings.ClasslessRoutes,
 			SetMTU: s.Settings.SetMTU, Table: s.Settings.RouteTable},
 	}

@@ -1,0 +1,217 @@
+//go:build linux
+
+package e2e
+
+import (
+	"encoding/json"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/leased/leased/client/control"
+	"github.com/leased/leased/platform"
+	"github.com/leased/leased/test/lab"
+	"github.com/vishvananda/netlink"
+)
+
+var linkLocalNet = netip.MustParsePrefix("169.254.0.0/16")
+
+// TestIPv4LinkLocal (issue 16 item 1, RFC 3927): with ipv4ll on and no
+// server, the interface gets a 169.254.x.y/16 address after `timeout`,
+// claimed with ARP probes and announcements seen on the wire, shown by
+// the IPV4LL hook and by dhclientctl status; a server started later is
+// found by the next DISCOVER round (ipv4ll-retry), its lease binds and
+// the link-local address goes, with an IPV4LL hook that has old_*.
+func TestIPv4LinkLocal(t *testing.T) {
+	t.Parallel()
+	l := lab.New(t)
+	ifname := l.ClientIf()
+	dir := t.TempDir()
+	hookLog := filepath.Join(dir, "hooks")
+	script := filepath.Join(dir, "script")
+	conf := filepath.Join(dir, "dhclient.conf")
+	write(t, script, "#!/bin/sh\n# leased: native-mode dhclient-script\n"+
+		"echo \"$reason new=$new_ip_address/$new_subnet_mask old=$old_ip_address\" >> "+hookLog+"\n", 0o755)
+	write(t, conf, "timeout 3;\ninitial-interval 1;\nipv4ll on;\nipv4ll-retry 5;\n", 0o644)
+
+	var mu sync.Mutex
+	var arps []platform.ARP
+	lab.WatchARP(t, l.ServerNS(), l.ServerPeer(ifname), func(p platform.ARP) {
+		if linkLocalNet.Contains(p.TargetIP) {
+			mu.Lock()
+			arps = append(arps, p)
+			mu.Unlock()
+		}
+	})
+
+	pid := filepath.Join(dir, "dhclient.pid")
+	sock := filepath.Join(dir, "dhclient.sock")
+	p := lab.Start(t, l.ClientNS(), filepath.Join(dir, "dhclient.log"), dhclientBin, "-d", "-v",
+		"-cf", conf, "-lf", filepath.Join(dir, "leases"), "-pf", pid, "-sf", script, ifname)
+
+	var ll netip.Prefix
+	ctlPoll(t, 60*time.Second, "a 169.254/16 address on "+ifname, func() bool {
+		ll = linkLocalOn(t, l, ifname)
+		return ll.IsValid()
+	})
+	if ll.Bits() != 16 || !linkLocalUsable(ll.Addr()) {
+		t.Fatalf("link-local address %v: want a /16 in 169.254.1.0-169.254.254.255", ll)
+	}
+
+	// On the wire: PROBE_NUM probes from 0.0.0.0, then an announcement
+	// (sender = target = the address) — RFC 3927 §2.2.1, §2.4.
+	ctlPoll(t, 10*time.Second, "an ARP announcement of "+ll.Addr().String(), func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return strings.Contains(arpSummary(arps, ll.Addr()), "announce")
+	})
+	mu.Lock()
+	seq := arpSummary(arps, ll.Addr())
+	mu.Unlock()
+	t.Logf("ARP for %v: %s", ll.Addr(), seq)
+	if !strings.HasPrefix(seq, "probe probe probe announce") {
+		t.Errorf("ARP for %v on the wire: %q, want three probes then announcements", ll.Addr(), seq)
+	}
+
+	// Hook and status.
+	waitHook(t, hookLog, "IPV4LL new="+ll.Addr().String()+"/255.255.0.0 old=", 10*time.Second)
+	var st control.InterfaceStatus
+	ctlPoll(t, 10*time.Second, "status with the link-local address", func() bool {
+		st = ctlStatus(t, sock, ifname)
+		return st.LinkLocal == ll.Addr()
+	})
+	if st.Address.IsValid() {
+		t.Errorf("status address %v while only link-local", st.Address)
+	}
+	if out := ctlOK(t, "-s", sock, "status", ifname); !strings.Contains(out, ll.String()) || !strings.Contains(out, "link-local") {
+		t.Errorf("dhclientctl status does not show %v:\n%s", ll, out)
+	}
+	if routes := defaultRoutes(t, l, ifname); len(routes) != 0 {
+		t.Errorf("default route with a link-local address: %v", routes)
+	}
+
+	// A server appears: the next DISCOVER round binds, and the
+	// link-local address goes.
+	l.StartDnsmasq(t, lab.ServerOpts{LeaseTime: 10 * time.Minute})
+	var leased control.InterfaceStatus
+	ctlPoll(t, 60*time.Second, ifname+" BOUND", func() bool {
+		leased = ctlStatus(t, sock, ifname)
+		return leased.State == "BOUND" && leased.Address.IsValid()
+	})
+	ctlWaitAddr(t, l, ifname, leased.Address, true)
+	ctlWaitAddr(t, l, ifname, ll, false)
+	if st := ctlStatus(t, sock, ifname); st.LinkLocal.IsValid() {
+		t.Errorf("status still shows link-local %v after binding", st.LinkLocal)
+	}
+	waitHook(t, hookLog, "IPV4LL new=/ old="+ll.Addr().String(), 10*time.Second)
+	b, _ := os.ReadFile(hookLog)
+	hooks := string(b)
+	if i, j := strings.Index(hooks, "old="+ll.Addr().String()), strings.Index(hooks, "BOUND"); j < i {
+		t.Errorf("BOUND before the link-local address was given up:\n%s", hooks)
+	}
+	p.Stop()
+}
+
+// linkLocalOn returns the 169.254/16 address on ifname, if any.
+func linkLocalOn(t *testing.T, l *lab.Lab, ifname string) netip.Prefix {
+	t.Helper()
+	h := l.ClientHandle()
+	link, err := h.LinkByName(ifname)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addrs, err := h.AddrList(link, netlink.FAMILY_V4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		ip, _ := netip.AddrFromSlice(a.IP.To4())
+		if linkLocalNet.Contains(ip) {
+			bits, _ := a.Mask.Size()
+			return netip.PrefixFrom(ip, bits)
+		}
+	}
+	return netip.Prefix{}
+}
+
+func linkLocalUsable(a netip.Addr) bool {
+	b := a.As4()
+	return linkLocalNet.Contains(a) && b[2] != 0 && b[2] != 255
+}
+
+// arpSummary lists the ARP packets about a in order: "probe" (sender
+// 0.0.0.0), "announce" (sender a), "other".
+func arpSummary(ps []platform.ARP, a netip.Addr) string {
+	var s []string
+	for _, p := range ps {
+		switch {
+		case p.TargetIP != a:
+		case p.Request && p.SenderIP.IsUnspecified():
+			s = append(s, "probe")
+		case p.Request && p.SenderIP == a:
+			s = append(s, "announce")
+		default:
+			s = append(s, "other")
+		}
+	}
+	return strings.Join(s, " ")
+}
+
+// defaultRoutes lists the IPv4 default routes through ifname.
+func defaultRoutes(t *testing.T, l *lab.Lab, ifname string) []netlink.Route {
+	t.Helper()
+	h := l.ClientHandle()
+	link, err := h.LinkByName(ifname)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := h.RouteList(link, netlink.FAMILY_V4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []netlink.Route
+	for _, r := range rs {
+		if r.Dst == nil || r.Dst.String() == (&net.IPNet{IP: net.IPv4zero, Mask: net.CIDRMask(0, 32)}).String() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ctlStatus is one interface's status from dhclientctl -json; the zero
+// status while the socket is not there yet.
+func ctlStatus(t *testing.T, sock, ifname string) control.InterfaceStatus {
+	t.Helper()
+	out, _, code := ctl(t, "-s", sock, "-json", "status", ifname)
+	var rep control.Reply
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Interfaces) != 1 {
+		return control.InterfaceStatus{}
+	}
+	return rep.Interfaces[0]
+}
+
+// waitHook waits until the hook log holds line.
+func waitHook(t *testing.T, file, line string, timeout time.Duration) {
+	t.Helper()
+	ctlPoll(t, timeout, "hook line "+line, func() bool {
+		b, _ := os.ReadFile(file)
+		for _, l := range strings.Split(string(b), "\n") {
+			if l == line {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+func write(t *testing.T, path, text string, mode os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), mode); err != nil {
+		t.Fatal(err)
+	}
+}
