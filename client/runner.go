@@ -188,7 +188,7 @@ func (r *Runner) Run(ctx context.Context) error {
 				r.countDrop(statemachine.DropMalformed, err.Error())
 				continue
 			}
-			ev = statemachine.Received{Msg: msg, From: p.from.Addr()}
+			ev = statemachine.Received{Msg: msg, From: p.from.Addr(), Raw: p.b}
 		case <-r.timer.C:
 			ev = statemachine.Timeout{}
 		case ev = <-r.events:

@@ -130,6 +130,7 @@ func (m *Machine) bind(now time.Time, l *Lease, why Reason) {
 	old := m.previous()
 	m.lapsed = nil
 	m.resetExchange()
+	m.takeReconfigureKey(l)
 	m.emit(Persist{Lease: l})
 	m.linkLocalOff()
 	m.configure(l)

@@ -45,8 +45,11 @@ type Config struct {
 	// DISCOVERs again every IPv4LLRetry (0: DefaultIPv4LLRetry).
 	IPv4LL      bool
 	IPv4LLRetry time.Duration
-	ARPCheck    bool       // Probe a new address after an ACK in REQUESTING/REBOOTING
-	Server      netip.Addr // -s: destination of broadcasts; invalid means 255.255.255.255
+	// ForceRenew accepts a DHCPFORCERENEW authenticated with the RFC
+	// 6704 reconfigure key (forcerenew); off, every one is dropped.
+	ForceRenew bool
+	ARPCheck   bool       // Probe a new address after an ACK in REQUESTING/REBOOTING
+	Server     netip.Addr // -s: destination of broadcasts; invalid means 255.255.255.255
 	// ServerPort is the servers' port: 67, or one below -p's client port
 	// (reference §1.2); zero means 67.
 	ServerPort uint16

@@ -44,6 +44,7 @@ type Machine struct {
 	ready  bool     // Ready was emitted
 	// linkLocal: LinkLocal{On: true} was emitted and not yet turned off.
 	linkLocal bool
+	reconf    reconfigure // RFC 6704 key of the active binding (forcerenew)
 	// readyAtFail: Ready waits for the result of the first FAIL hook, as
 	// ISC's parent returns only once FAIL has run (reference §1.3).
 	readyAtFail bool
