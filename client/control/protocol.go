@@ -79,7 +79,7 @@ type InterfaceStatus struct {
 	// reply: whole seconds until expiry, 0 when expired or without expiry.
 	SecondsLeft int64 `json:"seconds_left"`
 	// Dropped counts the received packets dropped, by class (malformed,
-	// not-ours, unexpected, rejected, unusable); classes never seen are
+	// not-ours, unexpected, rejected, unusable, unauthenticated); classes never seen are
 	// left out.
 	Dropped map[string]uint64 `json:"dropped,omitempty"`
 	// LinkLocal is the IPv4 link-local address (RFC 3927) claimed while
