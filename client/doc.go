@@ -12,6 +12,17 @@
 // link and sleep watches, sd_notify, host and interface names. cmd fills
 // them from platform, and tests with clienttest fakes.
 //
+// # Where a machine's configuration comes from
+//
+// client/config reads the file into one Config, whose settings are
+// declared once, in its table of settings (defaults included). For each
+// interface the Daemon takes Config.For(name), the global settings with
+// the interface's laid over them, and MachineConfig turns them into the
+// statemachine.Config the Runner's Machine gets (daemon_assemble.go),
+// adding what the command line says (-1, -s, -p, --decline-wait-time).
+// A SIGHUP reload builds new ones the same way and hands them to the
+// runners (Runner.Reconfigure), which keep their leases.
+//
 // # How events flow
 //
 // Packets, timer expiries, carrier changes, suspend and resume, control

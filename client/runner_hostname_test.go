@@ -9,7 +9,6 @@ import (
 
 	"github.com/leased/leased/client"
 	"github.com/leased/leased/client/clienttest"
-	"github.com/leased/leased/statemachine"
 	"github.com/leased/leased/statemachine/dhcp4"
 )
 
@@ -22,8 +21,7 @@ func TestRunnerSendsCurrentHostname(t *testing.T) {
 		name.Store("")
 		h := &harness{t: t, link: clienttest.NewLink("eth0"), hooks: &clienttest.Hooks{},
 			store: &clienttest.Store{}, done: make(chan error, 1), ready: make(chan struct{})}
-		cfg := statemachine.DefaultConfig()
-		cfg.Interface, cfg.HWAddr = "eth0", h.link.HW
+		cfg := defaultMachine(h.link.HW)
 		cfg.Rand = rand.New(rand.NewPCG(1, 2))
 		cfg.HostnameCodes = []uint8{dhcp4.OptHostName}
 		h.runner = client.NewRunner(client.RunnerConfig{

@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"math/rand/v2"
+	"net"
 	"net/netip"
 	"slices"
 	"syscall"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/leased/leased/client"
 	"github.com/leased/leased/client/clienttest"
+	"github.com/leased/leased/client/config"
 	"github.com/leased/leased/statemachine"
 	"github.com/leased/leased/statemachine/dhcp4"
 )
@@ -42,6 +44,13 @@ func reply(req *dhcp4.Message, t dhcp4.MessageType, lease uint32) *dhcp4.Message
 	return m
 }
 
+// defaultMachine is the machine configuration that the daemon builds for
+// eth0 with hardware address hw from an empty configuration file: the
+// defaults of the table of settings, through the daemon's own path.
+func defaultMachine(hw net.HardwareAddr) statemachine.Config {
+	return client.MachineConfig("eth0", config.New().For("eth0"), client.Identity{HWAddr: hw})
+}
+
 type harness struct {
 	t      *testing.T
 	link   *clienttest.Link
@@ -59,8 +68,7 @@ func start(t *testing.T, exit map[statemachine.Reason]int) *harness {
 	t.Helper()
 	h := &harness{t: t, link: clienttest.NewLink("eth0"), hooks: &clienttest.Hooks{Exit: exit},
 		store: &clienttest.Store{}, done: make(chan error, 1), ready: make(chan struct{})}
-	cfg := statemachine.DefaultConfig()
-	cfg.Interface, cfg.HWAddr = "eth0", h.link.HW
+	cfg := defaultMachine(h.link.HW)
 	cfg.Rand = rand.New(rand.NewPCG(1, 2))
 	h.runner = client.NewRunner(client.RunnerConfig{
 		Machine: cfg, Link: h.link, Hooks: h.hooks, Store: h.store,
@@ -210,8 +218,7 @@ func TestRunnerReconfigureKeepsLease(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		h := start(t, nil)
 		h.bind(3600)
-		cfg := statemachine.DefaultConfig()
-		cfg.Interface, cfg.HWAddr = "eth0", h.link.HW
+		cfg := defaultMachine(h.link.HW)
 		cfg.PRL = []uint8{dhcp4.OptSubnetMask, dhcp4.OptNTPServers}
 		if !h.runner.Reconfigure(cfg) {
 			t.Fatal("runner refused Reconfigure")
@@ -232,8 +239,7 @@ func TestRunnerReleaseOnStop(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		h := &harness{t: t, link: clienttest.NewLink("eth0"), hooks: &clienttest.Hooks{},
 			store: &clienttest.Store{}, done: make(chan error, 1), ready: make(chan struct{})}
-		cfg := statemachine.DefaultConfig()
-		cfg.Interface, cfg.HWAddr = "eth0", h.link.HW
+		cfg := defaultMachine(h.link.HW)
 		h.runner = client.NewRunner(client.RunnerConfig{
 			Machine: cfg, Link: h.link, Hooks: h.hooks, Store: h.store, ReleaseOnStop: true,
 			OnReady: func() { close(h.ready) },

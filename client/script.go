@@ -24,23 +24,24 @@ type ScriptHooks struct {
 
 var _ Hooks = (*ScriptHooks)(nil)
 
-// Run builds the environment and queues the call. A full queue counts as
-// success, as ISC counts a script it could not start (reference §3.1).
+// Run builds the environment and queues the call. Without a script the
+// call succeeds at once. Once the queue is closed (the daemon is
+// stopping) the call is dropped and done is never called.
 func (h *ScriptHooks) Run(c HookCall, done func(exitCode int)) {
 	env := hooks.Env(hooks.Call{
 		Reason: c.Reason.String(), Interface: c.Interface, PID: h.PID, DADWait: h.DADWait,
 		Extra: h.Extra, New: c.New, Old: c.Old, PRL: h.PRL, Alias: h.Alias,
 	}, h.Catalogue, func(msg string) { h.Log.Error(msg) })
-	finish := func(res hooks.Result) {
+	report := func(res hooks.Result) {
 		if done != nil {
 			done(res.ExitCode)
 		}
 	}
 	if h.Script == "" {
-		finish(hooks.Result{})
+		report(hooks.Result{})
 		return
 	}
-	if !h.Queue.Submit(h.Script, env, finish) {
+	if !h.Queue.Submit(h.Script, env, report) {
 		h.Log.Warn("daemon stopping, hook not run", "reason", c.Reason)
 	}
 }

@@ -23,7 +23,8 @@ type Identity struct {
 }
 
 // MachineConfig turns one interface's settings into the state machine's
-// configuration.
+// configuration. It is the only way from settings to a machine: the
+// machine's defaults are the table's (config.Defaults).
 func MachineConfig(iface string, s config.Settings, id Identity) statemachine.Config {
 	hw := id.HWAddr
 	if len(s.HardwareAddr) > 0 {
@@ -35,9 +36,10 @@ func MachineConfig(iface string, s config.Settings, id Identity) statemachine.Co
 		Default: s.Default, Supersede: s.Supersede, Prepend: s.Prepend, Append: s.Append,
 		Timeout: s.Timeout, Retry: s.Retry, SelectTimeout: s.SelectTimeout, Reboot: s.Reboot,
 		BackoffCutoff: s.BackoffCutoff, InitialInterval: s.InitialInterval, InitialDelay: s.InitialDelay,
-		ARPCheck: s.ARPCheck != config.ARPOff && s.ARPCheck != "",
-		Server:   id.Server,
-		IPv4LL:   s.IPv4LL, IPv4LLRetry: s.IPv4LLRetry,
+		DeclineWait: s.DeclineWait,
+		ARPCheck:    s.ARPCheck != config.ARPOff && s.ARPCheck != "",
+		Server:      id.Server,
+		IPv4LL:      s.IPv4LL, IPv4LLRetry: s.IPv4LLRetry,
 		ForceRenew: s.ForceRenew,
 	}
 	c.Send = sendOptions(s.Send, hw, id.Hostname)

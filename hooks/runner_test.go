@@ -72,47 +72,23 @@ func TestRunPassesArgv0AndExactEnvironment(t *testing.T) {
 
 func TestRunExitStatus(t *testing.T) {
 	for _, tc := range []struct {
-		body     string
-		code     int
-		hasErr   bool
-		declines bool // on BOUND
+		body   string
+		code   int
+		hasErr bool
 	}{
-		{"exit 0", 0, false, false},
-		{"exit 1", 1, false, true},
-		{"exit 2", 2, false, true},
-		{"exit 255", 255, false, true},
-		{"kill -9 $$", 0, true, false}, // a signal is no decision
-		{"kill -TERM $$", 0, true, false},
+		{"exit 0", 0, false},
+		{"exit 1", 1, false},
+		{"exit 2", 2, false},
+		{"exit 255", 255, false},
+		{"kill -9 $$", 0, true}, // a signal is no decision: exit code 0
+		{"kill -TERM $$", 0, true},
 	} {
 		t.Run(tc.body, func(t *testing.T) {
 			res := (&Runner{}).Run(t.Context(), script(t, tc.body), nil)
 			if res.ExitCode != tc.code || (res.Err != nil) != tc.hasErr || res.TimedOut {
 				t.Errorf("got %+v, want code %d err %v", res, tc.code, tc.hasErr)
 			}
-			if got := Declines("BOUND", res); got != tc.declines {
-				t.Errorf("Declines(BOUND) = %v, want %v", got, tc.declines)
-			}
-			if got := AcceptsTimeout(res); got != (tc.code == 0) {
-				t.Errorf("AcceptsTimeout = %v, want %v", got, tc.code == 0)
-			}
 		})
-	}
-}
-
-func TestDeclinesOnlyForBindingReasons(t *testing.T) {
-	fail := Result{ExitCode: 1}
-	for _, r := range []string{"BOUND", "RENEW", "REBIND", "REBOOT"} {
-		if !Declines(r, fail) {
-			t.Errorf("Declines(%s, exit 1) = false, want true", r)
-		}
-		if Declines(r, Result{}) {
-			t.Errorf("Declines(%s, exit 0) = true, want false", r)
-		}
-	}
-	for _, r := range []string{"PREINIT", "TIMEOUT", "EXPIRE", "FAIL", "STOP", "RELEASE", "MEDIUM", "NBI"} {
-		if Declines(r, fail) {
-			t.Errorf("Declines(%s, exit 1) = true, want false", r)
-		}
 	}
 }
 
@@ -137,9 +113,6 @@ func TestRunExecFailureCountsAsSuccess(t *testing.T) {
 			res := r.Run(t.Context(), tc.path, []string{"reason=BOUND"})
 			if res.ExitCode != 0 || !errors.Is(res.Err, tc.is) {
 				t.Errorf("got exit %d err %v, want 0 and %v", res.ExitCode, res.Err, tc.is)
-			}
-			if Declines("BOUND", res) {
-				t.Error("exec failure declined the lease, want no decision")
 			}
 			if !strings.Contains(log.String(), "hook exec") || !strings.Contains(log.String(), "reason=BOUND") {
 				t.Errorf("log lacks the exec failure:\n%s", log.String())
@@ -190,9 +163,6 @@ func TestRunKillsProcessGroupOnTimeout(t *testing.T) {
 	}
 	if !res.TimedOut || res.Err == nil || res.ExitCode != 0 {
 		t.Errorf("got %+v, want timed out, error, exit 0", res)
-	}
-	if Declines("BOUND", res) {
-		t.Error("a killed hook declined, want no decision")
 	}
 	// The kill is logged with the timeout that caused it, before the outcome.
 	want := "msg=\"hook timed out, killed\" hook=" + p + " reason=BOUND timeout=300ms"

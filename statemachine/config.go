@@ -12,7 +12,9 @@ import (
 
 // Config is what the machine needs from the configuration of one
 // interface. Durations are used in whole seconds, as ISC does (reference
-// §2.1), except DeclineWait and InitialDelay's sub-second draw.
+// §2.1), except DeclineWait and InitialDelay's sub-second draw. The
+// machine declares no defaults: the daemon builds a Config from the
+// table of settings of client/config (client.MachineConfig).
 type Config struct {
 	Interface string           // interface name, for log texts only
 	HWAddr    net.HardwareAddr // chaddr; replies for another chaddr are dropped
@@ -57,26 +59,6 @@ type Config struct {
 	// Rand supplies the xid, the jitter and the T1 randomisation. Nil
 	// means a generator seeded from crypto/rand when New is called.
 	Rand *rand.Rand
-}
-
-// DefaultConfig returns ISC dhclient 4.4.3's defaults (reference §2.1, §2.2):
-// timeout 60 s, retry 300 s, select-timeout 0, reboot 10 s, backoff-cutoff
-// 15 s, initial-interval 3 s (the man page's 10 is wrong), decline-wait
-// 10 s, and the built-in request list subnet-mask, broadcast-address,
-// time-offset, routers, domain-name, domain-name-servers, host-name.
-func DefaultConfig() Config {
-	return Config{
-		PRL: []uint8{
-			dhcp4.OptSubnetMask, dhcp4.OptBroadcast, dhcp4.OptTimeOffset, dhcp4.OptRouter,
-			dhcp4.OptDomainName, dhcp4.OptDNS, dhcp4.OptHostName,
-		},
-		Timeout:         60 * time.Second,
-		Retry:           300 * time.Second,
-		Reboot:          10 * time.Second,
-		BackoffCutoff:   15 * time.Second,
-		InitialInterval: 3 * time.Second,
-		DeclineWait:     10 * time.Second,
-	}
 }
 
 // newRand returns a generator seeded from crypto/rand, for a Config

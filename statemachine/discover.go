@@ -54,7 +54,7 @@ func (m *Machine) sendDiscover(now time.Time) {
 	el := m.elapsed(now)
 	timeout := seconds(m.cfg.Timeout, 0)
 	if el > timeout {
-		m.panicked(now)
+		m.discoverTimedOut(now)
 		return
 	}
 	m.backoff(0)
@@ -67,7 +67,7 @@ func (m *Machine) sendDiscover(now time.Time) {
 	if prev := m.previous(); prev != nil {
 		msg.Options.SetAddr(dhcp4.OptRequestedIP, prev.Addr)
 	}
-	m.finish(msg, true, true)
+	m.addClientOptions(msg, withAll)
 	to := m.cfg.broadcastTo()
 	m.logf("DHCPDISCOVER on %s to %s port %d interval %d", m.cfg.Interface, to.Addr(), to.Port(), m.interval)
 	m.emit(Send{Msg: msg, To: to})
@@ -128,10 +128,11 @@ func (m *Machine) bindBOOTP(now time.Time) {
 	m.bind(now, l, ReasonBound)
 }
 
-// panicked handles the end of timeout (dhclient.c state_panic): every
+// discoverTimedOut handles the end of timeout without an offer
+// (dhclient.c state_panic): every
 // unexpired stored lease, then fallback lease, is offered to the TIMEOUT
 // hook; with none left it is FAIL.
-func (m *Machine) panicked(now time.Time) {
+func (m *Machine) discoverTimedOut(now time.Time) {
 	m.resetExchange()
 	m.logf("No DHCPOFFERS received.")
 	var cand []*Lease

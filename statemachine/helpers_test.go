@@ -38,13 +38,27 @@ func seeded(n uint64) *rand.Rand {
 	return rand.New(rand.NewChaCha8(seed))
 }
 
-// testConfig is DefaultConfig on eth0 with random() fixed at 7.
+// testConfig is the configuration of the transcripts: eth0 with
+// random() fixed at 7 and the values of ISC dhclient 4.4.3 (reference
+// §2.1, §2.2), written out so that each transcript's times can be read
+// from this file alone. The daemon takes them from client/config's table
+// of settings, whose own tests check them.
 func testConfig() Config {
-	c := DefaultConfig()
-	c.Interface = "eth0"
-	c.HWAddr = hw
-	c.Rand = rand.New(constSource(7))
-	return c
+	return Config{
+		Interface: "eth0",
+		HWAddr:    hw,
+		PRL: []uint8{
+			dhcp4.OptSubnetMask, dhcp4.OptBroadcast, dhcp4.OptTimeOffset, dhcp4.OptRouter,
+			dhcp4.OptDomainName, dhcp4.OptDNS, dhcp4.OptHostName,
+		},
+		Timeout:         60 * time.Second,
+		Retry:           300 * time.Second,
+		Reboot:          10 * time.Second,
+		BackoffCutoff:   15 * time.Second,
+		InitialInterval: 3 * time.Second,
+		DeclineWait:     10 * time.Second,
+		Rand:            rand.New(constSource(7)),
+	}
 }
 
 // step is one line of a transcript: advance the clock by after, apply ev,

@@ -26,10 +26,25 @@ func controlled(code uint8) bool {
 	return false
 }
 
-// finish appends, in ISC's order (packets/ in the golden captures), the
-// configured send options, the PRL and the client identifier.
-func (m *Machine) finish(msg *dhcp4.Message, prl, send bool) {
-	if send {
+// extras says which of the client's own options a message carries besides
+// the client identifier, which all carry when configured.
+type extras uint8
+
+const (
+	withSendOptions extras = 1 << iota // the send statements
+	withPRL                            // the parameter request list (option 55)
+)
+
+const (
+	clientIDOnly extras = 0                         // DHCPDECLINE (RFC 2131 §4.4.1)
+	withAll             = withSendOptions | withPRL // DISCOVER and REQUEST
+)
+
+// addClientOptions appends, in ISC's order (packets/ in the golden
+// captures), the configured send options, the PRL and the client
+// identifier, as extra asks.
+func (m *Machine) addClientOptions(msg *dhcp4.Message, extra extras) {
+	if extra&withSendOptions != 0 {
 		for _, o := range m.cfg.Send {
 			if controlled(o.Code) || (o.Code == dhcp4.OptClientID && m.cfg.ClientID != nil) {
 				continue
@@ -37,7 +52,7 @@ func (m *Machine) finish(msg *dhcp4.Message, prl, send bool) {
 			msg.Options = append(msg.Options, dhcp4.Option{Code: o.Code, Data: slices.Clone(o.Data)})
 		}
 	}
-	if prl && len(m.cfg.PRL) > 0 {
+	if extra&withPRL != 0 && len(m.cfg.PRL) > 0 {
 		msg.Options.Set(dhcp4.OptParamRequest, slices.Clone(m.cfg.PRL))
 	}
 	if m.cfg.ClientID != nil {
@@ -53,7 +68,7 @@ func (m *Machine) declineMessage(l *Lease) *dhcp4.Message {
 	if sid, ok := l.ServerID(); ok {
 		msg.Options.SetAddr(dhcp4.OptServerID, sid)
 	}
-	m.finish(msg, false, false)
+	m.addClientOptions(msg, clientIDOnly)
 	return msg
 }
 
@@ -66,6 +81,6 @@ func (m *Machine) releaseMessage(l *Lease) *dhcp4.Message {
 	if sid, ok := l.ServerID(); ok {
 		msg.Options.SetAddr(dhcp4.OptServerID, sid)
 	}
-	m.finish(msg, false, true)
+	m.addClientOptions(msg, withSendOptions)
 	return msg
 }

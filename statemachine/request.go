@@ -112,7 +112,7 @@ func (m *Machine) sendRequest(now time.Time) {
 			to = m.cfg.serverAt(sid)
 		}
 	}
-	m.finish(msg, true, true)
+	m.addClientOptions(msg, withAll)
 	m.logf("DHCPREQUEST for %s on %s to %s port %d", l.Addr, m.cfg.Interface, to.Addr(), to.Port())
 	m.emit(Send{Msg: msg, To: to})
 	m.lastRequest = now

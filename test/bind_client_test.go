@@ -94,40 +94,17 @@ var bindBoundRE = regexp.MustCompile(`bound to (\S+) -- renewal in (\d+) seconds
 func bindWaitBound(t *testing.T, p *lab.Proc, n int, timeout time.Duration) (netip.Addr, time.Duration) {
 	t.Helper()
 	var m [][]string
-	bindPoll(t, timeout, func() bool {
-		m = bindBoundRE.FindAllStringSubmatch(bindReadFile(t, p.Log()), -1)
+	lab.PollUntil(t, timeout, func() bool {
+		m = bindBoundRE.FindAllStringSubmatch(lab.ReadFile(t, p.Log()), -1)
 		return len(m) >= n
-	}, func() string { return fmt.Sprintf("bind message #%d in %s:\n%s", n, p.Log(), bindReadFile(t, p.Log())) })
+	}, func() string { return fmt.Sprintf("bind message #%d in %s:\n%s", n, p.Log(), lab.ReadFile(t, p.Log())) })
+
 	a, err := netip.ParseAddr(m[n-1][1])
 	if err != nil {
 		t.Fatalf("bound address: %v", err)
 	}
 	secs, _ := strconv.Atoi(m[n-1][2])
 	return a, time.Duration(secs) * time.Second
-}
-
-// bindPoll polls cond every 50 ms until it holds, failing t after timeout
-// with what() as the description. The state polled (a log another
-// process writes, kernel state) has no event to wait on.
-func bindPoll(t *testing.T, timeout time.Duration, cond func() bool, what func() string) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("after %v still waiting for %s", timeout, what())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// bindReadFile returns the content of a log file ("" when it does not exist yet).
-func bindReadFile(t *testing.T, file string) string {
-	t.Helper()
-	b, err := os.ReadFile(file)
-	if err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // bindCountLines counts the lines of log that contain substr.
@@ -169,7 +146,7 @@ func (c *bindClient) readLeaseFile(t *testing.T) *statemachine.Lease {
 func (c *bindClient) scriptReasons(t *testing.T) []string {
 	t.Helper()
 	var out []string
-	for _, line := range strings.Split(strings.TrimSpace(bindReadFile(t, c.reasons)), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(lab.ReadFile(t, c.reasons)), "\n") {
 		if f := strings.Fields(line); len(f) > 0 {
 			out = append(out, f[0])
 		}

@@ -152,21 +152,6 @@ func bindGatewayRoutes(t *testing.T, l *lab.Lab, ifname string) []netlink.Route 
 	return out
 }
 
-// bindLinkAddrs lists the IPv4 addresses of ifname.
-func bindLinkAddrs(t *testing.T, l *lab.Lab, ifname string) []netlink.Addr {
-	t.Helper()
-	h := l.ClientHandle()
-	link, err := h.LinkByName(ifname)
-	if err != nil {
-		t.Fatal(err)
-	}
-	addrs, err := h.AddrList(link, netlink.FAMILY_V4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return addrs
-}
-
 // bindAddrsText renders the IPv4 addresses of link for failure messages.
 func bindAddrsText(t *testing.T, h *netlink.Handle, link netlink.Link) string {
 	addrs, err := h.AddrList(link, netlink.FAMILY_V4)
@@ -197,17 +182,6 @@ func bindBroadcastOf(p netip.Prefix) netip.Addr {
 		b[i] |= ^mask[i]
 	}
 	return netip.AddrFrom4(b)
-}
-
-// bindHasAddr reports whether ifname carries the IPv4 address a.
-func bindHasAddr(t *testing.T, l *lab.Lab, ifname string, a netip.Addr) bool {
-	t.Helper()
-	for _, x := range bindLinkAddrs(t, l, ifname) {
-		if x.IP.Equal(a.AsSlice()) {
-			return true
-		}
-	}
-	return false
 }
 
 // bindLinkMTU is the MTU of ifname.

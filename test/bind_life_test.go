@@ -66,7 +66,7 @@ func TestLeaseLifeWithDhcpd(t *testing.T) {
 	if seen := time.Now(); seen.Before(first.Renew) {
 		t.Errorf("renewal seen at %v, before T1 %v", seen, first.Renew)
 	}
-	if log := bindReadFile(t, p.Log()); bindCountLines(log, unicast) != 1 || bindCountLines(log, broadcast) != 1 ||
+	if log := lab.ReadFile(t, p.Log()); bindCountLines(log, unicast) != 1 || bindCountLines(log, broadcast) != 1 ||
 		!inOrder(log, "bound to ", unicast, "state change from=BOUND to=RENEWING", "bound to ") {
 		t.Errorf("want the bind, one %q in RENEWING, and the second bind, with no rebind:\n%s", unicast, log)
 	}
@@ -76,26 +76,28 @@ func TestLeaseLifeWithDhcpd(t *testing.T) {
 	// receiving interface with "via" for a unicast as for a broadcast.
 	renewSeen := fmt.Sprintf("DHCPREQUEST for %v from ", a)
 	acked := fmt.Sprintf("DHCPACK on %v to ", a)
-	bindPoll(t, 5*time.Second, func() bool {
-		log := bindReadFile(t, srv.Log())
+	lab.PollUntil(t, 5*time.Second, func() bool {
+		log := lab.ReadFile(t, srv.Log())
 		return bindCountLines(log, renewSeen) == 1 && bindCountLines(log, acked) == 2
 	}, func() string {
-		return fmt.Sprintf("%q and a second %q in the server log:\n%s", renewSeen, acked, bindReadFile(t, srv.Log()))
+		return fmt.Sprintf("%q and a second %q in the server log:\n%s", renewSeen, acked, lab.ReadFile(t, srv.Log()))
 	})
+
 	bindCheckKernel(t, l, c.ifname, bindWantFor(l, a, opts))
 	srv.Stop()
 
 	// Rebinding: broadcast once T2 has passed, after unicast retries. The
 	// first broadcast REQUEST of the log is the one of SELECTING.
-	bindPoll(t, t2+5*time.Second, func() bool { return bindCountLines(bindReadFile(t, p.Log()), broadcast) >= 2 },
-		func() string { return fmt.Sprintf("a rebind %q:\n%s", broadcast, bindReadFile(t, p.Log())) })
+	lab.PollUntil(t, t2+5*time.Second, func() bool { return bindCountLines(lab.ReadFile(t, p.Log()), broadcast) >= 2 },
+		func() string { return fmt.Sprintf("a rebind %q:\n%s", broadcast, lab.ReadFile(t, p.Log())) })
+
 	if seen := time.Now(); seen.Before(renewed.Rebind) {
 		t.Errorf("broadcast rebind seen at %v, before T2 %v", seen, renewed.Rebind)
 	}
-	if !bindHasAddr(t, l, c.ifname, a) {
+	if !l.HasAddr(t, c.ifname, a) {
 		t.Errorf("%v gone while rebinding, before the lease ended", a)
 	}
-	log := bindReadFile(t, p.Log())
+	log := lab.ReadFile(t, p.Log())
 	if n := bindCountLines(log, unicast); n < 2 {
 		t.Errorf("%d unicast REQUESTs, want retries between T1 and T2 after the first renewal", n)
 	}
@@ -108,13 +110,15 @@ func TestLeaseLifeWithDhcpd(t *testing.T) {
 	// Expiry: the address and the routes go, the hook hears EXPIRE, once
 	// the lease's last second has passed (ISC: cur_time > expiry).
 	end := renewed.Expire.Add(time.Second)
-	bindPoll(t, time.Until(end)+10*time.Second, func() bool {
-		return !bindHasAddr(t, l, c.ifname, a) && len(bindGatewayRoutes(t, l, c.ifname)) == 0
+	lab.PollUntil(t, time.Until(end)+10*time.Second, func() bool {
+		return !l.HasAddr(t, c.ifname, a) && len(bindGatewayRoutes(t, l, c.ifname)) == 0
 	}, func() string {
-		return fmt.Sprintf("%v and its routes to go: addresses %v, routes %v", a, bindLinkAddrs(t, l, c.ifname), bindGatewayRoutes(t, l, c.ifname))
+		return fmt.Sprintf("%v and its routes to go: addresses %v, routes %v", a, l.Addrs(t, c.ifname), bindGatewayRoutes(t, l, c.ifname))
 	})
-	bindPoll(t, 5*time.Second, func() bool { return slices.Contains(c.scriptReasons(t), "EXPIRE") },
-		func() string { return "the EXPIRE hook in " + bindReadFile(t, c.reasons) })
+
+	lab.PollUntil(t, 5*time.Second, func() bool { return slices.Contains(c.scriptReasons(t), "EXPIRE") },
+		func() string { return "the EXPIRE hook in " + lab.ReadFile(t, c.reasons) })
+
 	if seen := time.Now(); seen.Before(end) {
 		t.Errorf("EXPIRE seen at %v, before the lease ended at %v", seen, end)
 	}
@@ -134,7 +138,7 @@ func TestLeaseLifeWithDhcpd(t *testing.T) {
 func lifeLease(t *testing.T, c *bindClient, a netip.Addr, after time.Time) *statemachine.Lease {
 	t.Helper()
 	var got *statemachine.Lease
-	bindPoll(t, 5*time.Second, func() bool {
+	lab.PollUntil(t, 5*time.Second, func() bool {
 		f, err := os.Open(c.leases)
 		if err != nil {
 			return false
@@ -142,12 +146,13 @@ func lifeLease(t *testing.T, c *bindClient, a netip.Addr, after time.Time) *stat
 		defer f.Close()
 		file, errs := lease.Parse(f, c.leases, dhcp4.NewCatalogue())
 		if len(errs) > 0 {
-			t.Fatalf("lease file does not parse: %v\n%s", errs, bindReadFile(t, c.leases))
+			t.Fatalf("lease file does not parse: %v\n%s", errs, lab.ReadFile(t, c.leases))
 		}
 		got, _ = file.Active(c.ifname, time.Now())
 		return got != nil && got.Addr == a && got.Renew.After(after)
 	}, func() string {
-		return fmt.Sprintf("a lease of %v renewing after %v in %s:\n%s", a, after, c.leases, bindReadFile(t, c.leases))
+		return fmt.Sprintf("a lease of %v renewing after %v in %s:\n%s", a, after, c.leases, lab.ReadFile(t, c.leases))
 	})
+
 	return got
 }

@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"slices"
@@ -30,14 +29,15 @@ func TestInitRebootFromLeaseFile(t *testing.T) {
 
 	first := c.start(t, "first")
 	a, _ := bindWaitBound(t, first, 1, 30*time.Second)
-	bindPoll(t, 10*time.Second, func() bool { return slices.Contains(c.scriptReasons(t), "BOUND") },
-		func() string { return "the BOUND hook in " + bindReadFile(t, c.reasons) })
+	lab.PollUntil(t, 10*time.Second, func() bool { return slices.Contains(c.scriptReasons(t), "BOUND") },
+		func() string { return "the BOUND hook in " + lab.ReadFile(t, c.reasons) })
+
 	calls := len(c.scriptReasons(t))
 	if err := first.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	lab.WaitGone(t, first.Pid(), 10*time.Second)
-	if !bindHasAddr(t, l, c.ifname, a) {
+	if !l.HasAddr(t, c.ifname, a) {
 		t.Errorf("SIGTERM removed %v; it must leave the interface configured (SPEC §13)", a)
 	}
 	if got := c.scriptReasons(t)[calls:]; len(got) != 0 {
@@ -55,7 +55,7 @@ func TestInitRebootFromLeaseFile(t *testing.T) {
 	if again != a {
 		t.Errorf("bound to %v after the restart, want the recorded %v", again, a)
 	}
-	log := bindReadFile(t, second.Log())
+	log := lab.ReadFile(t, second.Log())
 	reboot := fmt.Sprintf("DHCPREQUEST for %v on %s to 255.255.255.255 port 67", a, c.ifname)
 	if n := bindCountLines(log, reboot); n != 1 {
 		t.Errorf("%d of %q after the restart, want 1:\n%s", n, reboot, log)
@@ -66,11 +66,12 @@ func TestInitRebootFromLeaseFile(t *testing.T) {
 	// dhcpd saw one REQUEST without a server identifier: the INIT-REBOOT.
 	seen := fmt.Sprintf("DHCPREQUEST for %v from ", a)
 	lab.WaitLog(t, srv.Log(), seen, 5*time.Second)
-	if n := bindCountLines(bindReadFile(t, srv.Log()), seen); n != 1 {
+	if n := bindCountLines(lab.ReadFile(t, srv.Log()), seen); n != 1 {
 		t.Errorf("dhcpd saw %d REQUESTs without a server identifier, want 1", n)
 	}
-	bindPoll(t, 10*time.Second, func() bool { return slices.Contains(c.scriptReasons(t)[calls:], "REBOOT") },
-		func() string { return "the REBOOT hook in " + bindReadFile(t, c.reasons) })
+	lab.PollUntil(t, 10*time.Second, func() bool { return slices.Contains(c.scriptReasons(t)[calls:], "REBOOT") },
+		func() string { return "the REBOOT hook in " + lab.ReadFile(t, c.reasons) })
+
 	bindCheckKernel(t, l, c.ifname, bindWantFor(l, a, opts))
 }
 
@@ -87,6 +88,7 @@ func TestLeaseFileSurvivesKill9(t *testing.T) {
 	l := lab.New(t)
 	l.StartDhcpd(t, bindOpts(l, 10*time.Minute))
 	c := newBindClient(t, l)
+	moments := lab.SeededRand(t)
 	var renewals int
 	for i := range kill9Tries {
 		p := c.start(t, fmt.Sprintf("run-%02d", i))
@@ -96,7 +98,7 @@ func TestLeaseFileSurvivesKill9(t *testing.T) {
 		stop := make(chan struct{})
 		done := make(chan struct{})
 		go func() { defer close(done); bindRenewLoop(c, stop) }()
-		time.Sleep(rand.N(800 * time.Millisecond)) // the random moment
+		time.Sleep(time.Duration(moments.Int64N(int64(800 * time.Millisecond)))) // the random moment
 		if err := p.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +106,7 @@ func TestLeaseFileSurvivesKill9(t *testing.T) {
 		close(stop)
 		<-done
 		c.readLeaseFile(t)
-		renewals += bindCountLines(bindReadFile(t, p.Log()), "on "+c.ifname+" to "+l.ServerAddr().String()+" port 67")
+		renewals += bindCountLines(lab.ReadFile(t, p.Log()), "on "+c.ifname+" to "+l.ServerAddr().String()+" port 67")
 	}
 	t.Logf("%d unicast renewals in %d runs", renewals, kill9Tries)
 	// The kills must have hit a renewing client, or the test proves

@@ -70,7 +70,7 @@ func TestBindAgainstServers(t *testing.T) {
 			p := c.start(t, "dhclient")
 
 			a, renewal := bindWaitBound(t, p, 1, 30*time.Second)
-			checkBindLog(t, bindReadFile(t, p.Log()), c.ifname, a, l.ServerAddr())
+			checkBindLog(t, lab.ReadFile(t, p.Log()), c.ifname, a, l.ServerAddr())
 			if renewal <= 0 || renewal > opts.LeaseTime {
 				t.Errorf("renewal in %v, want within the lease time %v", renewal, opts.LeaseTime)
 			}
@@ -84,8 +84,9 @@ func TestBindAgainstServers(t *testing.T) {
 			if got := c.readLeaseFile(t); got.Addr != a {
 				t.Errorf("lease file holds %v, want %v", got.Addr, a)
 			}
-			bindPoll(t, 10*time.Second, func() bool { return slices.Contains(c.scriptReasons(t), "BOUND") },
-				func() string { return "the BOUND hook in " + bindReadFile(t, c.reasons) })
+			lab.PollUntil(t, 10*time.Second, func() bool { return slices.Contains(c.scriptReasons(t), "BOUND") },
+				func() string { return "the BOUND hook in " + lab.ReadFile(t, c.reasons) })
+
 		})
 	}
 }

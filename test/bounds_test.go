@@ -44,8 +44,8 @@ func TestBoundsHostileInputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	conf, script := filepath.Join(dir, "dhclient.conf"), filepath.Join(dir, "dump.sh")
-	confWrite(t, conf, "timeout 20;\n"+strings.Repeat(fmt.Sprintf("include %q;\n", conf), 8), 0o644)
-	confWrite(t, script, confDumpScript, 0o755)
+	lab.WriteFile(t, conf, "timeout 20;\n"+strings.Repeat(fmt.Sprintf("include %q;\n", conf), 8), 0o644)
+	lab.WriteFile(t, script, confDumpScript, 0o755)
 	boundsGarbage(t, c.leases, 16<<20)
 
 	p := lab.Start(t, l.ClientNS(), c.log, dhclientBin, "-d", "-v", "-cf", conf, "-lf", c.leases,

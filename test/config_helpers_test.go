@@ -33,8 +33,8 @@ func startConfClient(t *testing.T, l *lab.Lab, name, conf string) *confClient {
 		t.Fatal(err)
 	}
 	cf, script := filepath.Join(dir, name), filepath.Join(dir, "dump.sh")
-	confWrite(t, cf, conf, 0o644)
-	confWrite(t, script, confDumpScript, 0o755)
+	lab.WriteFile(t, cf, conf, 0o644)
+	lab.WriteFile(t, script, confDumpScript, 0o755)
 	lab.Start(t, l.ClientNS(), c.log, dhclientBin, "-d", "-v", "-cf", cf, "-lf", c.leases,
 		"-pf", filepath.Join(dir, "dhclient.pid"), "-sf", script, "-e", "DUMPDIR="+c.dumps, l.ClientIf())
 	return c
@@ -74,14 +74,14 @@ func confPoll(t *testing.T, timeout time.Duration, done func() (bool, string)) {
 func (c *confClient) waitHook(t *testing.T, reason string, timeout time.Duration) map[string]string {
 	t.Helper()
 	var first string
-	confPoll(t, timeout, func() (bool, string) {
+	lab.PollUntil(t, timeout, func() bool {
 		ms, _ := filepath.Glob(filepath.Join(c.dumps, "*-"+reason+".env"))
 		slices.Sort(ms)
 		if len(ms) > 0 {
 			first = ms[0]
 		}
-		return first != "", fmt.Sprintf("no %s hook (hooks: %v)\n%s", reason, c.reasons(t), c.readLog(t))
-	})
+		return first != ""
+	}, func() string { return fmt.Sprintf("a %s hook (hooks: %v)\n%s", reason, c.reasons(t), c.readLog(t)) })
 	return confReadEnv(t, first)
 }
 
@@ -100,13 +100,12 @@ func (c *confClient) reasons(t *testing.T) []string {
 // waitLease waits until the lease file has line (whole, as written).
 func (c *confClient) waitLease(t *testing.T, line string) {
 	t.Helper()
-	confPoll(t, 10*time.Second, func() (bool, string) {
-		b, _ := os.ReadFile(c.leases)
-		return slices.Contains(strings.Split(string(b), "\n"), line), fmt.Sprintf("lease file lacks %q:\n%s", line, b)
-	})
+	lab.PollUntil(t, 10*time.Second, func() bool {
+		return slices.Contains(strings.Split(lab.ReadFile(t, c.leases), "\n"), line)
+	}, func() string { return fmt.Sprintf("%q in the lease file:\n%s", line, lab.ReadFile(t, c.leases)) })
 }
 
-func (c *confClient) readLog(t *testing.T) string { return confRead(t, c.log) }
+func (c *confClient) readLog(t *testing.T) string { return lab.ReadFile(t, c.log) }
 
 // confCheckEnv compares env with golden NAME=value lines.
 func confCheckEnv(t *testing.T, env map[string]string, golden []string) {
@@ -122,7 +121,7 @@ func confCheckEnv(t *testing.T, env map[string]string, golden []string) {
 // confReadEnv parses a sorted `env` dump.
 func confReadEnv(t *testing.T, path string) map[string]string {
 	env := map[string]string{}
-	for _, line := range strings.Split(confRead(t, path), "\n") {
+	for _, line := range strings.Split(lab.ReadFile(t, path), "\n") {
 		if k, v, ok := strings.Cut(line, "="); ok {
 			env[k] = v
 		}
@@ -148,20 +147,6 @@ func confGoldenLines(t *testing.T, file string, l *lab.Lab, prefixes ...string) 
 	return out
 }
 
-// confClientAddrs lists the IPv4 addresses on the lab's client link.
-func confClientAddrs(t *testing.T, l *lab.Lab) []netlink.Addr {
-	t.Helper()
-	link, err := l.ClientHandle().LinkByName(l.ClientIf())
-	if err != nil {
-		t.Fatal(err)
-	}
-	as, err := l.ClientHandle().AddrList(link, netlink.FAMILY_V4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return as
-}
-
 // confAddServerAddr gives the server bridge a second address in the subnet.
 func confAddServerAddr(t *testing.T, l *lab.Lab, a netip.Addr) {
 	t.Helper()
@@ -182,21 +167,5 @@ func confInRange(l *lab.Lab, s string, lo, hi int) bool {
 }
 
 func confTestdata(t *testing.T, name string) string {
-	return confRead(t, filepath.Join("testdata", name))
-}
-
-func confRead(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-func confWrite(t *testing.T, path, content string, mode os.FileMode) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), mode); err != nil {
-		t.Fatal(err)
-	}
+	return lab.ReadFile(t, filepath.Join("testdata", name))
 }

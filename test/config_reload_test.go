@@ -28,8 +28,8 @@ func TestSIGHUPReloadKeepsLease(t *testing.T) {
 		t.Fatal(err)
 	}
 	cf, script, sock := filepath.Join(dir, "dhclient.conf"), filepath.Join(dir, "dump.sh"), filepath.Join(dir, "dhclient.sock")
-	confWrite(t, cf, "supersede domain-name \"before.test\";\n", 0o644)
-	confWrite(t, script, confDumpScript, 0o755)
+	lab.WriteFile(t, cf, "supersede domain-name \"before.test\";\n", 0o644)
+	lab.WriteFile(t, script, confDumpScript, 0o755)
 	p := lab.Start(t, l.ClientNS(), c.log, dhclientBin, "-d", "-v", "-cf", cf, "-lf", c.leases,
 		"-pf", filepath.Join(dir, "dhclient.pid"), "-sf", script, "-e", "DUMPDIR="+c.dumps, l.ClientIf())
 
@@ -37,7 +37,7 @@ func TestSIGHUPReloadKeepsLease(t *testing.T) {
 	if got := bound["new_domain_name"]; got != "before.test" {
 		t.Fatalf("BOUND new_domain_name=%q, want before.test", got)
 	}
-	confWrite(t, cf, "supersede domain-name \"after.test\";\n", 0o644)
+	lab.WriteFile(t, cf, "supersede domain-name \"after.test\";\n", 0o644)
 	if err := p.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}

@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vishvananda/netlink"
-
 	"github.com/leased/leased/statemachine/dhcp4"
 	"github.com/leased/leased/test/fakeserver"
 	"github.com/leased/leased/test/lab"
@@ -56,7 +54,7 @@ func confCheckRequire(t *testing.T, name, conf string) {
 	if rs := c.reasons(t); slices.Contains(rs, "BOUND") {
 		t.Errorf("hooks ran %v: a lease was taken", rs)
 	}
-	if as := confClientAddrs(t, l); len(as) != 0 {
+	if as := l.Addrs(t, l.ClientIf()); len(as) != 0 {
 		t.Errorf("interface has %v after the timeout, want no address", as)
 	}
 	if b, _ := os.ReadFile(c.leases); strings.Contains(string(b), "fixed-address") {
@@ -105,11 +103,9 @@ func confCheckReject(t *testing.T, suffix, mask string) {
 	if log := c.readLog(t); !strings.Contains(log, want) {
 		t.Errorf("log lacks %q:\n%s", want, log)
 	}
-	confPoll(t, 10*time.Second, func() (bool, string) {
-		as := confClientAddrs(t, l)
-		ok := slices.ContainsFunc(as, func(a netlink.Addr) bool { return a.IP.String() == env["new_ip_address"] })
-		return ok, fmt.Sprintf("client link has %v, want %s", as, env["new_ip_address"])
-	})
+	got := netip.MustParseAddr(env["new_ip_address"])
+	lab.PollUntil(t, 10*time.Second, func() bool { return l.HasAddr(t, l.ClientIf(), got) },
+		func() string { return fmt.Sprintf("%s on the client link (it has %v)", got, l.Addrs(t, l.ClientIf())) })
 	c.waitLease(t, "  option dhcp-server-identifier "+second.String()+";")
 }
 
@@ -184,9 +180,9 @@ func TestCheckConfigMode(t *testing.T) {
 	dir := t.TempDir()
 	for file, testdata := range map[string]string{"good.conf": "config-golden-harness.conf",
 		"good.yaml": "config-harness.yaml", "bad.conf": "config-bad.conf"} {
-		confWrite(t, filepath.Join(dir, file), confTestdata(t, testdata), 0o644)
+		lab.WriteFile(t, filepath.Join(dir, file), confTestdata(t, testdata), 0o644)
 	}
-	confWrite(t, filepath.Join(dir, "bad.yaml"), "timeout: 5\nno-such-key: 1\n", 0o644)
+	lab.WriteFile(t, filepath.Join(dir, "bad.yaml"), "timeout: 5\nno-such-key: 1\n", 0o644)
 	golden := confTestdata(t, "config-golden-12-parse-error.log")
 	// The errors are the lines from the first "bad.conf line" up to ISC's
 	// exit for want of interfaces, which -t does not reach.

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"net"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -95,10 +94,11 @@ func (d *ctlDaemon) waitBound(t *testing.T) map[string]netip.Prefix {
 	got := make(map[string]netip.Prefix)
 	for _, ifname := range d.ifs {
 		var st control.InterfaceStatus
-		ctlPoll(t, ctlBindTimeout, ifname+" BOUND", func() bool {
+		lab.PollUntil(t, ctlBindTimeout, func() bool {
 			st = d.status(t, ifname)
 			return st.State == "BOUND" && st.Address.IsValid()
-		})
+		}, func() string { return ifname + " BOUND" })
+
 		ctlWaitAddr(t, d.l, ifname, st.Address, true)
 		got[ifname] = st.Address
 	}
@@ -152,18 +152,6 @@ func ctlRunCode(t *testing.T, cmd *exec.Cmd) (stdout, stderr string, code int) {
 	return o.String(), e.String(), code
 }
 
-// ctlPoll calls cond every 50 ms until it holds, failing t after timeout.
-func ctlPoll(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not reached after %v", what, timeout)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // ctlWaitAddr waits until the kernel, asked through netlink in the client
 // namespace, has (present) or has not (!present) address a on ifname.
 func ctlWaitAddr(t *testing.T, l *lab.Lab, ifname string, a netip.Prefix, present bool) {
@@ -172,28 +160,7 @@ func ctlWaitAddr(t *testing.T, l *lab.Lab, ifname string, a netip.Prefix, presen
 	if !present {
 		what = "no " + what
 	}
-	ctlPoll(t, ctlStepTimeout, what, func() bool { return ctlHasAddr(t, l, ifname, a) == present })
-}
-
-// ctlHasAddr reports whether ifname carries address a.
-func ctlHasAddr(t *testing.T, l *lab.Lab, ifname string, a netip.Prefix) bool {
-	t.Helper()
-	h := l.ClientHandle()
-	link, err := h.LinkByName(ifname)
-	if err != nil {
-		t.Fatalf("find %s: %v", ifname, err)
-	}
-	addrs, err := h.AddrList(link, 0)
-	if err != nil {
-		t.Fatalf("addresses of %s: %v", ifname, err)
-	}
-	want := net.IPNet{IP: a.Addr().AsSlice(), Mask: net.CIDRMask(a.Bits(), 32)}
-	for _, ad := range addrs {
-		if ad.IPNet.String() == want.String() {
-			return true
-		}
-	}
-	return false
+	lab.PollUntil(t, ctlStepTimeout, func() bool { return l.HasPrefix(t, ifname, a) == present }, func() string { return what })
 }
 
 // ctlLogMark is how far a log has been read: what a step adds is checked
@@ -222,12 +189,8 @@ func (m ctlLogMark) since() string {
 // did appear after timeout.
 func (m ctlLogMark) wait(t *testing.T, substr string, timeout time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !strings.Contains(m.since(), substr) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%q not in %s after %v; it has since the mark:\n%s", substr, m.file, timeout, m.since())
-		}
-		time.Sleep(50 * time.Millisecond)
+	if lab.Until(timeout, func() bool { return strings.Contains(m.since(), substr) }) != nil {
+		t.Fatalf("%q not in %s after %v; it has since the mark:\n%s", substr, m.file, timeout, m.since())
 	}
 }
 

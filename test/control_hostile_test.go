@@ -177,10 +177,11 @@ func ctlStalled(t *testing.T, d *ctlDaemon, half string) {
 	for _, c := range conns {
 		c.Close()
 	}
-	ctlPoll(t, ctlStepTimeout, "status after the flood", func() bool {
+	lab.PollUntil(t, ctlStepTimeout, func() bool {
 		_, _, code := ctl(t, "-s", d.sock, "status")
 		return code == 0
-	})
+	}, func() string { return "status after the flood" })
+
 	rep := ctlReadReply(t, "stalled request", bufio.NewReader(slow))
 	if rep.OK || !strings.HasPrefix(rep.Error, "read timeout") {
 		t.Errorf("stalled request: %+v, want a read timeout", rep)

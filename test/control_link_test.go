@@ -39,11 +39,12 @@ func TestLinkFlapReboots(t *testing.T) {
 	if err := h.LinkSetDown(link); err != nil {
 		t.Fatalf("set %s down: %v", ifname, err)
 	}
-	ctlPoll(t, ctlStepTimeout, ifname+" LINK-DOWN", func() bool {
+	lab.PollUntil(t, ctlStepTimeout, func() bool {
 		return d.status(t, ifname).State == "LINK-DOWN"
-	})
+	}, func() string { return ifname + " LINK-DOWN" })
+
 	// The lease is kept: the address stays on the (down) link.
-	if !ctlHasAddr(t, l, ifname, addr) {
+	if !l.HasPrefix(t, ifname, addr) {
 		t.Errorf("%s lost %v when its link went down", ifname, addr)
 	}
 	if err := h.LinkSetUp(link); err != nil {
@@ -66,10 +67,11 @@ func TestLinkFlapReboots(t *testing.T) {
 		t.Errorf("server after the flap got discovers:\n%s", strings.Join(got, "\n"))
 	}
 	// The watch saw the link go, the reboot and the bind, in order.
-	ctlPoll(t, ctlStepTimeout, "watch sees BOUND again", func() bool {
+	lab.PollUntil(t, ctlStepTimeout, func() bool {
 		s := events()
 		return len(s) > 0 && s[len(s)-1] == "BOUND "+addr.String()
-	})
+	}, func() string { return "watch sees BOUND again" })
+
 	// LINK-DOWN keeps the address on the link, and says so; REBOOTING
 	// has it remembered, not configured.
 	if s := events(); !slices.Equal(s, []string{"LINK-DOWN " + addr.String(), "REBOOTING ", "BOUND " + addr.String()}) {

@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"slices"
-	"syscall"
 	"testing"
 	"time"
 
@@ -20,17 +19,11 @@ func TestExitWithoutDaemon(t *testing.T) {
 	srv := l.StartDnsmasq(t, lab.ServerOpts{LeaseTime: 10 * time.Minute})
 	r := newDaemonRig(t, l, "timeout 20;\n")
 	ifname := l.ClientIf()
-	p := lab.Start(t, l.ClientNS(), r.dir+"/daemon.log", r.argv([]string{"-d", "-v"}, ifname)...)
-	p.WaitLog(t, "bound to ", daemonBindLimit)
-	addr := daemonBoundAddr(t, l, ifname)
-	if err := p.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	<-p.Done()
+	addr := r.boundThenKilled(t, ifname)
 
 	r.mustRun(t, 0, daemonReleaseLimit, []string{"-x", "-v"}, ifname)
 	r.waitReason(t, "STOP", 5*time.Second)
-	if got := daemonAddrs(t, l, ifname); len(got) != 0 {
+	if got := l.AddrsOf(t, ifname); len(got) != 0 {
 		t.Errorf("after -x %s still has %v", ifname, got)
 	}
 	if got := r.reasons(); slices.Contains(got, "RELEASE") {

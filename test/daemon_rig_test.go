@@ -7,11 +7,11 @@ import (
 	"errors"
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,7 +19,6 @@ import (
 	"github.com/leased/leased/statemachine"
 	"github.com/leased/leased/statemachine/dhcp4"
 	"github.com/leased/leased/test/lab"
-	"github.com/vishvananda/netlink"
 )
 
 // daemonRig holds the private files of one dhclient under test: its
@@ -89,30 +88,16 @@ func (r *daemonRig) run(t *testing.T, limit time.Duration, flags []string, iface
 	cmd := lab.Command(r.l.ClientNS(), r.argv(flags, ifaces...)...)
 	cmd.Stdout, cmd.Stderr = out, out
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start dhclient: %v", err)
+	werr := lab.RunWithin(cmd, limit)
+	res := daemonRun{elapsed: time.Since(start), out: lab.ReadFile(t, out.Name())}
+	if errors.Is(werr, lab.ErrStillRunning) {
+		t.Fatalf("dhclient %s still running after %v\n%s", strings.Join(flags, " "), limit, res.out)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	var werr error
-	select {
-	case werr = <-done:
-	case <-time.After(limit):
-		cmd.Process.Kill()
-		<-done
-		b, _ := os.ReadFile(out.Name())
-		t.Fatalf("dhclient %s still running after %v\n%s", strings.Join(flags, " "), limit, b)
-	}
-	res := daemonRun{elapsed: time.Since(start)}
-	var exit *exec.ExitError
-	switch {
-	case errors.As(werr, &exit):
-		res.code = exit.ExitCode()
-	case werr != nil:
+	code, ok := lab.ExitCode(werr)
+	if !ok {
 		t.Fatalf("dhclient %s: %v", strings.Join(flags, " "), werr)
 	}
-	b, _ := os.ReadFile(out.Name())
-	res.out = string(b)
+	res.code = code
 	return res
 }
 
@@ -136,12 +121,8 @@ func (r *daemonRig) reasons() []string {
 // waitReason waits until the script has recorded reason.
 func (r *daemonRig) waitReason(t *testing.T, reason string, timeout time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !slices.Contains(r.reasons(), reason) {
-		if time.Now().After(deadline) {
-			t.Fatalf("hook %s not run within %v; reasons: %v", reason, timeout, r.reasons())
-		}
-		time.Sleep(20 * time.Millisecond)
+	if lab.Until(timeout, func() bool { return slices.Contains(r.reasons(), reason) }) != nil {
+		t.Fatalf("hook %s not run within %v; reasons: %v", reason, timeout, r.reasons())
 	}
 }
 
@@ -234,33 +215,11 @@ func daemonProcStat(t *testing.T, pid int) (ppid, sid int) {
 	return ppid, sid
 }
 
-// daemonAddrs lists the IPv4 addresses on ifname in the client namespace,
-// read through netlink.
-func daemonAddrs(t *testing.T, l *lab.Lab, ifname string) []netip.Addr {
-	t.Helper()
-	h := l.ClientHandle()
-	link, err := h.LinkByName(ifname)
-	if err != nil {
-		t.Fatalf("find %s: %v", ifname, err)
-	}
-	as, err := h.AddrList(link, netlink.FAMILY_V4)
-	if err != nil {
-		t.Fatalf("addresses of %s: %v", ifname, err)
-	}
-	var out []netip.Addr
-	for _, a := range as {
-		if ip, ok := netip.AddrFromSlice(a.IP.To4()); ok {
-			out = append(out, ip)
-		}
-	}
-	return out
-}
-
 // daemonBoundAddr returns the one address on ifname, failing t unless there is
 // exactly one and it lies in the server's range.
 func daemonBoundAddr(t *testing.T, l *lab.Lab, ifname string) netip.Addr {
 	t.Helper()
-	as := daemonAddrs(t, l, ifname)
+	as := l.AddrsOf(t, ifname)
 	if len(as) != 1 {
 		t.Fatalf("%s has addresses %v, want exactly one lease", ifname, as)
 	}
@@ -283,4 +242,19 @@ func daemonLogLacks(t *testing.T, file, substr string, window time.Duration) {
 			return
 		}
 	}
+}
+
+// boundThenKilled runs a foreground client on ifname until it is bound,
+// then kills it with SIGKILL, leaving what a crashed daemon leaves (lease
+// file, stale pid file and socket, the address), and returns the address.
+func (r *daemonRig) boundThenKilled(t *testing.T, ifname string) netip.Addr {
+	t.Helper()
+	p := lab.Start(t, r.l.ClientNS(), r.dir+"/daemon.log", r.argv([]string{"-d", "-v"}, ifname)...)
+	p.WaitLog(t, "bound to ", daemonBindLimit)
+	addr := daemonBoundAddr(t, r.l, ifname)
+	if err := p.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-p.Done()
+	return addr
 }

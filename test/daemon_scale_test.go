@@ -38,7 +38,7 @@ func TestSixteenInterfaces(t *testing.T) {
 	deadline := time.Now().Add(daemonBindLimit)
 	seen := map[netip.Addr]string{}
 	for _, ifname := range ifaces {
-		for len(daemonAddrs(t, l, ifname)) == 0 {
+		for len(l.AddrsOf(t, ifname)) == 0 {
 			if time.Now().After(deadline) {
 				t.Fatalf("%s not bound within %v; %d of %d bound", ifname, daemonBindLimit, len(seen), len(ifaces))
 			}

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -98,7 +97,7 @@ func TestDaemonMode(t *testing.T) {
 	pid, addr := startDaemon(t, r, ifname)
 
 	res := r.mustRun(t, 0, daemonReleaseLimit, []string{"-r"}, ifname)
-	if got := daemonAddrs(t, l, ifname); len(got) != 0 {
+	if got := l.AddrsOf(t, ifname); len(got) != 0 {
 		t.Errorf("after -r %s still has %v", ifname, got)
 	}
 	lab.WaitGone(t, pid, 5*time.Second)
@@ -134,7 +133,7 @@ func TestDaemonExitWithoutRelease(t *testing.T) {
 	lab.WaitGone(t, pid, 5*time.Second)
 	r.waitReason(t, "STOP", 5*time.Second)
 	// STOP takes away what leased added (SPEC §5); the lease stays.
-	if got := daemonAddrs(t, l, ifname); len(got) != 0 {
+	if got := l.AddrsOf(t, ifname); len(got) != 0 {
 		t.Errorf("after -x %s still has %v", ifname, got)
 	}
 	if got := r.reasons(); slices.Contains(got, "RELEASE") {
@@ -156,17 +155,11 @@ func TestReleaseWithoutDaemon(t *testing.T) {
 	srv := l.StartDnsmasq(t, lab.ServerOpts{LeaseTime: 10 * time.Minute})
 	r := newDaemonRig(t, l, "timeout 20;\n")
 	ifname := l.ClientIf()
-	p := lab.Start(t, l.ClientNS(), r.dir+"/daemon.log", r.argv([]string{"-d", "-v"}, ifname)...)
-	p.WaitLog(t, "bound to ", daemonBindLimit)
-	addr := daemonBoundAddr(t, l, ifname)
-	if err := p.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	<-p.Done()
+	addr := r.boundThenKilled(t, ifname)
 
 	res := r.mustRun(t, 0, daemonReleaseLimit, []string{"-r", "-v"}, ifname)
 	srv.WaitLog(t, daemonDnsmasqRelease+l.ServerIf()+") "+addr.String(), 5*time.Second)
-	if got := daemonAddrs(t, l, ifname); len(got) != 0 {
+	if got := l.AddrsOf(t, ifname); len(got) != 0 {
 		t.Errorf("after -r %s still has %v", ifname, got)
 	}
 	r.waitReason(t, "RELEASE", 5*time.Second)
@@ -198,7 +191,7 @@ func TestOneTryNoServer(t *testing.T) {
 			// the state machine's business, tested on fixed times.
 			daemonCheckTimeout(t, res.out, 3, "Unable to obtain a lease on first try.  Exiting.")
 			r.waitNoLeftovers(t, 5*time.Second)
-			if got := daemonAddrs(t, l, ifname); len(got) != 0 {
+			if got := l.AddrsOf(t, ifname); len(got) != 0 {
 				t.Errorf("%s has %v without a server", ifname, got)
 			}
 		})
@@ -249,7 +242,7 @@ func TestReleaseWithSlowARP(t *testing.T) {
 	r.mustRun(t, 0, daemonReleaseLimit, []string{"-r"}, ifname)
 	lab.WaitGone(t, pid, 5*time.Second)
 	srv.WaitLog(t, daemonDnsmasqRelease+l.ServerIf()+") "+addr.String(), 5*time.Second)
-	if got := daemonAddrs(t, l, ifname); len(got) != 0 {
+	if got := l.AddrsOf(t, ifname); len(got) != 0 {
 		t.Errorf("after -r %s still has %v", ifname, got)
 	}
 }

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leased/leased/test/lab"
 	"github.com/vishvananda/netlink"
+
+	"github.com/leased/leased/test/lab"
 )
 
 // TestTimeoutUsesRecordedLease: the server is gone, the lease file holds
@@ -68,7 +69,7 @@ func TestTimeoutUsesRecordedLease(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}
 	}
-	if got := daemonAddrs(t, l, ifname); !slices.Contains(got, addr) {
+	if got := l.AddrsOf(t, ifname); !slices.Contains(got, addr) {
 		t.Errorf("after TIMEOUT accepted, %s has %v, want %v", ifname, got, addr)
 	}
 	if got := r.reasons(); !slices.Contains(got, "TIMEOUT") || slices.Contains(got[slices.Index(got, "TIMEOUT"):], "FAIL") {

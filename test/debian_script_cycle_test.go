@@ -342,14 +342,9 @@ func debDaemons(l *lab.Lab, bin string) []int {
 // debWaitDaemonsGone waits until no process of bin runs in the client
 // namespace and returns those left after timeout.
 func debWaitDaemonsGone(l *lab.Lab, bin string, timeout time.Duration) []int {
-	deadline := time.Now().Add(timeout)
-	for {
-		left := debDaemons(l, bin)
-		if len(left) == 0 || time.Now().After(deadline) {
-			return left
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	var left []int
+	lab.Until(timeout, func() bool { left = debDaemons(l, bin); return len(left) == 0 })
+	return left
 }
 
 // debKillDaemons stops, by pid, every process of bin left in the client
@@ -372,13 +367,8 @@ func debKillDaemons(t *testing.T, l *lab.Lab, bin string) {
 // timeout.
 func debWaitGone(t *testing.T, pid int, timeout time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for lab.Alive(pid) {
-		if time.Now().After(deadline) {
-			t.Errorf("daemon %d still running %v after dhclient -r", pid, timeout)
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
+	if lab.Until(timeout, func() bool { return !lab.Alive(pid) }) != nil {
+		t.Errorf("daemon %d still running %v after dhclient -r", pid, timeout)
 	}
 }
 
@@ -402,13 +392,9 @@ func debLogSince(path string, mark int) string {
 // an error with what it got after timeout.
 func debWaitLogSince(t *testing.T, path string, mark int, substr string, timeout time.Duration) bool {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !strings.Contains(debLogSince(path, mark), substr) {
-		if time.Now().After(deadline) {
-			t.Errorf("server log lacks %q within %v; since the mark:\n%s", substr, timeout, debTail(debLogSince(path, mark), 40))
-			return false
-		}
-		time.Sleep(50 * time.Millisecond)
+	if lab.Until(timeout, func() bool { return strings.Contains(debLogSince(path, mark), substr) }) != nil {
+		t.Errorf("server log lacks %q within %v; since the mark:\n%s", substr, timeout, debTail(debLogSince(path, mark), 40))
+		return false
 	}
 	return true
 }

@@ -296,29 +296,16 @@ func (g *goldenRig) run(name, dir string, limit time.Duration, args ...string) *
 	defer f.Close()
 	cmd := g.command(dir, args)
 	cmd.Stdout, cmd.Stderr = f, f
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", name, err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	var werr error
-	select {
-	case werr = <-done:
-	case <-time.After(limit):
-		cmd.Process.Kill()
-		<-done
+	err = lab.RunWithin(cmd, limit)
+	if errors.Is(err, lab.ErrStillRunning) {
 		t.Logf("%s: still running after %v, killed\n%s", name, limit, c.Output())
 		return c
 	}
-	var exit *exec.ExitError
-	switch {
-	case errors.As(werr, &exit):
-		c.code = exit.ExitCode()
-	case werr != nil:
-		t.Fatalf("%s: %v", name, werr)
-	default:
-		c.code = 0
+	code, ok := lab.ExitCode(err)
+	if !ok {
+		t.Fatalf("%s: %v", name, err)
 	}
+	c.code = code
 	return c
 }
 

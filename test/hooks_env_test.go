@@ -25,7 +25,7 @@ func TestHookEnvMatchesISC(t *testing.T) {
 	t.Parallel()
 	l := lab.New(t)
 	srv := l.StartDnsmasq(t, hookISCServerOpts(t, l))
-	conf := hookRead(t, filepath.Join(hookTestdata, "hooks-isc", "dhclient.conf"))
+	conf := lab.ReadFile(t, filepath.Join(hookTestdata, "hooks-isc", "dhclient.conf"))
 	c := newHookClient(t, l, conf)
 	p := c.start(t, "", "-e", "FOO=bar")
 	got := c.waitDump(t, "BOUND", 1, 30*time.Second)
@@ -37,7 +37,7 @@ func TestHookEnvMatchesISC(t *testing.T) {
 	if addr.Less(l.Host(100)) || l.Host(199).Less(addr) {
 		t.Errorf("new_ip_address=%v outside the server's range", addr)
 	}
-	if !hookHasAddr(t, l, addr) {
+	if !l.HasAddr(t, l.ClientIf(), addr) {
 		t.Errorf("new_ip_address=%v is not configured on %s", addr, l.ClientIf())
 	}
 	lab.WaitLog(t, srv.Log(), fmt.Sprintf("DHCPACK(%s) %v ", l.ServerIf(), addr), 5*time.Second)
@@ -72,7 +72,7 @@ func TestHookEnvMatchesISC(t *testing.T) {
 		return out
 	}
 	var want []string
-	for line := range strings.SplitSeq(strings.TrimSuffix(hookRead(t, filepath.Join(hookTestdata, "hooks-isc", "01-BOUND.sorted")), "\n"), "\n") {
+	for line := range strings.SplitSeq(strings.TrimSuffix(lab.ReadFile(t, filepath.Join(hookTestdata, "hooks-isc", "01-BOUND.sorted")), "\n"), "\n") {
 		want = append(want, relocate(line))
 	}
 	w, g := mask(want), mask(got.lines)
@@ -99,7 +99,7 @@ func hookISCServerOpts(t *testing.T, l *lab.Lab) lab.ServerOpts {
 		return out
 	}
 	var o lab.ServerOpts
-	for line := range strings.SplitSeq(hookRead(t, filepath.Join(hookTestdata, "hooks-isc", "dnsmasq.conf")), "\n") {
+	for line := range strings.SplitSeq(lab.ReadFile(t, filepath.Join(hookTestdata, "hooks-isc", "dnsmasq.conf")), "\n") {
 		key, val, _ := strings.Cut(line, "=")
 		switch {
 		case line == "" || strings.HasPrefix(line, "#"):

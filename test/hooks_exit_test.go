@@ -38,7 +38,7 @@ func TestHangingHookIsKilled(t *testing.T) {
 	log := filepath.Join(c.dir, "dhclient.log")
 	killed := "hook timed out, killed hook=" + c.script + " reason=BOUND timeout=2s"
 	lab.WaitLog(t, log, "hook failed hook="+c.script+" reason=BOUND", 5*time.Second)
-	if text := hookRead(t, log); !inOrder(text, "bound to "+hookAddr(t, bound, "new_ip_address").String(), killed, "hook failed hook=") {
+	if text := lab.ReadFile(t, log); !inOrder(text, "bound to "+hookAddr(t, bound, "new_ip_address").String(), killed, "hook failed hook=") {
 		t.Errorf("want the bind, %q and the hook failure in that order:\n%s", killed, text)
 	}
 
@@ -47,13 +47,14 @@ func TestHangingHookIsKilled(t *testing.T) {
 	if a, o := hookAddr(t, renew, "new_ip_address"), hookAddr(t, renew, "old_ip_address"); a != addr || o != addr {
 		t.Errorf("RENEW new_ip_address=%v old_ip_address=%v, want both %v", a, o, addr)
 	}
-	if !hookHasAddr(t, l, addr) {
+	if !l.HasAddr(t, l.ClientIf(), addr) {
 		t.Errorf("%v not configured after the renewal", addr)
 	}
 	ack := fmt.Sprintf("DHCPACK(%s) %v ", l.ServerIf(), addr)
-	hookPoll(t, 5*time.Second, func() bool { return strings.Count(hookRead(t, srv.Log()), ack) >= 2 },
-		func() string { return "the server did not acknowledge a renewal:\n" + hookRead(t, srv.Log()) })
-	if log := hookRead(t, srv.Log()); strings.Contains(log, "DHCPDECLINE(") {
+	lab.PollUntil(t, 5*time.Second, func() bool { return strings.Count(lab.ReadFile(t, srv.Log()), ack) >= 2 },
+		func() string { return "the server did not acknowledge a renewal:\n" + lab.ReadFile(t, srv.Log()) })
+
+	if log := lab.ReadFile(t, srv.Log()); strings.Contains(log, "DHCPDECLINE(") {
 		t.Errorf("a killed hook made no decision, yet the client declined:\n%s", log)
 	}
 }
@@ -77,21 +78,24 @@ func TestBoundHookFailureDeclines(t *testing.T) {
 	// --decline-wait-time would miss it; the wait itself is the state
 	// machine's (arm +DeclineWait after DHCPDECLINE, tested on fixed
 	// times).
-	hookPoll(t, 6*time.Second, func() bool {
-		_, after, _ := strings.Cut(hookRead(t, srv.Log()), decline)
+	lab.PollUntil(t, 6*time.Second, func() bool {
+		_, after, _ := strings.Cut(lab.ReadFile(t, srv.Log()), decline)
 		return strings.Contains(after, fmt.Sprintf("DHCPDISCOVER(%s) ", l.ServerIf()))
-	}, func() string { return "no DISCOVER after the DECLINE:\n" + hookRead(t, srv.Log()) })
+	}, func() string { return "no DISCOVER after the DECLINE:\n" + lab.ReadFile(t, srv.Log()) })
+
 	// In the client: the failed hook, the DECLINE, the wait in INIT, and
 	// only then the new DISCOVER (its log may trail the packet a little).
 	steps := []string{"reason=BOUND status=1", "DHCPDECLINE of " + first.String(),
 		"state change from=BOUND to=INIT", "DHCPDISCOVER on ", "state change from=INIT to=SELECTING"}
-	hookPoll(t, 10*time.Second, func() bool { return inOrder(c.logText(t), steps...) },
+	lab.PollUntil(t, 10*time.Second, func() bool { return inOrder(c.logText(t), steps...) },
 		func() string { return fmt.Sprintf("%q in order in the client log:\n%s", steps, c.logText(t)) })
-	hookPoll(t, 5*time.Second, func() bool { return !hookHasAddr(t, l, first) },
+
+	lab.PollUntil(t, 5*time.Second, func() bool { return !l.HasAddr(t, l.ClientIf(), first) },
 		func() string { return fmt.Sprintf("declined %v still on %s", first, l.ClientIf()) })
+
 	// The new attempt binds again and runs BOUND again.
 	c.waitDump(t, "BOUND", 2, 15*time.Second)
-	if _, err := os.Stat(c.leases); err == nil && strings.Contains(hookRead(t, c.leases), "fixed-address "+first.String()+";") {
-		t.Errorf("declined %v written to the lease file:\n%s", first, hookRead(t, c.leases))
+	if _, err := os.Stat(c.leases); err == nil && strings.Contains(lab.ReadFile(t, c.leases), "fixed-address "+first.String()+";") {
+		t.Errorf("declined %v written to the lease file:\n%s", first, lab.ReadFile(t, c.leases))
 	}
 }

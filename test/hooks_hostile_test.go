@@ -60,11 +60,12 @@ func TestHostileValuesNeverReachTheScript(t *testing.T) {
 // waitContains waits until path contains substr.
 func (c *hookClient) waitContains(t *testing.T, path, substr string, timeout time.Duration) {
 	t.Helper()
-	hookPoll(t, timeout, func() bool {
+	lab.PollUntil(t, timeout, func() bool {
 		b, _ := os.ReadFile(path)
 		return strings.Contains(string(b), substr)
 	}, func() string {
 		b, _ := os.ReadFile(path)
 		return path + " lacks " + substr + ":\n" + string(b) + "\n--- dhclient log ---\n" + c.logText(t)
 	})
+
 }

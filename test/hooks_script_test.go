@@ -11,8 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leased/leased/test/lab"
 	"github.com/vishvananda/netlink"
+
+	"github.com/leased/leased/test/lab"
 )
 
 // TestNativeScriptWithExitHooks runs contrib/dhclient-script with an exit
@@ -38,18 +39,18 @@ func TestNativeScriptWithExitHooks(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Installed as Debian installs them: mode 0644, sourced by the script.
-	hookWrite(t, filepath.Join(hooksd, "ntp"), hookRead(t, filepath.Join(contribDir, "hooks", "ntp")), 0o644)
+	lab.WriteFile(t, filepath.Join(hooksd, "ntp"), lab.ReadFile(t, filepath.Join(contribDir, "hooks", "ntp")), 0o644)
 	for _, h := range []string{"rfc3442-classless-routes", "debug"} {
-		hookWrite(t, filepath.Join(hooksd, h), hookRead(t, filepath.Join(hookTestdata, "hooks-debian", h)), 0o644)
+		lab.WriteFile(t, filepath.Join(hooksd, h), lab.ReadFile(t, filepath.Join(hookTestdata, "hooks-debian", h)), 0o644)
 	}
 	// The last exit hook: the script's BOUND call has finished.
 	boundDone := filepath.Join(c.dir, "bound-done")
-	hookWrite(t, filepath.Join(hooksd, "zz-done"), `[ "$reason" = BOUND ] && : > "`+boundDone+`"`+"\n", 0o644)
+	lab.WriteFile(t, filepath.Join(hooksd, "zz-done"), `[ "$reason" = BOUND ] && : > "`+boundDone+`"`+"\n", 0o644)
 	ntpConf, resolvConf := filepath.Join(c.dir, "ntp.conf"), filepath.Join(c.dir, "resolv.conf")
 	const ntpBefore = "driftfile /var/lib/ntp/ntp.drift\npool 2.debian.pool.ntp.org iburst\n"
 	const resolvBefore = "nameserver 192.0.2.53\n"
-	hookWrite(t, ntpConf, ntpBefore, 0o644)
-	hookWrite(t, resolvConf, resolvBefore, 0o644)
+	lab.WriteFile(t, ntpConf, ntpBefore, 0o644)
+	lab.WriteFile(t, resolvConf, resolvBefore, 0o644)
 
 	script := filepath.Join(contribDir, "dhclient-script")
 	env := []string{
@@ -70,8 +71,9 @@ func TestNativeScriptWithExitHooks(t *testing.T) {
 
 	// leased adds the classless routes with IF_METRIC; the script skips
 	// Debian's hook, which would add each again without a metric.
-	hookPoll(t, 10*time.Second, func() bool { _, err := os.Stat(boundDone); return err == nil },
+	lab.PollUntil(t, 10*time.Second, func() bool { _, err := os.Stat(boundDone); return err == nil },
 		func() string { return "the BOUND call of the script did not finish" })
+
 	for _, dst := range []string{"192.0.2.0/24", "0.0.0.0/0"} {
 		if got := hookRouteMetrics(t, l, netip.MustParsePrefix(dst), s); !slices.Equal(got, []int{100}) {
 			t.Errorf("routes to %s via %v have metrics %v, want only leased's [100]", dst, s, got)

@@ -49,8 +49,8 @@ func newHookClient(t *testing.T, l *lab.Lab, conf string) *hookClient {
 		dumps:  filepath.Join(dir, "dumps"),
 		script: filepath.Join(dir, "dump.sh"),
 	}
-	hookWrite(t, c.conf, conf, 0o644)
-	hookWrite(t, c.script, hookRead(t, filepath.Join(hookTestdata, "hooks-isc", "dump.sh")), 0o755)
+	lab.WriteFile(t, c.conf, conf, 0o644)
+	lab.WriteFile(t, c.script, lab.ReadFile(t, filepath.Join(hookTestdata, "hooks-isc", "dump.sh")), 0o755)
 	if err := os.Mkdir(c.dumps, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -79,26 +79,24 @@ func (c *hookClient) start(t *testing.T, script string, extra ...string) *lab.Pr
 // control creates a control file of dump.sh (see its header).
 func (c *hookClient) control(t *testing.T, name, content string) {
 	t.Helper()
-	hookWrite(t, filepath.Join(c.dumps, name), content, 0o644)
+	lab.WriteFile(t, filepath.Join(c.dumps, name), content, 0o644)
 }
 
 // waitDump waits for the nth (from 1) dump of reason and returns its
 // variables.
 func (c *hookClient) waitDump(t *testing.T, reason string, nth int, timeout time.Duration) hookEnv {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		files, _ := filepath.Glob(filepath.Join(c.dumps, "*-"+reason+".env"))
-		slices.Sort(files)
-		if len(files) >= nth {
-			return hookParseEnv(t, files[nth-1])
-		}
-		if time.Now().After(deadline) {
-			all, _ := filepath.Glob(filepath.Join(c.dumps, "*.env"))
-			t.Fatalf("no %s dump #%d after %v; dumps: %q\n--- dhclient log ---\n%s", reason, nth, timeout, all, c.logText(t))
-		}
-		time.Sleep(50 * time.Millisecond)
+	var files []string
+	err := lab.Until(timeout, func() bool {
+		files, _ = filepath.Glob(filepath.Join(c.dumps, "*-"+reason+".env"))
+		return len(files) >= nth
+	})
+	if err != nil {
+		all, _ := filepath.Glob(filepath.Join(c.dumps, "*.env"))
+		t.Fatalf("no %s dump #%d after %v; dumps: %q\n--- dhclient log ---\n%s", reason, nth, timeout, all, c.logText(t))
 	}
+	slices.Sort(files)
+	return hookParseEnv(t, files[nth-1])
 }
 
 // hookEnv is one dumped environment: its sorted lines and a map of them.
@@ -110,7 +108,7 @@ type hookEnv struct {
 func hookParseEnv(t *testing.T, path string) hookEnv {
 	t.Helper()
 	e := hookEnv{vars: map[string]string{}}
-	for line := range strings.SplitSeq(strings.TrimSuffix(hookRead(t, path), "\n"), "\n") {
+	for line := range strings.SplitSeq(strings.TrimSuffix(lab.ReadFile(t, path), "\n"), "\n") {
 		k, v, ok := strings.Cut(line, "=")
 		if !ok {
 			t.Fatalf("%s: line %q is not VAR=value", path, line)
@@ -134,50 +132,18 @@ func hookAddr(t *testing.T, e hookEnv, name string) netip.Addr {
 	return a
 }
 
-// hookHasAddr reports whether addr is configured on the lab's first client
-// interface, as netlink sees it.
-func hookHasAddr(t *testing.T, l *lab.Lab, addr netip.Addr) bool {
-	t.Helper()
-	link, err := l.ClientHandle().LinkByName(l.ClientIf())
-	if err != nil {
-		t.Fatal(err)
-	}
-	addrs, err := l.ClientHandle().AddrList(link, 2 /* AF_INET */)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range addrs {
-		if got, ok := netip.AddrFromSlice(a.IP.To4()); ok && got == addr {
-			return true
-		}
-	}
-	return false
-}
-
-// hookPoll calls cond every 50 ms until it holds, failing t with what()
-// after timeout.
-func hookPoll(t *testing.T, timeout time.Duration, cond func() bool, what func() string) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("after %v: %s", timeout, what())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // waitContent waits until path holds exactly want.
 func (c *hookClient) waitContent(t *testing.T, path, want string, timeout time.Duration) {
 	t.Helper()
 	var got string
-	hookPoll(t, timeout, func() bool {
+	lab.PollUntil(t, timeout, func() bool {
 		b, _ := os.ReadFile(path)
 		got = string(b)
 		return got == want
 	}, func() string {
 		return fmt.Sprintf("%s is\n%s\nwant\n%s\n--- dhclient log ---\n%s", path, got, want, c.logText(t))
 	})
+
 }
 
 // logText is the client's log so far.
@@ -191,27 +157,12 @@ func (c *hookClient) logText(t *testing.T) string {
 func hookPidFile(t *testing.T, path string) int {
 	t.Helper()
 	var pid int
-	hookPoll(t, 5*time.Second, func() bool {
+	lab.PollUntil(t, 5*time.Second, func() bool {
 		b, _ := os.ReadFile(path)
 		n, err := strconv.Atoi(strings.TrimSpace(string(b)))
 		pid = n
 		return err == nil
 	}, func() string { return path + " holds no pid" })
+
 	return pid
-}
-
-func hookRead(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-func hookWrite(t *testing.T, path, content string, mode os.FileMode) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), mode); err != nil {
-		t.Fatal(err)
-	}
 }

@@ -291,7 +291,7 @@ func installIfupIfdown(t *testing.T, r *installRoot, hookLog string) {
 	// leased's script configures nothing: the address and routes on the
 	// link are leased's own (native mode), the routes with ifupdown's
 	// metric.
-	if !hookHasAddr(t, l, addr) {
+	if !l.HasAddr(t, l.ClientIf(), addr) {
 		t.Errorf("%v is not on %s after ifup", addr, ifname)
 	}
 	for _, dst := range []string{"192.0.2.0/24", "0.0.0.0/0"} {
@@ -311,7 +311,7 @@ func installIfupIfdown(t *testing.T, r *installRoot, hookLog string) {
 	srv.WaitLog(t, "DHCPRELEASE", 10*time.Second)
 	installWaitHook(t, hookLog, "RELEASE "+ifname+" ", 10*time.Second)
 	lab.WaitGone(t, pid, 10*time.Second)
-	if hookHasAddr(t, l, addr) {
+	if l.HasAddr(t, l.ClientIf(), addr) {
 		t.Errorf("%v is still on %s after ifdown", addr, ifname)
 	}
 }
@@ -358,7 +358,7 @@ func TestMakeInstall(t *testing.T) {
 			t.Errorf("no hook directory %s: %v", d, err)
 		}
 	}
-	unit := hookRead(t, filepath.Join(dest, "usr/local/lib/systemd/system/dhclient@.service"))
+	unit := lab.ReadFile(t, filepath.Join(dest, "usr/local/lib/systemd/system/dhclient@.service"))
 	for _, w := range []string{"\nExecStart=/usr/local/sbin/dhclient -d ", "\nExecStop=/usr/local/sbin/dhclient -x "} {
 		if !strings.Contains(unit, w) {
 			t.Errorf("the installed unit lacks %q", strings.TrimSpace(w))
@@ -387,7 +387,7 @@ func installRunInstalled(t *testing.T, dest string) {
 	ifname := l.ClientIf()
 	work := t.TempDir()
 	hookLog := filepath.Join(work, "hook.log")
-	hookWrite(t, filepath.Join(dest, "etc/dhcp/dhclient-exit-hooks.d/zz-test"), strings.ReplaceAll(installSiteHook, "'LOG'", debQuote(hookLog)), 0o644)
+	lab.WriteFile(t, filepath.Join(dest, "etc/dhcp/dhclient-exit-hooks.d/zz-test"), strings.ReplaceAll(installSiteHook, "'LOG'", debQuote(hookLog)), 0o644)
 	bin := filepath.Join(dest, "usr/local/sbin/dhclient")
 	args := []string{
 		"-cf", filepath.Join(dest, "etc/dhcp/dhclient.conf"),
@@ -405,7 +405,7 @@ func installRunInstalled(t *testing.T, dest string) {
 	}
 	p.WaitLog(t, "leased configures the interface", 5*time.Second)
 	if len(bound) >= 3 {
-		if a, err := netip.ParseAddr(bound[2]); err != nil || !hookHasAddr(t, l, a) {
+		if a, err := netip.ParseAddr(bound[2]); err != nil || !l.HasAddr(t, l.ClientIf(), a) {
 			t.Errorf("the lease's address %q is not on %s", bound[2], ifname)
 		}
 	}

@@ -112,7 +112,7 @@ func installHookLines(log string) []string {
 func installWaitHook(t *testing.T, log, prefix string, timeout time.Duration) string {
 	t.Helper()
 	var line string
-	hookPoll(t, timeout, func() bool {
+	lab.PollUntil(t, timeout, func() bool {
 		for _, l := range installHookLines(log) {
 			if strings.HasPrefix(l, prefix) {
 				line = l
@@ -123,5 +123,6 @@ func installWaitHook(t *testing.T, log, prefix string, timeout time.Duration) st
 	}, func() string {
 		return "no hook call " + prefix + "...; calls: " + strings.Join(installHookLines(log), " | ")
 	})
+
 	return line
 }

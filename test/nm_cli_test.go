@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/leased/leased/test/lab"
 )
 
 // run runs nmcli with args against the rig's NetworkManager.
@@ -45,7 +47,7 @@ func (r *nmRig) mustRun(t *testing.T, args ...string) string {
 func (r *nmRig) waitDeviceState(t *testing.T, state string) {
 	t.Helper()
 	var last string
-	nmPoll(t, nmWait, func() bool {
+	lab.PollUntil(t, nmWait, func() bool {
 		select {
 		case <-r.nm.Done():
 			t.Fatalf("NetworkManager exited: %v", r.nm.Err())
@@ -58,6 +60,7 @@ func (r *nmRig) waitDeviceState(t *testing.T, state string) {
 		}
 		return err == nil && last == state
 	}, func() string { return fmt.Sprintf("%s in state %q (last: %q)", r.ifname, state, last) })
+
 }
 
 // show returns nmcli's terse `device show` fields of group (IP4, DHCP4,

@@ -4,11 +4,9 @@ package e2e
 
 import (
 	"context"
-	"errors"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/leased/leased/test/lab"
 )
@@ -29,30 +27,6 @@ func (r *nmRig) dumpDiagnostics(t *testing.T) {
 	}
 	out, err := r.runCtx(context.Background(), "device", "show", r.ifname)
 	t.Logf("--- nmcli device show %s (%v) ---\n%s", r.ifname, err, out)
-}
-
-// nmPoll polls cond every 100 ms until it holds, failing t after timeout
-// with what() as the description: the state polled (NM's and the
-// servers' logs, nmcli, kernel state) has no event to wait on.
-func nmPoll(t *testing.T, timeout time.Duration, cond func() bool, what func() string) {
-	t.Helper()
-	if err := nmPollErr(timeout, cond); err != nil {
-		t.Fatalf("after %v still waiting for %s", timeout, what())
-	}
-}
-
-var errNMPollTimeout = errors.New("timed out")
-
-// nmPollErr is nmPoll returning an error instead of failing.
-func nmPollErr(timeout time.Duration, cond func() bool) error {
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			return errNMPollTimeout
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return nil
 }
 
 // nmQuote quotes s for sh.

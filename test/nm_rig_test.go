@@ -134,10 +134,11 @@ func (r *nmRig) startBus(t *testing.T, dbusDaemon string) {
 `)
 	p := lab.Start(t, r.l.ClientNS(), filepath.Join(r.dir, "dbus.log"), dbusDaemon, "--config-file="+conf, "--nofork", "--nopidfile")
 	r.bus = "unix:path=" + sock
-	nmPoll(t, 20*time.Second, func() bool {
+	lab.PollUntil(t, 20*time.Second, func() bool {
 		_, err := os.Stat(sock)
 		return err == nil
 	}, func() string { return "the private bus socket " + sock + "\n" + nmTail(p.Log(), 20) })
+
 }
 
 // mountScript is the shell script run as the only process of a new mount

@@ -50,11 +50,12 @@ func (r *nmRig) settled(t *testing.T) (nmKernel, map[string][]string) {
 	t.Helper()
 	var k nmKernel
 	var ip4 map[string][]string
-	nmPollErr(5*time.Second, func() bool {
+	lab.Until(5*time.Second, func() bool {
 		k, ip4 = nmReadKernel(t, r.l, r.ifname), r.show(t, "IP4")
 		return slices.Equal(k.routeKeys(), nmRouteKeys(t, ip4)) &&
 			slices.Equal(k.addrPrefixes(), slices.Sorted(slices.Values(ip4["IP4.ADDRESS"])))
 	})
+
 	return k, ip4
 }
 
@@ -103,9 +104,10 @@ func nmStepRenewed(t *testing.T, r *nmRig, srv *lab.Server, a netip.Addr) (nmKer
 	t.Helper()
 	ack := fmt.Sprintf("DHCPACK(%s) %v ", r.l.ServerIf(), a)
 	renew := regexp.MustCompile(`dhcp4 \(` + regexp.QuoteMeta(r.ifname) + `\): DHCP event \(reason: 'RENEW'\)`)
-	err := nmPollErr(45*time.Second, func() bool {
+	err := lab.Until(45*time.Second, func() bool {
 		return strings.Count(nmReadFile(srv.Log()), ack) >= 2 && renew.MatchString(nmReadFile(r.nm.Log()))
 	})
+
 	if err != nil {
 		t.Errorf("no renewal within 45 s of T1 (10 s): server ACKs for %v: %d, RENEW events in NetworkManager: %d",
 			a, strings.Count(nmReadFile(srv.Log()), ack), len(renew.FindAllString(nmReadFile(r.nm.Log()), -1)))
@@ -155,10 +157,11 @@ func nmStepFQDN(t *testing.T, r *nmRig, srv *lab.Server, a netip.Addr) nmKernel 
 	named := "client provides name: " + nmFQDN
 	// dnsmasq logs the request before it answers; allow for its output
 	// reaching the file a moment later.
-	if nmPollErr(5*time.Second, func() bool {
+	if lab.Until(5*time.Second, func() bool {
 		log := nmReadFile(srv.Log())
 		return tagged.MatchString(log) && strings.Contains(log, named)
-	}) != nil {
+	}) !=
+		nil {
 		log := nmReadFile(srv.Log())
 		t.Errorf("dnsmasq saw no option 81 (FQDN) with %q: tagged opt81 %v, %q logged %v; its requests:\n%s",
 			nmFQDN, tagged.MatchString(log), named, strings.Contains(log, named), nmServerRequests(srv.Log()))
@@ -189,10 +192,11 @@ func nmStepDisconnect(t *testing.T, r *nmRig, srv *lab.Server, mtu0 int) nmKerne
 	}
 	r.mustRun(t, "device", "disconnect", r.ifname)
 	var k nmKernel
-	nmPollErr(10*time.Second, func() bool {
+	lab.Until(10*time.Second, func() bool {
 		k = nmReadKernel(t, r.l, r.ifname)
 		return k.mtu == mtu0 && len(k.addrs) == 0 && len(k.routes) == 0
 	})
+
 	if k.mtu != mtu0 {
 		t.Errorf("after the disconnect the MTU of %s is %d, want %d as before the activation", r.ifname, k.mtu, mtu0)
 	}
@@ -200,7 +204,7 @@ func nmStepDisconnect(t *testing.T, r *nmRig, srv *lab.Server, mtu0 int) nmKerne
 		t.Errorf("after the disconnect %s still has\n%v", r.ifname, k)
 	}
 	if pid != 0 {
-		if err := nmPollErr(10*time.Second, func() bool { return !lab.Alive(pid) }); err != nil {
+		if err := lab.Until(10*time.Second, func() bool { return !lab.Alive(pid) }); err != nil {
 			t.Errorf("dhclient (pid %d) still running 10 s after the disconnect", pid)
 		}
 		// NetworkManager logs how its child ended: "kill child process

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/leased/leased/test/lab"
-	"github.com/vishvananda/netlink"
 )
 
 // TestNotifyReadyOnlyAfterBind reads the sd_notify messages of a
@@ -60,7 +59,7 @@ func TestNotifyReadyOnlyAfterBind(t *testing.T) {
 			switch {
 			case line == "READY=1":
 				readyAt = time.Now()
-				if addrs := notifyClientAddrs(t, l); len(addrs) == 0 {
+				if addrs := l.Addrs(t, l.ClientIf()); len(addrs) == 0 {
 					t.Errorf("READY=1 before any address was on %s", l.ClientIf())
 				}
 			case strings.HasPrefix(line, "STATUS="):
@@ -115,19 +114,4 @@ func notifyStatusBound(lines []string) bool {
 		}
 	}
 	return false
-}
-
-// notifyClientAddrs returns the IPv4 addresses on the lab's client interface.
-func notifyClientAddrs(t *testing.T, l *lab.Lab) []netlink.Addr {
-	t.Helper()
-	h := l.ClientHandle()
-	link, err := h.LinkByName(l.ClientIf())
-	if err != nil {
-		t.Fatal(err)
-	}
-	addrs, err := h.AddrList(link, netlink.FAMILY_V4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return addrs
 }

@@ -1,7 +1,10 @@
-// Package clienttest has in-memory fakes of the client package's ports:
-// a Link whose sockets are channels and whose kernel side records calls,
-// and Hooks that record calls and answer with scripted exit codes. They
-// block only on channels, so tests run inside testing/synctest.
+// Package clienttest has in-memory fakes of the interfaces through which
+// the client package reaches the system (client.Link, client.Hooks,
+// client.LeaseStore, client.System's watches): a Link whose sockets are
+// channels and whose kernel side records calls, Hooks that record calls
+// and answer with scripted exit codes, and link and sleep watches the
+// test drives. They block only on channels, so tests run inside
+// testing/synctest.
 package clienttest
 
 import (

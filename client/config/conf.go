@@ -64,6 +64,7 @@ type fileParser struct {
 	s     *isctext.Scanner
 	depth int
 	dir   string
+	stmt  isctext.Token // the name of the statement being read
 }
 
 // keyword returns t's text in lower case when t is a name, else "".

@@ -48,7 +48,7 @@ func TestBadConfMatchesISC(t *testing.T) {
 	if c.Global.Timeout != 5*time.Second {
 		t.Errorf("timeout: got %v, want 5s", c.Global.Timeout)
 	}
-	if c.Global.RequestSet {
+	if c.Global.IsSet("request") {
 		t.Errorf("request was set; ISC swallowed it: %v", c.Global.Request)
 	}
 }
@@ -99,7 +99,7 @@ func TestHarnessDhclientConf(t *testing.T) {
 	g := c.Global
 	// Reference §2.5: the v4 PRL on the wire, then the also request.
 	want := []uint8{1, 28, 2, 3, 15, 6, 119, 12, 44, 47, 26, 121, 42, 250, 251}
-	if !g.RequestSet || !slices.Equal(g.Request, want) {
+	if !g.IsSet("request") || !slices.Equal(g.Request, want) {
 		t.Errorf("request: got %v, want %v", g.Request, want)
 	}
 	if len(g.Send) != 1 || !reflect.DeepEqual(g.Send[0], SendOption{Code: 12, Expr: ExprHostname}) {
@@ -173,7 +173,9 @@ func TestHarnessOtherConfs(t *testing.T) {
 			"vendor-encapsulated-options", "isc-long-text"}, nil},
 		{"dhclient-timing-default.conf", 0, []string{"subnet-mask", "broadcast-address", "routers", "domain-name-servers"},
 			func(t *testing.T, c *Config) {
-				if want := overlay(Defaults(), Settings{Request: c.Global.Request, RequestSet: true, set: fRequest}); !reflect.DeepEqual(c.Global, want) {
+				request := Settings{Request: c.Global.Request}
+				request.set.add(mustLookup(t, "request"))
+				if want := overlay(Defaults(), request); !reflect.DeepEqual(c.Global, want) {
 					t.Errorf("timings differ from the defaults: %+v", c.Global)
 				}
 			}},
@@ -198,4 +200,14 @@ func TestHarnessOtherConfs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustLookup returns the table row of a statement.
+func mustLookup(t *testing.T, name string) int {
+	t.Helper()
+	i, ok := lookup(name)
+	if !ok {
+		t.Fatalf("no row %q in the table", name)
+	}
+	return i
 }

@@ -7,14 +7,14 @@ import (
 	"github.com/leased/leased/client/lease"
 )
 
-// optionList reads `name, name, ...;` for request or require; also
-// appends to the list in force (ISC parse_option_list). Only DHCPv4
+// optionList reads `name, name, ...;` for request or require (ISC
+// parse_option_list). Only DHCPv4
 // options go into a v4 list (client/dhclient.c make_client_options): names
 // of other spaces (fqdn.fqdn, dhcp6.*) are checked and then left out, as
 // ISC leaves them out of the parameter request list and the requested_*
 // variables. An empty list is allowed: `request;` sends no parameter
 // request list.
-func (fp *fileParser) optionList(sc *Settings, which string, also bool) {
+func (fp *fileParser) optionList() ([]uint8, bool) {
 	s := fp.s
 	var codes []uint8
 	for first := true; ; first = false {
@@ -24,7 +24,7 @@ func (fp *fileParser) optionList(sc *Settings, which string, also bool) {
 			break
 		}
 		if code, ok, good := fp.listName(); !good {
-			return
+			return nil, false
 		} else if ok {
 			codes = append(codes, code)
 		}
@@ -35,10 +35,10 @@ func (fp *fileParser) optionList(sc *Settings, which string, also bool) {
 		if !t.Is(',') {
 			s.Errorf(t, "expecting semicolon.")
 			skipRest(s, t)
-			return
+			return nil, false
 		}
 	}
-	fp.setList(sc, which, codes, also)
+	return codes, true
 }
 
 // listName reads one option name of a list: its code and whether it is a
@@ -96,24 +96,28 @@ func (fp *fileParser) listSubName(t isctext.Token) (code uint8, v4, good bool) {
 	return 0, false, false
 }
 
-func (fp *fileParser) setList(sc *Settings, which string, codes []uint8, also bool) {
-	if which == "request" {
-		if also {
-			base := sc.Request
-			if sc.set&fRequest == 0 {
-				base = fp.p.cfg.Global.Request
-			}
-			codes = append(slices.Clone(base), codes...)
-		}
-		sc.Request, sc.RequestSet, sc.set = codes, true, sc.set|fRequest
+// also reads `also request|require NAME, ...;`: the names go after the
+// list in force in this scope, which is the global one's while the scope
+// has set none (ISC parse_option_list with the list's current value).
+func (fp *fileParser) also(sc *Settings) {
+	s := fp.s
+	t := s.Next()
+	kw := keyword(t)
+	i, ok := lookup(kw)
+	if kw != "request" && kw != "require" || !ok {
+		s.Errorf(t, "expected REQUEST or REQUIRE list")
+		skipRest(s, t)
 		return
 	}
-	if also {
-		base := sc.Require
-		if sc.set&fRequire == 0 {
-			base = fp.p.cfg.Global.Require
-		}
-		codes = append(slices.Clone(base), codes...)
+	codes, ok := fp.optionList()
+	if !ok {
+		return
 	}
-	sc.Require, sc.set = codes, sc.set|fRequire
+	base := sc
+	if !sc.set.has(i) {
+		base = &fp.p.cfg.Global
+	}
+	list := settings[i].field(base).(*[]uint8)
+	*settings[i].field(sc).(*[]uint8) = append(slices.Clone(*list), codes...)
+	sc.set.add(i)
 }

@@ -15,24 +15,9 @@ import (
 func (fp *fileParser) optionStatement(sc *Settings, iface, kw string) bool {
 	s := fp.s
 	switch kw {
-	case "request", "require":
-		t := s.Next()
-		if kw == "require" && keyword(s.Peek()) == "authentication" {
-			s.Warnf(t, "bootp/authentication policy ignored.")
-			s.SkipToSemi()
-			return true
-		}
-		fp.optionList(sc, kw, false)
 	case "also":
 		s.Next()
-		t := s.Next()
-		switch keyword(t) {
-		case "request", "require":
-			fp.optionList(sc, keyword(t), true)
-		default:
-			s.Errorf(t, "expected REQUEST or REQUIRE list")
-			skipRest(s, t)
-		}
+		fp.also(sc)
 	case "send":
 		s.Next()
 		fp.send(sc)
@@ -133,11 +118,16 @@ func (fp *fileParser) modifier(sc *Settings, kw string) {
 	if !ok {
 		return
 	}
-	target := map[string]*dhcp4.Options{
+	modifierTarget(sc, kw).Set(ref.Def.Code, data)
+}
+
+// modifierTarget returns the options of sc that the modifier kw
+// (default, supersede, prepend or append) sets.
+func modifierTarget(sc *Settings, kw string) *dhcp4.Options {
+	return map[string]*dhcp4.Options{
 		"default": &sc.Default, "supersede": &sc.Supersede,
 		"prepend": &sc.Prepend, "append": &sc.Append,
 	}[kw]
-	target.Set(ref.Def.Code, data)
 }
 
 // refValue reads value text up to ';' and converts it for the option.

@@ -1,10 +1,8 @@
 package config
 
 import (
-	"github.com/leased/leased/statemachine"
 	"net"
 	"net/netip"
-	"slices"
 	"time"
 
 	"github.com/leased/leased/statemachine/dhcp4"
@@ -64,8 +62,12 @@ type SendOption struct {
 }
 
 // Settings holds every statement that may appear globally or per
-// interface. A scope's set mask records which fields its file set, so that
-// an interface scope overrides only those (Config.For).
+// interface. The fields with one value per scope are the rows of the
+// table of settings (table.go), where their statements, defaults and
+// scope rules are declared; the option statements (send, default,
+// supersede, prepend, append, reject) merge option by option. A scope's
+// set mask records which rows its file set, so that an interface scope
+// overrides only those (Config.For).
 type Settings struct {
 	Timeout         time.Duration // timeout: give up DISCOVER after this (ISC 60 s)
 	Retry           time.Duration // retry: pause after FAIL (ISC 300 s)
@@ -74,13 +76,12 @@ type Settings struct {
 	BackoffCutoff   time.Duration // backoff-cutoff (ISC 15 s)
 	InitialInterval time.Duration // initial-interval (ISC 3 s; its man page says 10)
 	InitialDelay    time.Duration // initial-delay (ISC 0)
+	DeclineWait     time.Duration // --decline-wait-time: wait after DHCPDECLINE (ISC 10 s)
 
-	// Request is the parameter request list (option 55) in order.
-	// RequestSet is false when no request statement was seen: then
-	// Request holds ISC's built-in list.
-	Request    []uint8
-	RequestSet bool
-	Require    []uint8 // offers lacking one of these are ignored
+	// Request is the parameter request list (option 55) in order:
+	// ISC's built-in list unless a request statement was seen.
+	Request []uint8
+	Require []uint8 // offers lacking one of these are ignored
 
 	Send []SendOption // options sent in every message
 	// SendSub holds the send statements for options of other spaces
@@ -112,53 +113,13 @@ type Settings struct {
 	LinkWatch          bool   // follow carrier changes; default on
 	SleepWatch         bool   // pause around suspend; default on
 	IPv4LL             bool   // RFC 3927 fallback; default off
+	HookTimeout        time.Duration
 	// IPv4LLRetry is the wait between DISCOVER rounds while a
-	// link-local address is in use (ipv4ll-retry; default 300 s).
+	// link-local address is in use (ipv4ll-retry).
 	IPv4LLRetry time.Duration
-	// ForceRenew accepts a FORCERENEW authenticated with the reconfigure
-	// key of RFC 6704 (forcerenew; default off).
-	ForceRenew  bool
-	HookTimeout time.Duration
+	// ForceRenew accepts a DHCPFORCERENEW authenticated with the RFC 6704
+	// reconfigure key (forcerenew).
+	ForceRenew bool
 
 	set mask
-}
-
-// DefaultPRL is ISC dhclient 4.4.3's built-in parameter request list as
-// Debian builds it, used without a request statement (reference §2.2;
-// golden env/11 requested_*): subnet-mask, broadcast-address, time-offset,
-// routers, domain-name, domain-name-servers, host-name.
-var defaultPRL = []uint8{1, 28, 2, 3, 15, 6, 12}
-
-// DefaultPRL returns a copy of ISC's built-in parameter request list.
-func DefaultPRL() []uint8 { return slices.Clone(defaultPRL) }
-
-// Defaults returns the settings of ISC dhclient 4.4.3 as measured
-// (client/clparse.c read_client_conf, reference §2.1) plus the extension
-// defaults of SPEC §3. Nothing is marked as set.
-func Defaults() Settings {
-	return Settings{
-		Timeout:            60 * time.Second,
-		Retry:              300 * time.Second,
-		Reboot:             10 * time.Second,
-		BackoffCutoff:      15 * time.Second,
-		InitialInterval:    3 * time.Second,
-		Request:            DefaultPRL(),
-		ARPCheck:           ARPOff,
-		ConfigureInterface: ConfigureAuto,
-		SetMTU:             true,
-		ClasslessRoutes:    true,
-		ClientID:           ClientIDNone,
-		LinkWatch:          true,
-		SleepWatch:         true,
-		HookTimeout:        30 * time.Second,
-		IPv4LLRetry:        statemachine.DefaultIPv4LLRetry,
-	}
-}
-
-// IsSet reports whether the statement of field was given in this scope.
-// Field names are the dhclient.conf statement names, such as "timeout" or
-// "arp-check".
-func (s *Settings) IsSet(statement string) bool {
-	f, ok := fieldByName[statement]
-	return ok && s.set&f != 0
 }

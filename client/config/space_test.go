@@ -37,7 +37,7 @@ func TestNetworkManagerFQDN(t *testing.T) {
 	if !slices.Equal(order, []uint8{dhcp4.OptHostName, dhcp4.OptFQDN}) {
 		t.Errorf("send order %v, want host-name then fqdn as ISC", order)
 	}
-	prl := append(DefaultPRL(), 121, 249, 33, 252, 42, 17)
+	prl := append(Defaults().Request, 121, 249, 33, 252, 42, 17)
 	if !slices.Equal(s.Request, prl) {
 		t.Errorf("PRL %v, want %v", s.Request, prl)
 	}
@@ -153,7 +153,7 @@ send vendor-class.isc "x";
 	if got, _ := sendData(s, 124); !bytes.Equal(got, []byte{0, 0, 9, 0xbf, 1, 'x'}) {
 		t.Errorf("option 124 = % x", got)
 	}
-	if !slices.Equal(s.Request, append(DefaultPRL(), 3)) {
+	if !slices.Equal(s.Request, append(Defaults().Request, 3)) {
 		t.Errorf("PRL %v", s.Request)
 	}
 	if c.Catalogue.VendorSpace() != "t" {

@@ -8,22 +8,6 @@ import (
 	"github.com/leased/leased/client/lease"
 )
 
-// durations maps the timing statements to their fields (reference §2.1).
-var durations = map[string]struct {
-	f   mask
-	get func(*Settings) *time.Duration
-}{
-	"timeout":          {fTimeout, func(s *Settings) *time.Duration { return &s.Timeout }},
-	"retry":            {fRetry, func(s *Settings) *time.Duration { return &s.Retry }},
-	"select-timeout":   {fSelectTimeout, func(s *Settings) *time.Duration { return &s.SelectTimeout }},
-	"reboot":           {fReboot, func(s *Settings) *time.Duration { return &s.Reboot }},
-	"backoff-cutoff":   {fBackoffCutoff, func(s *Settings) *time.Duration { return &s.BackoffCutoff }},
-	"initial-interval": {fInitialInterval, func(s *Settings) *time.Duration { return &s.InitialInterval }},
-	"initial-delay":    {fInitialDelay, func(s *Settings) *time.Duration { return &s.InitialDelay }},
-	"hook-timeout":     {fHookTimeout, func(s *Settings) *time.Duration { return &s.HookTimeout }},
-	"ipv4ll-retry":     {fIPv4LLRetry, func(s *Settings) *time.Duration { return &s.IPv4LLRetry }},
-}
-
 // ignored lists statements leased parses but does not act on, with the
 // warning given (SPEC §3).
 var ignored = map[string]string{
@@ -57,12 +41,9 @@ func (fp *fileParser) statement(sc *Settings, iface string) {
 	s := fp.s
 	t := s.Peek()
 	kw := keyword(t)
-	if d, ok := durations[kw]; ok {
-		s.Next()
-		if v, ok := fp.seconds(); ok {
-			*d.get(sc) = v
-			sc.set |= d.f
-		}
+	if i, ok := lookup(kw); ok {
+		fp.stmt = s.Next()
+		fp.setting(sc, iface, i)
 		return
 	}
 	if msg, ok := ignored[kw]; ok {
@@ -81,10 +62,27 @@ func (fp *fileParser) statement(sc *Settings, iface string) {
 		}
 		return
 	}
-	if fp.extension(sc, kw) || fp.optionStatement(sc, iface, kw) || fp.structure(sc, iface, kw) {
+	if fp.optionStatement(sc, iface, kw) || fp.structure(sc, iface, kw) {
 		return
 	}
 	fp.unknown()
+}
+
+// setting reads the statement of row i of the table, its name fp.stmt
+// being read, into sc, the scope of interface iface ("" for the top
+// level), unless the row's scope rule forbids it there.
+func (fp *fileParser) setting(sc *Settings, iface string, i int) {
+	s, r := fp.s, settings[i]
+	switch {
+	case r.scope == interfaceOnly && iface == "":
+		s.Errorf(fp.stmt, "%s not allowed here.", r.what())
+		s.SkipToSemi()
+	case r.scope == global && iface != "":
+		s.Warnf(fp.stmt, "%s ignored in an interface declaration: it applies to every interface.", r.name)
+		s.SkipToSemi()
+	case r.conf(fp, sc):
+		sc.set.add(i)
+	}
 }
 
 // structure handles the statements about scopes, files and leases.
@@ -119,21 +117,6 @@ func (fp *fileParser) structure(sc *Settings, iface, kw string) bool {
 		}
 		fp.include(t, t.Text)
 		s.ExpectSemi()
-	case "script":
-		s.Next()
-		if v, ok := fp.str(); ok {
-			sc.Script, sc.set = v, sc.set|fScript
-		}
-	case "hardware":
-		t := s.Next()
-		if iface == "" {
-			s.Errorf(t, "hardware address parameter not allowed here.")
-			s.SkipToSemi()
-			return true
-		}
-		if hw, ok := fp.hardware(); ok {
-			sc.HardwareAddr, sc.set = hw, sc.set|fHardware
-		}
 	case "db-time-format":
 		fp.dbTimeFormat()
 	case "lease-id-format":
@@ -261,4 +244,19 @@ func (fp *fileParser) str() (string, bool) {
 		return "", false
 	}
 	return t.Text, s.ExpectSemi()
+}
+
+// word reads one of the allowed keywords and its ';'.
+func (fp *fileParser) word(allowed ...string) (string, bool) {
+	s := fp.s
+	t := s.Next()
+	k := keyword(t)
+	for _, a := range allowed {
+		if k == a {
+			return k, s.ExpectSemi()
+		}
+	}
+	s.Errorf(t, "expecting one of %v.", allowed)
+	skipRest(s, t)
+	return "", false
 }

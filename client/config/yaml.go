@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,56 +15,6 @@ import (
 	"github.com/leased/leased/client/lease"
 	"github.com/leased/leased/statemachine/dhcp4"
 )
-
-// yamlScope is the YAML form of Settings: the dhclient.conf statement
-// names as keys. Option maps stay yaml.Nodes to keep their order.
-type yamlScope struct {
-	Timeout         *uint32   `yaml:"timeout"`
-	Retry           *uint32   `yaml:"retry"`
-	SelectTimeout   *uint32   `yaml:"select-timeout"`
-	Reboot          *uint32   `yaml:"reboot"`
-	BackoffCutoff   *uint32   `yaml:"backoff-cutoff"`
-	InitialInterval *uint32   `yaml:"initial-interval"`
-	InitialDelay    *uint32   `yaml:"initial-delay"`
-	Request         *[]string `yaml:"request"`
-	Require         *[]string `yaml:"require"`
-	Send            yaml.Node `yaml:"send"`
-	Default         yaml.Node `yaml:"default"`
-	Supersede       yaml.Node `yaml:"supersede"`
-	Prepend         yaml.Node `yaml:"prepend"`
-	Append          yaml.Node `yaml:"append"`
-	Reject          []string  `yaml:"reject"`
-	Script          *string   `yaml:"script"`
-	Hardware        *string   `yaml:"hardware"`
-
-	ARPCheck           *string `yaml:"arp-check"`
-	RouteMetric        *uint32 `yaml:"route-metric"`
-	RouteTable         *uint32 `yaml:"route-table"`
-	ConfigureInterface *string `yaml:"configure-interface"`
-	SetMTU             *bool   `yaml:"set-mtu"`
-	ClasslessRoutes    *bool   `yaml:"classless-routes"`
-	ClientID           *string `yaml:"client-id"`
-	ControlSocket      *string `yaml:"control-socket"`
-	ReleaseOnStop      *bool   `yaml:"release-on-stop"`
-	LinkWatch          *bool   `yaml:"link-watch"`
-	SleepWatch         *bool   `yaml:"sleep-watch"`
-	IPv4LL             *bool   `yaml:"ipv4ll"`
-	IPv4LLRetry        *uint32 `yaml:"ipv4ll-retry"`
-	ForceRenew         *bool   `yaml:"forcerenew"`
-	HookTimeout        *uint32 `yaml:"hook-timeout"`
-}
-
-// yamlFile is the whole YAML document.
-type yamlFile struct {
-	yamlScope `yaml:",inline"`
-	// OptionSpaces declares spaces: {NAME: {code-width: N, length-width: N}}.
-	OptionSpaces      yaml.Node            `yaml:"option-spaces"`
-	VendorOptionSpace string               `yaml:"vendor-option-space"`
-	Options           yaml.Node            `yaml:"options"`
-	DBTimeFormat      string               `yaml:"db-time-format"`
-	LeaseIDFormat     string               `yaml:"lease-id-format"`
-	Interfaces        map[string]yamlScope `yaml:"interfaces"`
-}
 
 // yamlDef is an option definition: options: {NAME: {code: N, type: T}},
 // NAME being SPACE.NAME for an option of a declared space.
@@ -91,13 +42,21 @@ func ParseYAML(r io.Reader, name string) (*Config, []Diagnostic) {
 
 func parseYAML(src []byte, name string) (*Config, []Diagnostic) {
 	y := &yamlParser{cfg: New(), name: name, lines: strings.Split(string(src), "\n")}
-	var f yamlFile
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(src)).Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		y.decodeError(err)
 	}
-	y.apply(&f)
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	switch {
+	case root.Kind == 0 || isNull(root):
+	case root.Kind != yaml.MappingNode:
+		y.nodeError(root, "expecting a mapping of settings")
+	default:
+		y.file(root)
+	}
 	return y.cfg, y.diags
 }
 
@@ -152,40 +111,120 @@ func (y *yamlParser) nodeError(n *yaml.Node, format string, args ...any) {
 	y.errorAt(n.Line, n.Column, format, args...)
 }
 
-func (y *yamlParser) apply(f *yamlFile) {
-	y.spaces(&f.OptionSpaces)
-	y.definitions(&f.Options)
-	if f.VendorOptionSpace != "" {
-		if err := y.cfg.Catalogue.SetVendorSpace(f.VendorOptionSpace); err != nil {
-			y.errorAt(0, 0, "vendor-option-space: vendor option space %s not found.", f.VendorOptionSpace)
+// fileKeys are the keys of the whole file, beside those of the global
+// scope.
+var fileKeys = []string{"option-spaces", "options", "vendor-option-space", "db-time-format", "lease-id-format", "interfaces"}
+
+// file applies the document's mapping: first the option spaces and
+// definitions, which the scopes may name, then the global scope, then
+// the interfaces.
+func (y *yamlParser) file(root *yaml.Node) {
+	top := map[string]*yaml.Node{}
+	var global []yamlPair
+	for k, v := range y.pairs(root) {
+		if slices.Contains(fileKeys, k.Value) {
+			top[k.Value] = v
+		} else {
+			global = append(global, yamlPair{k, v})
 		}
 	}
-	switch f.DBTimeFormat {
+	y.spaces(top["option-spaces"])
+	y.definitions(top["options"])
+	var vendor, dbTime, leaseID string
+	y.decode(top["vendor-option-space"], &vendor)
+	y.decode(top["db-time-format"], &dbTime)
+	y.decode(top["lease-id-format"], &leaseID)
+	if vendor != "" {
+		if err := y.cfg.Catalogue.SetVendorSpace(vendor); err != nil {
+			y.nodeError(top["vendor-option-space"], "vendor-option-space: vendor option space %s not found.", vendor)
+		}
+	}
+	switch dbTime {
 	case "", "default":
 	case "local":
 		y.cfg.DBTimeFormat = lease.TimeLocal
 	default:
-		y.errorAt(0, 0, "db-time-format: expecting local or default, got %q", f.DBTimeFormat)
+		y.nodeError(top["db-time-format"], "db-time-format: expecting local or default, got %q", dbTime)
 	}
-	switch f.LeaseIDFormat {
+	switch leaseID {
 	case "", "octal":
 	case "hex":
 		y.cfg.LeaseIDFormat = lease.IDHex
 	default:
-		y.errorAt(0, 0, "lease-id-format: expecting octal or hex, got %q", f.LeaseIDFormat)
+		y.nodeError(top["lease-id-format"], "lease-id-format: expecting octal or hex, got %q", leaseID)
 	}
-	y.scope(&y.cfg.Global, &f.yamlScope, "")
-	for name, sc := range f.Interfaces {
+	y.scope(&y.cfg.Global, global, "")
+	y.interfaces(top["interfaces"])
+}
+
+// interfaces applies interfaces: {NAME: {scope}}.
+func (y *yamlParser) interfaces(n *yaml.Node) {
+	for k, v := range y.pairs(y.mappingOrNil(n, "interfaces")) {
+		var keys []yamlPair
+		for kk, vv := range y.pairs(y.mappingOrNil(v, "interface "+k.Value)) {
+			keys = append(keys, yamlPair{kk, vv})
+		}
 		s := &Settings{}
-		y.scope(s, &sc, name)
-		y.cfg.Interfaces[name] = s
+		y.scope(s, keys, k.Value)
+		y.cfg.Interfaces[k.Value] = s
 	}
+}
+
+// yamlPair is a key and its value.
+type yamlPair struct{ key, value *yaml.Node }
+
+// pairs yields the key and value nodes of mapping n in order; a key that
+// appears again is an error, as when yaml.v3 decodes a mapping.
+func (y *yamlParser) pairs(n *yaml.Node) func(func(*yaml.Node, *yaml.Node) bool) {
+	return func(yield func(*yaml.Node, *yaml.Node) bool) {
+		seen := map[string]int{}
+		for k, v := range mapping(n) {
+			if line, dup := seen[k.Value]; dup {
+				y.nodeError(k, "mapping key %q already defined at line %d", k.Value, line)
+				continue
+			}
+			seen[k.Value] = k.Line
+			if !yield(k, v) {
+				return
+			}
+		}
+	}
+}
+
+// mappingOrNil returns n when it is a mapping; nil for an absent or
+// null value, and after reporting any other.
+func (y *yamlParser) mappingOrNil(n *yaml.Node, what string) *yaml.Node {
+	switch {
+	case n == nil || isNull(n):
+		return nil
+	case n.Kind != yaml.MappingNode:
+		y.nodeError(n, "%s: expecting a mapping", what)
+		return nil
+	}
+	return n
+}
+
+// isNull reports whether n is an empty value (key: with nothing after).
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+// decode decodes n, when present, into v, reporting what does not fit.
+func (y *yamlParser) decode(n *yaml.Node, v any) bool {
+	if n == nil {
+		return false
+	}
+	if err := n.Decode(v); err != nil {
+		y.decodeError(err)
+		return false
+	}
+	return true
 }
 
 // spaces applies option-spaces: {NAME: {code-width: N, length-width: N}}
 // in order.
 func (y *yamlParser) spaces(n *yaml.Node) {
-	for k, v := range y.mapping(n, "option-spaces") {
+	for k, v := range y.pairs(y.mappingOrNil(n, "option-spaces")) {
 		var sp yamlSpace
 		if err := v.Decode(&sp); err != nil {
 			y.nodeError(v, "option space %s: %v", k.Value, err)
@@ -207,7 +246,7 @@ func (y *yamlParser) spaces(n *yaml.Node) {
 // definitions applies options: {NAME: {code: N, type: T}} in order.
 func (y *yamlParser) definitions(n *yaml.Node) {
 	cat := y.cfg.Catalogue
-	for k, v := range mapping(n) {
+	for k, v := range y.pairs(y.mappingOrNil(n, "options")) {
 		var d yamlDef
 		if err := v.Decode(&d); err != nil {
 			y.nodeError(v, "option %s: %v", k.Value, err)
@@ -234,7 +273,7 @@ func (y *yamlParser) definitions(n *yaml.Node) {
 // mapping yields the key and value nodes of a mapping node in order.
 func mapping(n *yaml.Node) func(func(*yaml.Node, *yaml.Node) bool) {
 	return func(yield func(*yaml.Node, *yaml.Node) bool) {
-		if n.Kind != yaml.MappingNode {
+		if n == nil || n.Kind != yaml.MappingNode {
 			return
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {

@@ -1,10 +1,8 @@
 package config
 
 import (
-	"net"
 	"regexp"
 	"strings"
-	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -13,46 +11,57 @@ import (
 	"github.com/leased/leased/statemachine/dhcp4"
 )
 
-// scope applies one YAML scope to s; iface is "" for the top level.
-func (y *yamlParser) scope(s *Settings, sc *yamlScope, iface string) {
-	secs := func(v *uint32, f mask, dst *time.Duration) {
-		if v != nil {
-			*dst, s.set = time.Duration(*v)*time.Second, s.set|f
+// scope applies the keys of one YAML scope to s; iface is "" for the
+// top level. Each key is a row of the table of settings or one of the
+// option statements.
+func (y *yamlParser) scope(s *Settings, keys []yamlPair, iface string) {
+	for _, p := range keys {
+		k, v := p.key, p.value
+		switch k.Value {
+		case "send":
+			y.send(s, v)
+		case "default", "supersede", "prepend", "append":
+			y.modifier(modifierTarget(s, k.Value), v, k.Value)
+		case "reject":
+			y.reject(s, v)
+		default:
+			y.setting(s, iface, k, v)
 		}
 	}
-	secs(sc.Timeout, fTimeout, &s.Timeout)
-	secs(sc.Retry, fRetry, &s.Retry)
-	secs(sc.SelectTimeout, fSelectTimeout, &s.SelectTimeout)
-	secs(sc.Reboot, fReboot, &s.Reboot)
-	secs(sc.BackoffCutoff, fBackoffCutoff, &s.BackoffCutoff)
-	secs(sc.InitialInterval, fInitialInterval, &s.InitialInterval)
-	secs(sc.InitialDelay, fInitialDelay, &s.InitialDelay)
-	secs(sc.HookTimeout, fHookTimeout, &s.HookTimeout)
-	secs(sc.IPv4LLRetry, fIPv4LLRetry, &s.IPv4LLRetry)
-	if sc.Request != nil {
-		s.Request, s.RequestSet, s.set = y.names(*sc.Request, "request"), true, s.set|fRequest
+}
+
+// setting applies the key k of a row of the table, unless the row's
+// scope rule forbids it here. An empty value sets nothing.
+func (y *yamlParser) setting(s *Settings, iface string, k, v *yaml.Node) {
+	i, ok := lookup(k.Value)
+	if !ok {
+		y.nodeError(k, "unknown key %q", k.Value)
+		return
 	}
-	if sc.Require != nil {
-		s.Require, s.set = y.names(*sc.Require, "require"), s.set|fRequire
+	r := settings[i]
+	switch {
+	case isNull(v):
+	case r.scope == interfaceOnly && iface == "":
+		y.nodeError(k, "%s not allowed here.", r.what())
+	case r.scope == global && iface != "":
+		y.warnAt(k.Line, k.Column, "%s ignored in an interface declaration: it applies to every interface.", r.name)
+	case r.yaml(y, v, s):
+		s.set.add(i)
 	}
-	y.send(s, &sc.Send)
-	y.modifier(&s.Default, &sc.Default, "default")
-	y.modifier(&s.Supersede, &sc.Supersede, "supersede")
-	y.modifier(&s.Prepend, &sc.Prepend, "prepend")
-	y.modifier(&s.Append, &sc.Append, "append")
-	for _, r := range sc.Reject {
+}
+
+// reject applies reject: [ADDR[/LEN], ...].
+func (y *yamlParser) reject(s *Settings, v *yaml.Node) {
+	var list []string
+	y.decode(v, &list)
+	for _, r := range list {
 		p, err := parsePrefix(r)
 		if err != nil {
-			y.errorAt(0, 0, "reject: %v", err)
+			y.nodeError(v, "reject: %v", err)
 			continue
 		}
 		s.Reject = append(s.Reject, p)
 	}
-	if sc.Script != nil {
-		s.Script, s.set = *sc.Script, s.set|fScript
-	}
-	y.hardware(s, sc.Hardware, iface)
-	y.extensions(s, sc)
 }
 
 // names converts option names to codes. As in dhclient.conf lists, names
@@ -215,23 +224,4 @@ func scalarText(typ dhcp4.Type, v *yaml.Node) string {
 		return isctext.Quote(s)
 	}
 	return s
-}
-
-// hardware applies hardware: "ethernet XX:XX:..." (interfaces only).
-func (y *yamlParser) hardware(s *Settings, hw *string, iface string) {
-	if hw == nil {
-		return
-	}
-	if iface == "" {
-		y.errorAt(0, 0, "hardware address parameter not allowed here.")
-		return
-	}
-	f := strings.Fields(*hw)
-	if len(f) == 2 && f[0] == "ethernet" {
-		if a, err := net.ParseMAC(f[1]); err == nil {
-			s.HardwareAddr, s.set = a, s.set|fHardware
-			return
-		}
-	}
-	y.errorAt(0, 0, "interface %s: hardware: expecting \"ethernet XX:XX:XX:XX:XX:XX\", got %q", iface, *hw)
 }

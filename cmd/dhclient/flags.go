@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/leased/leased/client"
+	"github.com/leased/leased/client/config"
 )
 
 // Default paths of ISC dhclient 4.4.3 on Debian (reference §1.2).
@@ -106,7 +107,7 @@ var valued = map[string]func(f *Flags, flag, v string) error{
 // §1.1): each argument is a whole word, values come in the next argument,
 // other words are interface names. getenv supplies PATH_DHCLIENT_* overrides.
 func parseFlags(args []string, getenv func(string) string) (*Flags, error) {
-	f := &Flags{Options: client.Options{Port: 68, DeclineWait: 10 * time.Second}}
+	f := &Flags{Options: client.Options{Port: 68, DeclineWait: config.Defaults().DeclineWait}}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		var err error

@@ -218,3 +218,39 @@ func waitGoneQuiet(pid int) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// ErrStillRunning is what RunWithin returns for a command it had to kill.
+var ErrStillRunning = errors.New("still running at the limit, killed")
+
+// RunWithin starts cmd and waits for it to exit, killing it when it is
+// still running after limit (then the error is ErrStillRunning). The
+// command's own failure is returned as from cmd.Wait. The limit only ends
+// a run that hung; no test asserts how long a run took.
+func RunWithin(cmd *exec.Cmd, limit time.Duration) error {
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(limit):
+		cmd.Process.Kill()
+		<-done
+		return ErrStillRunning
+	}
+}
+
+// ExitCode is the exit status that err from cmd.Wait (or RunWithin)
+// carries: 0 for nil; ok is false when err is not an exit status.
+func ExitCode(err error) (code int, ok bool) {
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0, true
+	case errors.As(err, &exit):
+		return exit.ExitCode(), true
+	}
+	return -1, false
+}
