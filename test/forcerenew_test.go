@@ -43,17 +43,17 @@ func TestForceRenewAuthenticated(t *testing.T) {
 	hookLog := filepath.Join(dir, "hooks")
 	script := filepath.Join(dir, "script")
 	conf := filepath.Join(dir, "dhclient.conf")
-	write(t, script, "#!/bin/sh\n# leased: native-mode dhclient-script\necho \"$reason\" >> "+hookLog+"\n", 0o755)
-	write(t, conf, "forcerenew on;\ninitial-interval 1;\n", 0o644)
+	lab.WriteFile(t, script, "#!/bin/sh\n# leased: native-mode dhclient-script\necho \"$reason\" >> "+hookLog+"\n", 0o755)
+	lab.WriteFile(t, conf, "forcerenew on;\ninitial-interval 1;\n", 0o644)
 	sock := filepath.Join(dir, "dhclient.sock")
 	p := lab.Start(t, l.ClientNS(), filepath.Join(dir, "dhclient.log"), dhclientBin, "-d", "-v",
 		"-cf", conf, "-lf", filepath.Join(dir, "leases"), "-pf", filepath.Join(dir, "dhclient.pid"), "-sf", script, ifname)
 	defer p.Stop()
 
-	ctlPoll(t, ctlBindTimeout, ifname+" BOUND", func() bool {
+	lab.PollUntil(t, ctlBindTimeout, func() bool {
 		st := ctlStatus(t, sock, ifname)
 		return st.State == "BOUND" && st.Address.IsValid()
-	})
+	}, func() string { return ifname + " BOUND" })
 	addr := ctlStatus(t, sock, ifname).Address.Addr()
 	link, err := l.ClientHandle().LinkByName(ifname)
 	if err != nil {
@@ -63,10 +63,10 @@ func TestForceRenewAuthenticated(t *testing.T) {
 
 	unauthenticated := func() uint64 { return ctlStatus(t, sock, ifname).Dropped["unauthenticated"] }
 	srv.SendForceRenew(t, hw, addr, nil)
-	ctlPoll(t, ctlStepTimeout, "unsigned FORCERENEW counted", func() bool { return unauthenticated() >= 1 })
+	lab.PollUntil(t, ctlStepTimeout, func() bool { return unauthenticated() >= 1 }, func() string { return "unsigned FORCERENEW counted" })
 	first := unauthenticated()
 	srv.SendForceRenew(t, hw, addr, []byte("some other key!!"))
-	ctlPoll(t, ctlStepTimeout, "wrongly keyed FORCERENEW counted", func() bool { return unauthenticated() > first })
+	lab.PollUntil(t, ctlStepTimeout, func() bool { return unauthenticated() > first }, func() string { return "wrongly keyed FORCERENEW counted" })
 	if n := seenRenewals(); n != 0 {
 		t.Fatalf("%d renewal REQUESTs after unauthenticated FORCERENEWs, want none", n)
 	}
@@ -75,7 +75,7 @@ func TestForceRenewAuthenticated(t *testing.T) {
 	}
 
 	srv.SendForceRenew(t, hw, addr, key)
-	ctlPoll(t, ctlStepTimeout, "a renewal REQUEST after the authenticated FORCERENEW", func() bool { return seenRenewals() >= 1 })
+	lab.PollUntil(t, ctlStepTimeout, func() bool { return seenRenewals() >= 1 }, func() string { return "a renewal REQUEST after the authenticated FORCERENEW" })
 	waitHook(t, hookLog, "RENEW", ctlStepTimeout)
 	lab.WaitLog(t, p.Log(), "DHCPFORCERENEW from", ctlStepTimeout)
 }

@@ -3,10 +3,8 @@
 package e2e
 
 import (
-	"encoding/json"
 	"net"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -35,9 +33,9 @@ func TestIPv4LinkLocal(t *testing.T) {
 	hookLog := filepath.Join(dir, "hooks")
 	script := filepath.Join(dir, "script")
 	conf := filepath.Join(dir, "dhclient.conf")
-	write(t, script, "#!/bin/sh\n# leased: native-mode dhclient-script\n"+
+	lab.WriteFile(t, script, "#!/bin/sh\n# leased: native-mode dhclient-script\n"+
 		"echo \"$reason new=$new_ip_address/$new_subnet_mask old=$old_ip_address\" >> "+hookLog+"\n", 0o755)
-	write(t, conf, "timeout 3;\ninitial-interval 1;\nipv4ll on;\nipv4ll-retry 5;\n", 0o644)
+	lab.WriteFile(t, conf, "timeout 3;\ninitial-interval 1;\nipv4ll on;\nipv4ll-retry 5;\n", 0o644)
 
 	var mu sync.Mutex
 	var arps []platform.ARP
@@ -55,21 +53,21 @@ func TestIPv4LinkLocal(t *testing.T) {
 		"-cf", conf, "-lf", filepath.Join(dir, "leases"), "-pf", pid, "-sf", script, ifname)
 
 	var ll netip.Prefix
-	ctlPoll(t, 60*time.Second, "a 169.254/16 address on "+ifname, func() bool {
+	lab.PollUntil(t, 60*time.Second, func() bool {
 		ll = linkLocalOn(t, l, ifname)
 		return ll.IsValid()
-	})
+	}, func() string { return "a 169.254/16 address on " + ifname })
 	if ll.Bits() != 16 || !linkLocalUsable(ll.Addr()) {
 		t.Fatalf("link-local address %v: want a /16 in 169.254.1.0-169.254.254.255", ll)
 	}
 
 	// On the wire: PROBE_NUM probes from 0.0.0.0, then an announcement
 	// (sender = target = the address) — RFC 3927 §2.2.1, §2.4.
-	ctlPoll(t, 10*time.Second, "an ARP announcement of "+ll.Addr().String(), func() bool {
+	lab.PollUntil(t, 10*time.Second, func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return strings.Contains(arpSummary(arps, ll.Addr()), "announce")
-	})
+	}, func() string { return "an ARP announcement of " + ll.Addr().String() })
 	mu.Lock()
 	seq := arpSummary(arps, ll.Addr())
 	mu.Unlock()
@@ -81,10 +79,10 @@ func TestIPv4LinkLocal(t *testing.T) {
 	// Hook and status.
 	waitHook(t, hookLog, "IPV4LL new="+ll.Addr().String()+"/255.255.0.0 old=", 10*time.Second)
 	var st control.InterfaceStatus
-	ctlPoll(t, 10*time.Second, "status with the link-local address", func() bool {
+	lab.PollUntil(t, 10*time.Second, func() bool {
 		st = ctlStatus(t, sock, ifname)
 		return st.LinkLocal == ll.Addr()
-	})
+	}, func() string { return "status with the link-local address" })
 	if st.Address.IsValid() {
 		t.Errorf("status address %v while only link-local", st.Address)
 	}
@@ -99,18 +97,17 @@ func TestIPv4LinkLocal(t *testing.T) {
 	// link-local address goes.
 	l.StartDnsmasq(t, lab.ServerOpts{LeaseTime: 10 * time.Minute})
 	var leased control.InterfaceStatus
-	ctlPoll(t, 60*time.Second, ifname+" BOUND", func() bool {
+	lab.PollUntil(t, 60*time.Second, func() bool {
 		leased = ctlStatus(t, sock, ifname)
 		return leased.State == "BOUND" && leased.Address.IsValid()
-	})
+	}, func() string { return ifname + " BOUND" })
 	ctlWaitAddr(t, l, ifname, leased.Address, true)
 	ctlWaitAddr(t, l, ifname, ll, false)
 	if st := ctlStatus(t, sock, ifname); st.LinkLocal.IsValid() {
 		t.Errorf("status still shows link-local %v after binding", st.LinkLocal)
 	}
 	waitHook(t, hookLog, "IPV4LL new=/ old="+ll.Addr().String(), 10*time.Second)
-	b, _ := os.ReadFile(hookLog)
-	hooks := string(b)
+	hooks := lab.ReadFile(t, hookLog)
 	if i, j := strings.Index(hooks, "old="+ll.Addr().String()), strings.Index(hooks, "BOUND"); j < i {
 		t.Errorf("BOUND before the link-local address was given up:\n%s", hooks)
 	}
@@ -120,16 +117,7 @@ func TestIPv4LinkLocal(t *testing.T) {
 // linkLocalOn returns the 169.254/16 address on ifname, if any.
 func linkLocalOn(t *testing.T, l *lab.Lab, ifname string) netip.Prefix {
 	t.Helper()
-	h := l.ClientHandle()
-	link, err := h.LinkByName(ifname)
-	if err != nil {
-		t.Fatal(err)
-	}
-	addrs, err := h.AddrList(link, netlink.FAMILY_V4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range addrs {
+	for _, a := range l.Addrs(t, ifname) {
 		ip, _ := netip.AddrFromSlice(a.IP.To4())
 		if linkLocalNet.Contains(ip) {
 			bits, _ := a.Mask.Size()
@@ -183,35 +171,15 @@ func defaultRoutes(t *testing.T, l *lab.Lab, ifname string) []netlink.Route {
 	return out
 }
 
-// ctlStatus is one interface's status from dhclientctl -json; the zero
-// status while the socket is not there yet.
-func ctlStatus(t *testing.T, sock, ifname string) control.InterfaceStatus {
-	t.Helper()
-	out, _, code := ctl(t, "-s", sock, "-json", "status", ifname)
-	var rep control.Reply
-	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Interfaces) != 1 {
-		return control.InterfaceStatus{}
-	}
-	return rep.Interfaces[0]
-}
-
 // waitHook waits until the hook log holds line.
 func waitHook(t *testing.T, file, line string, timeout time.Duration) {
 	t.Helper()
-	ctlPoll(t, timeout, "hook line "+line, func() bool {
-		b, _ := os.ReadFile(file)
-		for _, l := range strings.Split(string(b), "\n") {
+	lab.PollUntil(t, timeout, func() bool {
+		for _, l := range strings.Split(lab.ReadFile(t, file), "\n") {
 			if l == line {
 				return true
 			}
 		}
 		return false
-	})
-}
-
-func write(t *testing.T, path, text string, mode os.FileMode) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(text), mode); err != nil {
-		t.Fatal(err)
-	}
+	}, func() string { return "hook line " + line })
 }
