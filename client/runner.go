@@ -248,7 +248,7 @@ func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
 		r.do(ctx, a)
 	}
 	if msg, ok := ev.(statemachine.Received); ok && msg.Msg.Type() == dhcp4.Ack && r.m.Lease() != nil {
-		r.setStatus(func(s *Status) { s.LastAck = msg.Msg })
+		r.setStatus(func(s *Status) { s.LastAck = withoutKey(msg.Msg) })
 	}
 	if after := r.m.State(); after != before {
 		r.log.Log(context.Background(), LevelNotice, "state change", "from", before, "to", after)

@@ -3,7 +3,9 @@
 package e2e
 
 import (
+	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -60,6 +62,19 @@ func TestForceRenewAuthenticated(t *testing.T) {
 		t.Fatal(err)
 	}
 	hw := link.Attrs().HardwareAddr
+
+	// The reconfigure key is the daemon's secret: not in getpacket (other
+	// users may run it), not in the lease file.
+	for _, line := range strings.Split(ctlOK(t, "-s", sock, "getpacket", ifname), "\n") {
+		if strings.HasPrefix(line, "90 ") {
+			t.Errorf("getpacket shows option 90: %s", line)
+		}
+	}
+	leases := lab.ReadFile(t, filepath.Join(dir, "leases"))
+	if strings.Contains(leases, string(key)) || strings.Contains(leases, fmt.Sprintf("%x", key[:4])) ||
+		strings.Contains(leases, "6c:65:61:73") {
+		t.Errorf("lease file holds the key:\n%s", leases)
+	}
 
 	unauthenticated := func() uint64 { return ctlStatus(t, sock, ifname).Dropped["unauthenticated"] }
 	srv.SendForceRenew(t, hw, addr, nil)
