@@ -13,6 +13,7 @@ import (
 
 	"github.com/leased/leased/client/control"
 	"github.com/leased/leased/platform"
+	"github.com/leased/leased/statemachine/linklocal"
 	"github.com/leased/leased/test/lab"
 	"github.com/vishvananda/netlink"
 )
@@ -47,6 +48,22 @@ func TestIPv4LinkLocal(t *testing.T) {
 		}
 	})
 
+	// Another host already holds the first candidate the client's MAC
+	// gives (RFC 3927 §2.1): its kernel answers the probes, and the client
+	// must move on to another address (§2.2.1).
+	link, err := l.ClientHandle().LinkByName(ifname)
+	if err != nil {
+		t.Fatal(err)
+	}
+	taken := linklocal.Next(linklocal.Candidates(link.Attrs().HardwareAddr))
+	srvLink, err := l.ServerHandle().LinkByName(l.ServerIf())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.ServerHandle().AddrAdd(srvLink, &netlink.Addr{IPNet: &net.IPNet{IP: taken.AsSlice(), Mask: net.CIDRMask(16, 32)}}); err != nil {
+		t.Fatal(err)
+	}
+
 	pid := filepath.Join(dir, "dhclient.pid")
 	sock := filepath.Join(dir, "dhclient.sock")
 	p := lab.Start(t, l.ClientNS(), filepath.Join(dir, "dhclient.log"), dhclientBin, "-d", "-v",
@@ -60,6 +77,14 @@ func TestIPv4LinkLocal(t *testing.T) {
 	if ll.Bits() != 16 || !linkLocalUsable(ll.Addr()) {
 		t.Fatalf("link-local address %v: want a /16 in 169.254.1.0-169.254.254.255", ll)
 	}
+	if ll.Addr() == taken {
+		t.Fatalf("claimed %v, which another host holds", taken)
+	}
+	mu.Lock()
+	if seq := arpSummary(arps, taken); !strings.HasPrefix(seq, "probe") {
+		t.Errorf("ARP for the taken %v: %q, want the client's probe", taken, seq)
+	}
+	mu.Unlock()
 
 	// On the wire: PROBE_NUM probes from 0.0.0.0, then an announcement
 	// (sender = target = the address) — RFC 3927 §2.2.1, §2.4.
