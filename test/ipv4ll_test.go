@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"fmt"
 	"net"
 	"net/netip"
 	"path/filepath"
@@ -207,4 +208,30 @@ func waitHook(t *testing.T, file, line string, timeout time.Duration) {
 		}
 		return false
 	}, func() string { return "hook line " + line })
+}
+
+// TestIPv4LinkLocalRoute: with ipv4ll-route on, the link-local address
+// comes with an on-link default route (no gateway) at route-metric.
+func TestIPv4LinkLocalRoute(t *testing.T) {
+	t.Parallel()
+	l := lab.New(t)
+	ifname := l.ClientIf()
+	dir := t.TempDir()
+	script := filepath.Join(dir, "script")
+	conf := filepath.Join(dir, "dhclient.conf")
+	lab.WriteFile(t, script, "#!/bin/sh\n# leased: native-mode dhclient-script\n", 0o755)
+	lab.WriteFile(t, conf, "timeout 2;\ninitial-interval 1;\nipv4ll on;\nipv4ll-route on;\nroute-metric 77;\n", 0o644)
+	p := lab.Start(t, l.ClientNS(), filepath.Join(dir, "dhclient.log"), dhclientBin, "-d", "-v",
+		"-cf", conf, "-lf", filepath.Join(dir, "leases"), "-pf", filepath.Join(dir, "dhclient.pid"), "-sf", script, ifname)
+	defer p.Stop()
+	var routes []netlink.Route
+	lab.PollUntil(t, 60*time.Second, func() bool {
+		routes = defaultRoutes(t, l, ifname)
+		return linkLocalOn(t, l, ifname).IsValid() && len(routes) > 0
+	}, func() string {
+		return fmt.Sprintf("a link-local address and a default route on %s (routes %v)", ifname, routes)
+	})
+	if r := routes[0]; r.Gw != nil || r.Priority != 77 {
+		t.Errorf("default route %v: want on-link (no gateway) with metric 77", r)
+	}
 }

@@ -117,6 +117,9 @@ type Settings struct {
 	// IPv4LLRetry is the wait between DISCOVER rounds while a
 	// link-local address is in use (ipv4ll-retry).
 	IPv4LLRetry time.Duration
+	// IPv4LLRoute adds a default route through the interface (on-link)
+	// with the link-local address (ipv4ll-route; default off).
+	IPv4LLRoute bool
 	// ForceRenew accepts a DHCPFORCERENEW authenticated with the RFC 6704
 	// reconfigure key (forcerenew).
 	ForceRenew bool

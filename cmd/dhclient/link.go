@@ -19,6 +19,7 @@ type link struct {
 	chaddr    net.HardwareAddr // the machine's chaddr, matched in the kernel
 	conf      *platform.Configurator
 	llconf    *platform.Configurator // the link-local address (ipv4ll)
+	llRoute   bool                   // ipv4ll-route: a default route with it
 	routes    platform.RouteSettings
 	probeMode platform.ProbeMode
 }
@@ -36,7 +37,7 @@ func openLink(s client.LinkSpec) client.Link {
 	}
 	return &link{
 		name: s.Name, port: s.Port, chaddr: s.CHAddr, conf: platform.NewConfigurator(nil), probeMode: mode,
-		llconf: platform.NewConfigurator(nil),
+		llconf: platform.NewConfigurator(nil), llRoute: s.Settings.IPv4LLRoute,
 		routes: platform.RouteSettings{Metric: s.Metric, Classless: s.Settings.ClasslessRoutes,
 			SetMTU: s.Settings.SetMTU, Table: s.Settings.RouteTable},
 	}

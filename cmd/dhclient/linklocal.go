@@ -22,15 +22,23 @@ func (l *link) OpenARP() (client.ARPConn, error) {
 // so that it and a lease's address are added and removed independently;
 // no route: RFC 3927 §2.6.2's on-link 169.254/16 is the prefix route.
 func (l *link) AddLinkLocal(addr netip.Addr) error {
-	return l.llconf.Apply(l.name, linkLocalBinding(addr))
+	return l.llconf.Apply(l.name, l.linkLocalBinding(addr))
 }
 
 func (l *link) RemoveLinkLocal(addr netip.Addr) error {
-	return l.llconf.Remove(l.name, linkLocalBinding(addr))
+	return l.llconf.Remove(l.name, l.linkLocalBinding(addr))
 }
 
-func linkLocalBinding(addr netip.Addr) platform.Binding {
-	return platform.Binding{Addr: netip.PrefixFrom(addr, linklocal.Prefix.Bits()), Broadcast: linklocal.Broadcast}
+// linkLocalBinding is addr/16 with its broadcast, and with ipv4ll-route
+// an on-link default route at the lease routes' metric and table (RFC
+// 3927 §2.6.2: every destination is then taken to be on the link).
+func (l *link) linkLocalBinding(addr netip.Addr) platform.Binding {
+	b := platform.Binding{Addr: netip.PrefixFrom(addr, linklocal.Prefix.Bits()), Broadcast: linklocal.Broadcast}
+	if l.llRoute {
+		b.Routes = []platform.Route{{Dst: netip.PrefixFrom(netip.IPv4Unspecified(), 0), OnLink: true,
+			Metric: l.routes.Metric, Table: l.routes.Table}}
+	}
+	return b
 }
 
 // arpConn adapts platform's ARP socket to client.ARPConn.
