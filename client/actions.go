@@ -134,7 +134,7 @@ func (r *Runner) runHook(a statemachine.RunHook) {
 		r.pending = append(r.pending, statemachine.HookResult{Reason: a.Reason})
 		return
 	}
-	call := HookCall{Interface: r.cfg.Link.Name(), Reason: a.Reason, New: a.New, Old: a.Old}
+	call := HookCall{Interface: r.cfg.Link.Name(), Reason: a.Reason, New: a.New, Old: a.Old, V6OnlyWait: a.V6OnlyWait}
 	if r.cfg.ScriptMode {
 		res := make(chan int, 1)
 		r.cfg.Hooks.Run(call, func(code int) { res <- code })

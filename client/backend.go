@@ -99,7 +99,13 @@ func (b *Backend) Option(iface, name string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("%s: lease has no %s option", iface, def.Name)
 	}
-	return b.cat.FormatEnv(def.Code, data)
+	v, err := b.cat.FormatEnv(def.Code, data)
+	if err == nil && !dhcp4.CheckValue(def.Code, v) {
+		// The hook never sees it either (a host name with ";", a captive
+		// portal that is no https URI).
+		return "", fmt.Errorf("%s: suspect value in %s option - discarded", iface, def.Name)
+	}
+	return v, err
 }
 
 // suboption answers getoption for SPACE.NAME (fqdn.fqdn, a vendor

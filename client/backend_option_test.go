@@ -32,3 +32,20 @@ func TestBackendOptionOfASpace(t *testing.T) {
 		t.Error("getoption fqdn.rcode3: no error, want one")
 	}
 }
+
+// getoption answers as the hook variable would hold it: option 114 when
+// it is an https URI, an error for a suspect value the hook never sees.
+func TestBackendOptionSuspect(t *testing.T) {
+	l := &statemachine.Lease{Addr: netip.MustParseAddr("192.0.2.10")}
+	l.Options.Set(dhcp4.OptCaptivePortal, []byte("https://portal.example/api"))
+	l.Options.Set(dhcp4.OptHostName, []byte("x;reboot"))
+	r := &Runner{}
+	r.status.Lease = l
+	b := &Backend{m: &Manager{runners: map[string]*Runner{"eth0": r}}, cat: dhcp4.NewCatalogue()}
+	if got, err := b.Option("eth0", "default-url"); err != nil || got != "https://portal.example/api" {
+		t.Errorf("getoption default-url: %q, %v", got, err)
+	}
+	if got, err := b.Option("eth0", "host-name"); err == nil {
+		t.Errorf("getoption host-name: %q, want a suspect-value error", got)
+	}
+}

@@ -109,10 +109,15 @@ func (d *Daemon) run(ctx context.Context) error {
 // the configuration loaded at start, whether it runs at all.
 func (d *Daemon) startWatchers(ctx context.Context, wg *sync.WaitGroup) {
 	g := d.Config.Global
-	wg.Go(func() { d.signalReady(ctx) })
+	// The control socket listens before readiness can be signalled: a
+	// program that runs dhclientctl (or dhclient -r) as soon as the
+	// daemon-mode parent returns or READY=1 arrives finds it.
 	if path := d.controlPath(); path != "" {
-		wg.Go(func() { d.serveControl(ctx, path) })
+		if srv := d.listenControl(path); srv != nil {
+			wg.Go(func() { d.serveControl(ctx, srv, path) })
+		}
 	}
+	wg.Go(func() { d.signalReady(ctx) })
 	if d.System.Notify != nil {
 		changed := d.statusChanges()
 		wg.Go(func() { d.notifyStatus(ctx, changed) })

@@ -19,16 +19,23 @@ func (d *Daemon) controlPath() string {
 	return control.SocketPath(d.PIDPath)
 }
 
-// serveControl runs the control socket at path until ctx ends. Without
-// it the daemon runs on; only dhclientctl and -r/-x lose their way in.
-func (d *Daemon) serveControl(ctx context.Context, path string) {
+// listenControl opens the control socket at path; nil when it cannot.
+// Without it the daemon runs on; only dhclientctl and -r/-x lose their
+// way in.
+func (d *Daemon) listenControl(path string) *control.Server {
 	srv, err := control.Listen(path)
 	if err != nil {
 		d.log.Warn("control socket", "path", path, "err", err)
-		return
+		return nil
 	}
 	srv.Catalogue = d.Config.Catalogue
 	srv.Log = d.log
+	return srv
+}
+
+// serveControl serves srv, listening at path, until ctx ends, then
+// removes the socket.
+func (d *Daemon) serveControl(ctx context.Context, srv *control.Server, path string) {
 	b := NewBackend(d.mgr, d.Config.Catalogue)
 	if err := srv.Serve(ctx, b); err != nil {
 		d.log.Warn("control socket", "err", err)

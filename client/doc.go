@@ -20,8 +20,10 @@
 // the interface's laid over them, and MachineConfig turns them into the
 // statemachine.Config the Runner's Machine gets (daemon_assemble.go),
 // adding what the command line says (-1, -s, -p, --decline-wait-time).
-// A SIGHUP reload builds new ones the same way and hands them to the
-// runners (Runner.Reconfigure), which keep their leases.
+// A SIGHUP reload (daemon_reload.go) builds new machine configurations
+// the same way and hands them to the runners (Manager.Reconfigure), which
+// keep their leases; the settings of the kernel side, the hooks and the
+// watchers take effect at the next start.
 //
 // # How events flow
 //

@@ -7,6 +7,8 @@ type HookCall struct {
 	Interface string
 	Reason    statemachine.Reason
 	New, Old  *statemachine.Lease
+	// V6OnlyWait is V6ONLY_WAIT in seconds for V6ONLY (RFC 8925).
+	V6OnlyWait uint32
 }
 
 // Hooks runs the script for hook calls. Run must not block the caller for

@@ -30,7 +30,7 @@ var _ Hooks = (*ScriptHooks)(nil)
 func (h *ScriptHooks) Run(c HookCall, done func(exitCode int)) {
 	env := hooks.Env(hooks.Call{
 		Reason: c.Reason.String(), Interface: c.Interface, PID: h.PID, DADWait: h.DADWait,
-		Extra: h.Extra, New: c.New, Old: c.Old, PRL: h.PRL, Alias: h.Alias,
+		Extra: h.Extra, New: c.New, Old: c.Old, PRL: h.PRL, Alias: h.Alias, V6OnlyWait: c.V6OnlyWait,
 	}, h.Catalogue, func(msg string) { h.Log.Error(msg) })
 	report := func(res hooks.Result) {
 		if done != nil {

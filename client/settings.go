@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"net"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/leased/leased/client/config"
@@ -41,7 +42,10 @@ func MachineConfig(iface string, s config.Settings, id Identity) statemachine.Co
 		Server:      id.Server,
 		IPv4LL:      s.IPv4LL, IPv4LLRetry: s.IPv4LLRetry,
 		ForceRenew: s.ForceRenew,
+
+		RapidCommit: s.RapidCommit, Anonymity: s.Anonymity, Inform: s.Inform,
 	}
+	c.PRL = requestList(s)
 	c.Send = sendOptions(s.Send, hw, id.Hostname)
 	if s.ForceRenew && !c.Send.Has(dhcp4.OptForceRenewNonce) {
 		// RFC 6704 §3.3: the server hands over a reconfigure key only
@@ -59,6 +63,24 @@ func MachineConfig(iface string, s config.Settings, id Identity) statemachine.Co
 		c.Send.Del(dhcp4.OptClientID)
 	}
 	return c
+}
+
+// requestList is the request statement's list, with option 108 when
+// ipv6-only-preferred is on (RFC 8925 §3.2: asking for it is what turns
+// IPv6-only mode on, as in ISC) and option 114 when captive-portal is on
+// (RFC 8910, as dhcpcd, systemd-networkd and NetworkManager ask for it),
+// each unless listed already.
+func requestList(s config.Settings) []uint8 {
+	prl := slices.Clone(s.Request)
+	for _, add := range []struct {
+		on   bool
+		code uint8
+	}{{s.IPv6OnlyPreferred, dhcp4.OptV6OnlyPreferred}, {s.CaptivePortal, dhcp4.OptCaptivePortal}} {
+		if add.on && !slices.Contains(prl, add.code) {
+			prl = append(prl, add.code)
+		}
+	}
+	return prl
 }
 
 // sendOptions evaluates the send statements. gethostname() with no host

@@ -30,6 +30,9 @@ type Call struct {
 	PRL      []uint8             // requested_*=1, in this order
 	Alias    *statemachine.Lease // alias {} from dhclient.conf, as alias_*
 	Medium   string              // medium=, when not empty
+	// V6OnlyWait is V6ONLY_WAIT for V6ONLY, exported under ISC's name
+	// v6-only-preferred (dashes kept: printenv reads it, sh does not).
+	V6OnlyWait uint32
 }
 
 // Env returns the environment for c in ISC's execve order (reference §3.1):
@@ -38,7 +41,8 @@ type Call struct {
 //
 // Creation order is interface, medium, reason, pid, dad_wait_time, the old_
 // block, the new_ block, requested_* (only when there is an old or new
-// lease, as in every golden capture), then alias_*. Options within a block
+// lease, as in every golden capture, or for V6ONLY, as ISC's
+// start_v6only), v6-only-preferred, then alias_*. Options within a block
 // come in the lease's order, where ISC uses its hash order; scripts cannot
 // rely on either.
 //
@@ -63,8 +67,11 @@ func Env(c Call, cat *dhcp4.Catalogue, warn func(msg string)) []string {
 			"dad_wait_time="+strconv.Itoa(c.DADWait))
 		vars = appendLease(vars, "old_", c.Old, cat, warn)
 		vars = appendLease(vars, "new_", c.New, cat, warn)
-		if c.Old != nil || c.New != nil {
+		if c.Old != nil || c.New != nil || c.V6OnlyWait != 0 {
 			vars = appendRequested(vars, c.PRL, cat)
+		}
+		if c.V6OnlyWait != 0 { // ISC start_v6only: after requested_*
+			vars = append(vars, "v6-only-preferred="+strconv.FormatUint(uint64(c.V6OnlyWait), 10))
 		}
 		vars = appendLease(vars, "alias_", c.Alias, cat, warn)
 	}

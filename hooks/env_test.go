@@ -42,12 +42,13 @@ func TestEnvDropsHostileValues(t *testing.T) {
 		opt(dhcp4.OptDomainName, "$(id)"),
 		opt(dhcp4.OptRootPath, "/srv;rm -rf /"),
 		opt(dhcp4.OptNISDomain, "nis.test"),
+		opt(dhcp4.OptCaptivePortal, "https://portal.test/api"),
 	)
 	l.Filename = "boot`id`"
 	l.ServerName = "srv name"
 	var warns []string
 	env := Env(Call{Reason: "BOUND", New: l}, dhcp4.NewCatalogue(), func(m string) { warns = append(warns, m) })
-	want := []string{"expiry=1700000000", "ip_address=192.0.2.10", "nis_domain=nis.test"}
+	want := []string{"default_url=https://portal.test/api", "expiry=1700000000", "ip_address=192.0.2.10", "nis_domain=nis.test"}
 	if got := newVars(env); !slices.Equal(got, want) {
 		t.Errorf("new_ variables %q, want %q", got, want)
 	}
@@ -60,6 +61,17 @@ func TestEnvDropsHostileValues(t *testing.T) {
 	}
 	if !slices.Equal(warns, wantWarns) {
 		t.Errorf("warnings %q, want %q", warns, wantWarns)
+	}
+
+	// A captive portal that is no https URI (RFC 8910) is suspect too.
+	warns = nil
+	env = Env(Call{Reason: "BOUND", New: lease(opt(dhcp4.OptCaptivePortal, "https://x.test/`reboot`"))}, dhcp4.NewCatalogue(),
+		func(m string) { warns = append(warns, m) })
+	if got := newVars(env); !slices.Equal(got, []string{"expiry=1700000000", "ip_address=192.0.2.10"}) {
+		t.Errorf("hostile portal: new_ variables %q", got)
+	}
+	if !slices.Equal(warns, []string{"suspect value in default_url option - discarded"}) {
+		t.Errorf("hostile portal: warnings %q", warns)
 	}
 }
 
@@ -138,6 +150,12 @@ func TestEnvShapes(t *testing.T) {
 			Call{Reason: "EXPIRE", Interface: "eth0", PID: 7, PRL: []uint8{121, 1, 224}, Old: &statemachine.Lease{Addr: netip.MustParseAddr("192.0.2.9")}},
 			[]string{"requested_unknown_224=1", "requested_subnet_mask=1", "requested_rfc3442_classless_static_routes=1",
 				"old_expiry=0", "old_ip_address=192.0.2.9", "dad_wait_time=0", "pid=7", "reason=EXPIRE", "interface=eth0", Path}},
+		// ISC start_v6only: requested_* even without a lease, then
+		// v6-only-preferred with its dashes (reference §3.2).
+		{"V6ONLY without a lease",
+			Call{Reason: "V6ONLY", Interface: "eth0", PID: 7, PRL: []uint8{1, 108}, V6OnlyWait: 1800},
+			[]string{"v6-only-preferred=1800", "requested_v6_only_preferred=1", "requested_subnet_mask=1",
+				"dad_wait_time=0", "pid=7", "reason=V6ONLY", "interface=eth0", Path}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := Env(tc.call, cat, nil); !slices.Equal(got, tc.want) {

@@ -45,6 +45,9 @@ type Deconfigure struct{ Lease *Lease }
 type RunHook struct {
 	Reason   Reason
 	New, Old *Lease
+	// V6OnlyWait is V6ONLY_WAIT in seconds for ReasonV6Only (RFC 8925
+	// §3.2), exported as ISC does: v6-only-preferred=N.
+	V6OnlyWait uint32
 }
 
 // Persist records Lease in the lease file. A released lease has Renew,
@@ -129,6 +132,9 @@ func (a RunHook) String() string {
 	if a.Old != nil {
 		s += " old=" + a.Old.Addr.String()
 	}
+	if a.V6OnlyWait != 0 {
+		s += fmt.Sprintf(" wait=%d", a.V6OnlyWait)
+	}
 	return s
 }
 
@@ -175,7 +181,8 @@ func summary(m *dhcp4.Message) string {
 	return s + fields(m)
 }
 
-// fields renders the set fields that transcripts check.
+// fields renders the set fields that transcripts check, and options 80
+// and 108, which change what the machine does.
 func fields(m *dhcp4.Message) string {
 	var b strings.Builder
 	if m.Secs != 0 {
@@ -189,6 +196,12 @@ func fields(m *dhcp4.Message) string {
 	}
 	if a, ok := m.Options.Addr(dhcp4.OptServerID); ok {
 		b.WriteString(" server=" + a.String())
+	}
+	if m.Options.Has(dhcp4.OptRapidCommit) {
+		b.WriteString(" rapid-commit")
+	}
+	if v, ok := m.Options.Uint32(dhcp4.OptV6OnlyPreferred); ok {
+		fmt.Fprintf(&b, " v6-only=%d", v)
 	}
 	return b.String()
 }

@@ -10,9 +10,19 @@ import (
 // ackReceived handles an ACK (dhclient.c dhcpack): a lease without a
 // lease time puts the server on the reject list and restarts INIT after
 // 0.5 s; otherwise the lease is probed (new address, arp-check on) or
-// bound.
+// bound. While SELECTING only a Rapid Commit ACK is taken, and only when
+// the DISCOVER asked for it (RFC 4039 §4); a requested option 108 stops
+// DHCPv4 instead (RFC 8925 §3.2); in inform mode the ACK carries
+// parameters only.
 func (m *Machine) ackReceived(now time.Time, msg *dhcp4.Message, src netip.Addr) {
+	if m.state == StateInforming {
+		m.informAcked(msg, src.String())
+		return
+	}
 	why, ok := ackReason(m.state)
+	if m.state == StateSelecting && m.cfg.RapidCommit && msg.Options.Has(dhcp4.OptRapidCommit) {
+		why, ok = ReasonBound, true // RFC 4039 §4: the ACK commits at once
+	}
 	if !ok {
 		m.emit(Dropped{Class: DropUnexpected, Reason: "DHCPACK in " + m.state.String()})
 		return
@@ -22,6 +32,11 @@ func (m *Machine) ackReceived(now time.Time, msg *dhcp4.Message, src netip.Addr)
 		return
 	}
 	m.logf("DHCPACK of %s from %s", msg.YIAddr, src)
+	if wait := m.v6OnlyWait(msg); wait > 0 {
+		m.logf("v6 only preferred for %d seconds.", wait)
+		m.startV6Only(now, wait)
+		return
+	}
 	secs, ok := msg.LeaseTime()
 	if !ok || secs == 0 {
 		m.logf("no expiry time on offered lease.")

@@ -42,7 +42,6 @@ type Config struct {
 	InitialDelay    time.Duration // random delay before the first packet, 0 for none
 	DeclineWait     time.Duration // wait after DHCPDECLINE before INIT
 
-	OneTry bool // -1: give up (GiveUp) instead of retrying after FAIL
 	// IPv4LL claims a link-local address after FAIL (RFC 3927) and
 	// DISCOVERs again every IPv4LLRetry (0: DefaultIPv4LLRetry).
 	IPv4LL      bool
@@ -50,8 +49,21 @@ type Config struct {
 	// ForceRenew accepts a DHCPFORCERENEW authenticated with the RFC
 	// 6704 reconfigure key (forcerenew); off, every one is dropped.
 	ForceRenew bool
+	OneTry     bool       // -1: give up (GiveUp) instead of retrying after FAIL
 	ARPCheck   bool       // Probe a new address after an ACK in REQUESTING/REBOOTING
 	Server     netip.Addr // -s: destination of broadcasts; invalid means 255.255.255.255
+	// RapidCommit sends option 80 in DISCOVER and binds a DHCPACK that
+	// carries it while SELECTING: one round trip (RFC 4039 §4).
+	RapidCommit bool
+	// Anonymity follows the anonymity profile of RFC 7844 §3 (anonymize).
+	Anonymity bool
+	// Inform is the address configured by hand on the interface: valid,
+	// the machine only asks for parameters with DHCPINFORM (RFC 2131
+	// §3.4) and never takes a lease.
+	Inform netip.Addr
+	// A parameter request list holding option 108 asks for IPv6-only
+	// mode (RFC 8925 §3.2), as ISC's check_v6only tests it.
+
 	// ServerPort is the servers' port: 67, or one below -p's client port
 	// (reference §1.2); zero means 67.
 	ServerPort uint16

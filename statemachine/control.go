@@ -96,6 +96,10 @@ func (m *Machine) release(now time.Time) {
 // the lease if it is still the active one (recorded at bind: forgotten
 // again), zero makes the daemon ready.
 func (m *Machine) hookResult(now time.Time, ev HookResult) {
+	if ev.Reason == ReasonInform || ev.Reason == ReasonV6Only {
+		m.markReady() // DHCPv4 is done here: the parameters, or no IPv4 at all
+		return
+	}
 	if ev.Reason == ReasonFail {
 		if m.readyAtFail {
 			m.readyAtFail = false

@@ -34,6 +34,10 @@ func (m *Machine) start(now time.Time) {
 // startInit enters INIT and sends the first DISCOVER at once, with a new
 // xid (RFC 2131 §4.4.1, dhclient.c state_init).
 func (m *Machine) startInit(now time.Time) {
+	if m.informing() {
+		m.startInform(now)
+		return
+	}
 	m.resetExchange()
 	m.state = StateSelecting
 	m.xid = m.rng.Uint32()
@@ -57,21 +61,30 @@ func (m *Machine) sendDiscover(now time.Time) {
 		m.discoverTimedOut(now)
 		return
 	}
-	m.backoff(0)
-	if now.Unix()+m.interval > m.first.Unix()+timeout {
-		m.interval = m.first.Unix() + timeout - now.Unix() + 1
-	}
+	m.nextInterval(now)
 	m.secs = secsField(el)
 	msg := m.message(dhcp4.Discover)
 	msg.Secs = m.secs
-	if prev := m.previous(); prev != nil {
+	if prev := m.previous(); prev != nil && !m.cfg.Anonymity { // RFC 7844 §3.3
 		msg.Options.SetAddr(dhcp4.OptRequestedIP, prev.Addr)
+	}
+	if m.cfg.RapidCommit {
+		msg.Options.Set(dhcp4.OptRapidCommit, nil) // RFC 4039 §4
 	}
 	m.addClientOptions(msg, withAll)
 	to := m.cfg.broadcastTo()
 	m.logf("DHCPDISCOVER on %s to %s port %d interval %d", m.cfg.Interface, to.Addr(), to.Port(), m.interval)
 	m.emit(Send{Msg: msg, To: to})
 	m.setTimer(timerDiscover, m.after(now, m.interval))
+}
+
+// nextInterval grows the retransmission interval of a DISCOVER or INFORM
+// and cuts it to end a second after timeout (reference §6.1).
+func (m *Machine) nextInterval(now time.Time) {
+	m.backoff(0)
+	if end := m.first.Unix() + seconds(m.cfg.Timeout, 0); now.Unix()+m.interval > end {
+		m.interval = end - now.Unix() + 1
+	}
 }
 
 // addOffer records an acceptable offer (dhclient.c dhcpoffer): the offer of

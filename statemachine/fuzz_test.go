@@ -84,6 +84,12 @@ func (e *events) message() *dhcp4.Message {
 	if c&0x20 != 0 && c&0x02 != 0 {
 		m.Options.Set(dhcp4.OptAuthentication, dhcp4.KeyAuth(fuzzKey, uint64(c)))
 	}
+	if c&0x20 != 0 {
+		m.Options = append(m.Options, rapid)
+	}
+	if c&0x10 != 0 && c&0x01 != 0 {
+		m.Options = append(m.Options, v6Only(uint32(e.next())))
+	}
 	return m
 }
 
@@ -133,7 +139,7 @@ func (e *events) event() Event {
 	case 11:
 		return []Event{Renew{}, Rebind{}, Release{}, WokeUp{}}[int(c>>4)%4]
 	case 12, 13:
-		return HookResult{Reason: Reason(1 + int(c>>4)%10), ExitCode: int(c>>7) & 1}
+		return HookResult{Reason: Reason(1 + int(c>>4)%13), ExitCode: int(c>>7) & 1}
 	case 14:
 		if c&0x40 != 0 {
 			return e.forceRenew()
@@ -151,6 +157,8 @@ func (e *events) event() Event {
 func FuzzMachine(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0, 12, 1, 0, 0, 6})
 	f.Add([]byte{0x3f, 7, 10, 1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 6, 0, 6, 0, 6, 0, 6})
+	f.Add([]byte{0x40, 3, 0, 0x21, 0, 0, 0x31, 9, 1, 0, 6, 0, 11, 0, 6})     // rapid commit, 108
+	f.Add([]byte{0x80, 3, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 6, 0, 0xb, 0, 6}) // inform
 	f.Fuzz(func(t *testing.T, data []byte) {
 		e := &events{b: data}
 		opts := e.next()
@@ -174,6 +182,14 @@ func FuzzMachine(f *testing.F) {
 		cfg.IPv4LL, cfg.IPv4LLRetry = opts&64 != 0, 30*time.Second
 		cfg.ForceRenew = opts&128 != 0
 		linkLocal := false
+		if opts&64 != 0 {
+			cfg.RapidCommit, cfg.Anonymity = true, opts&1 != 0
+			cfg.PRL = append(cfg.PRL, dhcp4.OptV6OnlyPreferred)
+		}
+		inform := opts&128 != 0 && opts&64 == 0
+		if inform {
+			cfg.Inform = static
+		}
 		allowed := map[netip.Addr]bool{}
 		for _, l := range rec {
 			allowed[l.Addr] = true
@@ -207,7 +223,14 @@ func FuzzMachine(f *testing.F) {
 						t.Fatalf("after %v: %v at %v is before now %v", ev, a, a.At, now)
 					}
 					armed = a.At
+				case Persist:
+					if inform {
+						t.Fatalf("after %v: %v in inform mode", ev, a)
+					}
 				case Configure:
+					if inform {
+						t.Fatalf("after %v: %v in inform mode", ev, a)
+					}
 					if !allowed[a.Lease.Addr] {
 						t.Fatalf("after %v: %v without an ACK or BOOTREPLY for it", ev, a)
 					}

@@ -19,6 +19,7 @@ const (
 	timerSelect         // select-timeout over: request the best offer
 	timerRequest        // retransmit REQUEST (reference §6.2)
 	timerRenew          // T1: start renewing
+	timerInform         // retransmit DHCPINFORM or give up
 )
 
 // hookWait is a hook call whose exit status can decline its lease.
@@ -37,14 +38,17 @@ type Machine struct {
 	state State
 	out   []Action
 
-	active *Lease   // the lease in use or remembered (ISC client->active)
-	lapsed *Lease   // the active lease that expired, until the next bind
-	leases []*Lease // other unexpired stored leases and fallback leases
-	cfgd   *Lease   // the lease Configure put on the interface, if any
-	ready  bool     // Ready was emitted
 	// linkLocal: LinkLocal{On: true} was emitted and not yet turned off.
 	linkLocal bool
 	reconf    reconfigure // RFC 6704 key of the active binding (forcerenew)
+	active    *Lease      // the lease in use or remembered (ISC client->active)
+	lapsed    *Lease      // the active lease that expired, until the next bind
+	// informed holds the parameters of the last DHCPACK to a DHCPINFORM
+	// (inform mode), exported as old_* by the next INFORM.
+	informed *Lease
+	leases   []*Lease // other unexpired stored leases and fallback leases
+	cfgd     *Lease   // the lease Configure put on the interface, if any
+	ready    bool     // Ready was emitted
 	// readyAtFail: Ready waits for the result of the first FAIL hook, as
 	// ISC's parent returns only once FAIL has run (reference §1.3).
 	readyAtFail bool
@@ -76,9 +80,12 @@ type Machine struct {
 // configuration (Lease.Fallback); all are tried after timeout
 // (reference §5.1, §6.1).
 func New(cfg Config, recorded []*Lease) *Machine {
-	m := &Machine{cfg: cfg, rng: cfg.Rand}
+	m := &Machine{cfg: anonymize(cfg), rng: cfg.Rand}
 	if m.rng == nil {
 		m.rng = newRand()
+	}
+	if cfg.Inform.IsValid() {
+		recorded = nil // no lease in inform mode
 	}
 	for i := len(recorded) - 1; i >= 0; i-- {
 		if l := recorded[i]; l != nil && !l.Fallback && m.active == nil {
@@ -97,8 +104,15 @@ func New(cfg Config, recorded []*Lease) *Machine {
 func (m *Machine) State() State { return m.state }
 
 // Lease returns the active lease (in use, or remembered for INIT-REBOOT
-// and option 50), or nil. It must not be modified.
-func (m *Machine) Lease() *Lease { return m.active }
+// and option 50), or in inform mode the parameters of the last DHCPACK
+// to a DHCPINFORM (never configured: the state is not Configured), or
+// nil. It must not be modified.
+func (m *Machine) Lease() *Lease {
+	if m.informing() {
+		return m.informed
+	}
+	return m.active
+}
 
 // Step applies ev at time now and returns, in order, what the caller must
 // do. Expiry of the active lease is checked against now first, so a lease
@@ -179,6 +193,8 @@ func (m *Machine) fire(now time.Time) {
 		m.sendRequest(now)
 	case timerRenew:
 		m.startRenew(now)
+	case timerInform:
+		m.sendInform(now)
 	}
 }
 
@@ -219,7 +235,7 @@ func (m *Machine) rearm(now time.Time) {
 // the state, the lease, the exchange and the random source: new timings
 // and option lists apply from the next message and deadline on.
 func (m *Machine) Reconfigure(cfg Config) {
-	m.cfg = cfg
+	m.cfg = anonymize(cfg)
 }
 
 // SetHostname sets the options of cfg.HostnameCodes to name, or removes

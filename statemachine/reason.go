@@ -16,6 +16,15 @@ const (
 	ReasonStop                      // Stop or Pause
 	ReasonRelease                   // after DHCPRELEASE was sent
 	ReasonIPv4LL                    // link-local address claimed (new_*) or removed (old_*), RFC 3927
+	// ReasonV6Only: a requested option 108 came in an OFFER or ACK; ISC
+	// 4.4.3's word (dhclient.c start_v6only), with old_* and
+	// v6-only-preferred=N.
+	ReasonV6Only
+	// ReasonInform: the DHCPACK to a DHCPINFORM, new_* holding the address
+	// set by hand and the server's parameters. ISC's dhclient has no v4
+	// INFORM; the word is dhcpcd's. Scripts that do not know a reason
+	// ignore it, as ISC's and Debian's dhclient-script do.
+	ReasonInform
 )
 
 var reasonNames = [...]string{
@@ -30,6 +39,8 @@ var reasonNames = [...]string{
 	ReasonStop:    "STOP",
 	ReasonRelease: "RELEASE",
 	ReasonIPv4LL:  "IPV4LL",
+	ReasonV6Only:  "V6ONLY",
+	ReasonInform:  "INFORM",
 }
 
 // String returns ISC's upper-case word, the value of $reason.

@@ -46,7 +46,7 @@ func (m *Machine) filter(msg *dhcp4.Message) (DropClass, string) {
 	switch {
 	case msg == nil:
 		return DropMalformed, "nil message"
-	case m.state == StateStopped || m.state == StatePaused || m.state == StateLinkDown:
+	case m.state == StateStopped || m.state == StatePaused || m.state == StateLinkDown || m.state == StateV6Only:
 		return DropUnexpected, "not listening in " + m.state.String()
 	case msg.Op != dhcp4.BootReply:
 		return DropNotOurs, "not a BOOTREPLY"
@@ -139,6 +139,11 @@ func (m *Machine) offerReceived(now time.Time, msg *dhcp4.Message, src netip.Add
 			m.emit(Dropped{Class: DropUnusable, Reason: what + ": already seen"})
 			return
 		}
+	}
+	if wait := m.v6OnlyWait(msg); wait > 0 {
+		m.logf("%s: v6 only preferred for %d.", what, wait)
+		m.startV6Only(now, wait)
+		return
 	}
 	m.logf("%s", what)
 	l := m.toLease(msg)

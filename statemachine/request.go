@@ -8,9 +8,10 @@ import (
 
 // rebootable reports whether the active lease can be tried with
 // INIT-REBOOT: present, unexpired and not from BOOTP (dhclient.c
-// state_reboot).
+// state_reboot). The anonymity profile never asks for an address the
+// network could link to an earlier visit (RFC 7844 §3.3).
 func (m *Machine) rebootable(now time.Time) bool {
-	return m.active != nil && !m.active.BOOTP && !m.active.ExpiredAt(now)
+	return m.active != nil && !m.active.BOOTP && !m.active.ExpiredAt(now) && !m.cfg.Anonymity
 }
 
 // reboot enters INIT-REBOOT: a broadcast REQUEST for the remembered
@@ -43,7 +44,8 @@ func (m *Machine) extend(now time.Time, state State) {
 }
 
 // renewNow handles Renew: renew at once when bound, start again when
-// paused or stopped.
+// paused or stopped, a new DHCPINFORM in inform mode, DISCOVER at once
+// in V6ONLY.
 func (m *Machine) renewNow(now time.Time) {
 	switch m.state {
 	case StateBound, StateRenewing, StateRebinding:
@@ -54,6 +56,10 @@ func (m *Machine) renewNow(now time.Time) {
 		m.reboot(now)
 	case StateStopped:
 		m.start(now)
+	case StateInforming, StateInformed:
+		m.startInform(now) // inform mode: ask for the parameters again
+	case StateV6Only:
+		m.startInit(now) // the operator asks for IPv4 before V6ONLY_WAIT ends
 	}
 }
 

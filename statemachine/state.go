@@ -20,6 +20,9 @@ const (
 	StateTrying                  // timeout: a stored lease is offered to the TIMEOUT hook
 	StateLinkDown                // carrier lost: lease kept, nothing sent
 	StatePaused                  // Pause: deconfigured, timers off, lease kept
+	StateInforming               // DHCPINFORM sent for the address set by hand (RFC 2131 §3.4)
+	StateInformed                // DHCPACK to the INFORM taken; idle until Renew
+	StateV6Only                  // option 108: no IPv4 until V6ONLY_WAIT passes (RFC 8925 §3.2)
 )
 
 var stateNames = [...]string{
@@ -36,6 +39,9 @@ var stateNames = [...]string{
 	StateTrying:     "TRYING",
 	StateLinkDown:   "LINK-DOWN",
 	StatePaused:     "PAUSED",
+	StateInforming:  "INFORMING",
+	StateInformed:   "INFORMED",
+	StateV6Only:     "V6ONLY",
 }
 
 // String returns the state's name in RFC 2131 spelling, such as "INIT-REBOOT".

@@ -7,7 +7,7 @@ import (
 
 func TestTranscripts(t *testing.T) {
 	var all []scenario
-	for _, f := range []func() []scenario{bindTranscripts, leaseTranscripts, rebootTranscripts, controlTranscripts} {
+	for _, f := range []func() []scenario{bindTranscripts, leaseTranscripts, rebootTranscripts, controlTranscripts, modernTranscripts} {
 		all = append(all, f()...)
 	}
 	for _, sc := range all {

@@ -51,24 +51,6 @@ f="$DUMPDIR/$(printf %02d "$n")-$reason.env"
 env | sort > "$f.tmp" && mv "$f.tmp" "$f"
 `
 
-// confPoll calls done every 50 ms until it reports true, failing t with
-// its last message after timeout: the files and kernel state it checks
-// are written by another process, with no event to wait on.
-func confPoll(t *testing.T, timeout time.Duration, done func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		ok, msg := done()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after %v: %s", timeout, msg)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // waitHook waits for the first hook call with reason and returns its
 // environment.
 func (c *confClient) waitHook(t *testing.T, reason string, timeout time.Duration) map[string]string {

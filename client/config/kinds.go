@@ -1,13 +1,17 @@
 package config
 
 import (
+	"math"
 	"net"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/leased/leased/client/internal/isctext"
 )
 
 // The kinds of value a setting may hold: how each is read after a
@@ -37,10 +41,16 @@ var number = kind[int]{
 		}
 		return int(n), s.ExpectSemi()
 	},
-	yaml: func(y *yamlParser, n *yaml.Node, _ string) (int, bool) {
+	yaml: func(y *yamlParser, n *yaml.Node, name string) (int, bool) {
 		var v uint32
-		ok := y.decode(n, &v)
-		return int(v), ok
+		if !y.decode(n, &v) {
+			return 0, false
+		}
+		if v > math.MaxInt32 {
+			y.nodeError(n, "%s: expecting a number below 2^31, got %d", name, v)
+			return 0, false
+		}
+		return int(v), true
 	},
 }
 
@@ -110,6 +120,47 @@ var hardware = kind[net.HardwareAddr]{
 		return nil, false
 	},
 	clone: slices.Clone[net.HardwareAddr],
+}
+
+// unicastAddr is one IPv4 address a host can hold: `inform 192.0.2.10;`,
+// `inform: 192.0.2.10`.
+var unicastAddr = kind[netip.Addr]{
+	conf: func(fp *fileParser, name string) (netip.Addr, bool) {
+		s := fp.s
+		first := s.Peek()
+		var b strings.Builder // the lexer splits an address at its dots
+		for !s.Peek().Is(';') && s.Peek().Kind != isctext.EOF && b.Len() < 64 {
+			b.WriteString(s.Next().Text)
+		}
+		a, ok := parseUnicast(b.String())
+		if !ok {
+			s.Errorf(first, "expecting an IPv4 address.")
+			s.SkipToSemi()
+			return netip.Addr{}, false
+		}
+		return a, s.ExpectSemi()
+	},
+	yaml: func(y *yamlParser, n *yaml.Node, name string) (netip.Addr, bool) {
+		var v string
+		if !y.decode(n, &v) {
+			return netip.Addr{}, false
+		}
+		a, ok := parseUnicast(v)
+		if !ok {
+			y.nodeError(n, "%s: expecting an IPv4 address, got %q", name, v)
+		}
+		return a, ok
+	},
+}
+
+// parseUnicast reads an IPv4 address that is not unspecified, loopback,
+// multicast or the broadcast address.
+func parseUnicast(text string) (netip.Addr, bool) {
+	a, err := netip.ParseAddr(text)
+	if err != nil || !a.Is4() || a.IsUnspecified() || a.IsMulticast() || a.IsLoopback() || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}) {
+		return netip.Addr{}, false
+	}
+	return a, true
 }
 
 // requestList and requireList are lists of option names: `request

@@ -63,20 +63,20 @@ type SendOption struct {
 
 // Settings holds every statement that may appear globally or per
 // interface. The fields with one value per scope are the rows of the
-// table of settings (table.go), where their statements, defaults and
-// scope rules are declared; the option statements (send, default,
+// table of settings (table.go), which declares their statements,
+// defaults and scope rules; the option statements (send, default,
 // supersede, prepend, append, reject) merge option by option. A scope's
 // set mask records which rows its file set, so that an interface scope
 // overrides only those (Config.For).
 type Settings struct {
-	Timeout         time.Duration // timeout: give up DISCOVER after this (ISC 60 s)
-	Retry           time.Duration // retry: pause after FAIL (ISC 300 s)
-	SelectTimeout   time.Duration // select-timeout: collect offers this long (ISC 0)
-	Reboot          time.Duration // reboot: give up INIT-REBOOT after this (ISC 10 s)
-	BackoffCutoff   time.Duration // backoff-cutoff (ISC 15 s)
-	InitialInterval time.Duration // initial-interval (ISC 3 s; its man page says 10)
-	InitialDelay    time.Duration // initial-delay (ISC 0)
-	DeclineWait     time.Duration // --decline-wait-time: wait after DHCPDECLINE (ISC 10 s)
+	Timeout         time.Duration // give up DISCOVER after this
+	Retry           time.Duration // pause after FAIL
+	SelectTimeout   time.Duration // collect offers this long
+	Reboot          time.Duration // give up INIT-REBOOT after this
+	BackoffCutoff   time.Duration // longest retransmission interval
+	InitialInterval time.Duration // first retransmission interval
+	InitialDelay    time.Duration // random delay before the first DISCOVER
+	DeclineWait     time.Duration // wait after DHCPDECLINE (a flag only)
 
 	// Request is the parameter request list (option 55) in order:
 	// ISC's built-in list unless a request statement was seen.
@@ -99,21 +99,15 @@ type Settings struct {
 	HardwareAddr net.HardwareAddr // hardware ethernet: chaddr override
 
 	ARPCheck    ARPCheck
-	RouteMetric int // route metric; 0 unless set (or -e IF_METRIC)
+	RouteMetric int // route metric (also -e IF_METRIC)
 	// RouteTable is the routing table for the lease's routes (0: main).
 	// A separate table with a policy rule limits what option 121 can
 	// steer (TunnelVision, CVE-2024-3661; SPEC §10).
 	RouteTable         int
 	ConfigureInterface Configure
-	SetMTU             bool // apply option 26 (≥ 576); default on
-	ClasslessRoutes    bool // use options 121/249; default on
+	SetMTU             bool // apply option 26 (≥ 576)
+	ClasslessRoutes    bool // use options 121/249
 	ClientID           ClientID
-	ControlSocket      string // control socket path; "" for the default
-	ReleaseOnStop      bool   // DHCPRELEASE when the daemon stops; default off
-	LinkWatch          bool   // follow carrier changes; default on
-	SleepWatch         bool   // pause around suspend; default on
-	IPv4LL             bool   // RFC 3927 fallback; default off
-	HookTimeout        time.Duration
 	// IPv4LLRetry is the wait between DISCOVER rounds while a
 	// link-local address is in use (ipv4ll-retry).
 	IPv4LLRetry time.Duration
@@ -122,7 +116,18 @@ type Settings struct {
 	IPv4LLRoute bool
 	// ForceRenew accepts a DHCPFORCERENEW authenticated with the RFC 6704
 	// reconfigure key (forcerenew).
-	ForceRenew bool
+	ForceRenew        bool
+	ControlSocket     string        // control socket path; "" for the default
+	ReleaseOnStop     bool          // DHCPRELEASE when the daemon stops
+	LinkWatch         bool          // follow carrier changes
+	SleepWatch        bool          // pause around suspend
+	IPv4LL            bool          // RFC 3927 fallback
+	HookTimeout       time.Duration // kill a hook running longer
+	RapidCommit       bool          // option 80 in DISCOVER (RFC 4039)
+	IPv6OnlyPreferred bool          // request option 108 (RFC 8925)
+	CaptivePortal     bool          // request option 114 (RFC 8910)
+	Anonymity         bool          // the anonymity profile (RFC 7844)
+	Inform            netip.Addr    // an address set by hand: DHCPINFORM only (RFC 2131 §3.4)
 
 	set mask
 }

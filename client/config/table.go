@@ -2,6 +2,7 @@ package config
 
 import (
 	"net"
+	"net/netip"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -57,6 +58,11 @@ var settings = []setting{
 	row("ipv4ll-route", anywhere, flag, false, func(s *Settings) *bool { return &s.IPv4LLRoute }),
 	row("forcerenew", anywhere, flag, false, func(s *Settings) *bool { return &s.ForceRenew }),
 	row("hook-timeout", anywhere, seconds, 30*time.Second, func(s *Settings) *time.Duration { return &s.HookTimeout }),
+	row("rapid-commit", anywhere, flag, false, func(s *Settings) *bool { return &s.RapidCommit }),
+	row("ipv6-only-preferred", anywhere, flag, false, func(s *Settings) *bool { return &s.IPv6OnlyPreferred }),
+	row("captive-portal", anywhere, flag, true, func(s *Settings) *bool { return &s.CaptivePortal }),
+	row("anonymity", anywhere, flag, false, func(s *Settings) *bool { return &s.Anonymity }),
+	row("inform", anywhere, unicastAddr, netip.Addr{}, func(s *Settings) *netip.Addr { return &s.Inform }),
 }
 
 // defaultPRL is ISC dhclient 4.4.3's built-in parameter request list as

@@ -63,7 +63,7 @@ func TestDefaults(t *testing.T) {
 		Request:  []uint8{1, 28, 2, 3, 15, 6, 12},
 		ARPCheck: ARPOff, ConfigureInterface: ConfigureAuto, ClientID: ClientIDNone,
 		SetMTU: true, ClasslessRoutes: true, LinkWatch: true, SleepWatch: true,
-		HookTimeout: 30 * time.Second, IPv4LLRetry: 300 * time.Second,
+		HookTimeout: 30 * time.Second, CaptivePortal: true, IPv4LLRetry: 300 * time.Second,
 	}
 	if !reflect.DeepEqual(d, want) {
 		t.Errorf("Defaults:\n got %+v\nwant %+v", d, want)
@@ -109,5 +109,23 @@ func TestScopeRules(t *testing.T) {
 	}
 	if _, ds := ParseYAML(strings.NewReader("decline-wait-time: 3\n"), "c.yaml"); !HasErrors(ds) {
 		t.Errorf("decline-wait-time read as a YAML key: %v", ds)
+	}
+}
+
+// TestNumberRange: a number setting holds the same range in both syntaxes.
+func TestNumberRange(t *testing.T) {
+	for _, text := range []string{"route-metric 2147483648;\n", "route-metric: 2147483648\n"} {
+		parse := Parse
+		if !strings.HasSuffix(text, ";\n") {
+			parse = ParseYAML
+		}
+		c, ds := parse(strings.NewReader(text), "c")
+		if !HasErrors(ds) || c.Global.IsSet("route-metric") {
+			t.Errorf("%q: diagnostics %v, metric %d; want an error and no metric", text, ds, c.Global.RouteMetric)
+		}
+	}
+	c, ds := ParseYAML(strings.NewReader("route-metric: 2147483647\n"), "c")
+	if len(ds) != 0 || c.Global.RouteMetric != 2147483647 {
+		t.Errorf("largest metric: %v %d", ds, c.Global.RouteMetric)
 	}
 }

@@ -66,6 +66,10 @@ type yamlParser struct {
 	name  string
 	lines []string
 	diags []Diagnostic
+	// merges counts what merge keys brought in (maxMerged); mergeCut
+	// is set once the count went over.
+	merges   int
+	mergeCut bool
 }
 
 var (
@@ -174,13 +178,29 @@ func (y *yamlParser) interfaces(n *yaml.Node) {
 type yamlPair struct{ key, value *yaml.Node }
 
 // pairs yields the key and value nodes of mapping n in order; a key that
-// appears again is an error, as when yaml.v3 decodes a mapping.
+// appears again is an error, as when yaml.v3 decodes a mapping. Merge keys
+// (<<: *anchor, or a list of them) add the keys of their mappings that n
+// does not set, the earlier ones first, as yaml.v3 merges them.
 func (y *yamlParser) pairs(n *yaml.Node) func(func(*yaml.Node, *yaml.Node) bool) {
 	return func(yield func(*yaml.Node, *yaml.Node) bool) {
 		seen := map[string]int{}
-		for k, v := range mapping(n) {
+		var merged []*yaml.Node
+		for k, v := range mapping(resolve(n)) {
+			if k.Tag == "!!merge" {
+				merged = append(merged, v)
+				continue
+			}
 			if line, dup := seen[k.Value]; dup {
 				y.nodeError(k, "mapping key %q already defined at line %d", k.Value, line)
+				continue
+			}
+			seen[k.Value] = k.Line
+			if !yield(k, v) {
+				return
+			}
+		}
+		for k, v := range y.merged(merged) {
+			if _, set := seen[k.Value]; set {
 				continue
 			}
 			seen[k.Value] = k.Line
@@ -191,9 +211,64 @@ func (y *yamlParser) pairs(n *yaml.Node) func(func(*yaml.Node, *yaml.Node) bool)
 	}
 }
 
+// maxMerged bounds the mappings and keys that merge keys bring in, all
+// together, so that a file of a few lines cannot make the walk
+// exponential (each alias is walked again wherever it is merged).
+const maxMerged = 10000
+
+// merged yields the pairs of the mappings that merge keys name, in order,
+// following their own merge keys.
+func (y *yamlParser) merged(values []*yaml.Node) func(func(*yaml.Node, *yaml.Node) bool) {
+	return func(yield func(*yaml.Node, *yaml.Node) bool) {
+		for _, v := range values {
+			v = resolve(v)
+			list := []*yaml.Node{v}
+			if v.Kind == yaml.SequenceNode {
+				list = v.Content
+			}
+			for _, m := range list {
+				m = resolve(m)
+				if m.Kind != yaml.MappingNode {
+					y.nodeError(m, "map merge requires map or sequence of maps as the value")
+					continue
+				}
+				if y.merges += 1 + len(m.Content)/2; y.merges > maxMerged {
+					if !y.mergeCut {
+						y.nodeError(m, "merge keys bring in more than %d keys; the rest are ignored", maxMerged)
+					}
+					y.mergeCut = true
+					return
+				}
+				var inner []*yaml.Node
+				for k, v := range mapping(m) {
+					if k.Tag == "!!merge" {
+						inner = append(inner, v)
+					} else if !yield(k, v) {
+						return
+					}
+				}
+				for k, v := range y.merged(inner) {
+					if !yield(k, v) {
+						return
+					}
+				}
+			}
+		}
+	}
+}
+
+// resolve returns the node an alias stands for.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 8; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
 // mappingOrNil returns n when it is a mapping; nil for an absent or
 // null value, and after reporting any other.
 func (y *yamlParser) mappingOrNil(n *yaml.Node, what string) *yaml.Node {
+	n = resolve(n)
 	switch {
 	case n == nil || isNull(n):
 		return nil

@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -166,5 +167,56 @@ timeout 4;
 	}
 	if c.Global.Timeout != 4*time.Second {
 		t.Errorf("statement after the ignored ones lost: %v", c.Global.Timeout)
+	}
+}
+
+// TestYAMLAnchorsAndMerges: interfaces may share settings through an
+// anchor and merge keys; their own keys win over the merged ones.
+func TestYAMLAnchorsAndMerges(t *testing.T) {
+	text := `timeout: &t 20
+common: &common
+  retry: 40
+  route-metric: 5
+interfaces:
+  eth0:
+    <<: *common
+    route-metric: 7
+  eth1: *common
+  eth2:
+    reboot: *t
+`
+	c, ds := ParseYAML(strings.NewReader(text), "c.yaml")
+	// common is not a key of leased's: the anchor's holder is an error,
+	// what refers to it is not.
+	if len(ds) != 1 || ds[0].Line != 2 || !strings.Contains(ds[0].Message, `unknown key "common"`) {
+		t.Fatalf("diagnostics %v, want only the unknown key common", ds)
+	}
+	eth0, eth1, eth2 := c.For("eth0"), c.For("eth1"), c.For("eth2")
+	if eth0.Retry != 40*time.Second || eth0.RouteMetric != 7 || eth1.Retry != 40*time.Second || eth1.RouteMetric != 5 {
+		t.Errorf("merged: eth0 %v/%d eth1 %v/%d, want 40s/7 and 40s/5", eth0.Retry, eth0.RouteMetric, eth1.Retry, eth1.RouteMetric)
+	}
+	if eth2.Reboot != 20*time.Second || eth2.Timeout != 20*time.Second {
+		t.Errorf("alias of a scalar: reboot %v timeout %v, want 20s", eth2.Reboot, eth2.Timeout)
+	}
+}
+
+// TestYAMLMergeBomb: merge keys that refer to each other many times over
+// are cut off with an error instead of walking an exponential tree.
+func TestYAMLMergeBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("interfaces:\n  a0: &a0 {retry: 1}\n")
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&b, "  a%d: &a%d {<<: [", i, i)
+		for j := range 10 {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "*a%d", i-1)
+		}
+		b.WriteString("]}\n")
+	}
+	_, ds := ParseYAML(strings.NewReader(b.String()), "bomb.yaml")
+	if !HasErrors(ds) || !strings.Contains(ds[len(ds)-1].Message, "merge keys bring in more than") {
+		t.Errorf("diagnostics %v, want the merge limit", ds)
 	}
 }

@@ -65,7 +65,12 @@ const (
 	OptRenewalTime      uint8 = 58
 	OptRebindingTime    uint8 = 59
 	OptClientID         uint8 = 61
+	OptVendorClass      uint8 = 60
+	OptUserClass        uint8 = 77
+	OptRapidCommit      uint8 = 80 // RFC 4039, zero length
 	OptFQDN             uint8 = 81
+	OptV6OnlyPreferred  uint8 = 108 // RFC 8925: V6ONLY_WAIT, seconds
+	OptCaptivePortal    uint8 = 114 // RFC 8910: the portal's URI
 	OptDomainSearch     uint8 = 119
 	OptClasslessRoutes  uint8 = 121
 	OptMSClasslessRoute uint8 = 249

@@ -17,6 +17,41 @@ func CheckValue(code uint8, value string) bool {
 		return ValidDomainList(value)
 	case OptRootPath:
 		return ValidPath(value)
+	case OptCaptivePortal:
+		return ValidPortalURI(value)
+	}
+	return true
+}
+
+// CaptiveUnrestricted is the value of option 114 that says the network
+// has no captive portal (RFC 8910 §2).
+const CaptiveUnrestricted = "urn:ietf:params:capport:unrestricted"
+
+// portalChars are the characters besides letters and digits that a
+// captive portal URI may hold: RFC 3986's, less the quotes, parentheses, "&",
+// "$", ";", "!", "*" and the backslash, which a shell would act on.
+const portalChars = "-._~:/?#[]@%+,="
+
+// ValidPortalURI reports whether s is acceptable as option 114 (RFC 8910
+// §2): CaptiveUnrestricted, or an https URI with a host, at most 2048
+// characters of letters, digits and portalChars. The API is reached over
+// TLS only (RFC 8908 §4), so anything else is a spoof or a mistake.
+func ValidPortalURI(s string) bool {
+	if s == CaptiveUnrestricted {
+		return true
+	}
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok || len(s) > 2048 {
+		return false
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	if host == "" || host[0] == ':' || host[0] == '@' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isAlnum(c) && strings.IndexByte(portalChars, c) < 0 {
+			return false
+		}
 	}
 	return true
 }

@@ -24,6 +24,12 @@ func TestCheckValueHostile(t *testing.T) {
 		{OptDomainSearch, "\x07example\x04test\x00\x04corp\xc0\x00", true},
 		{OptDomainSearch, "\x04ba;d\x00", false},
 		{OptDomainName, "ok.test $(reboot)", false},
+		{OptCaptivePortal, "https://portal.example/capport?net=1&x=%41", false}, // ISC escapes &: never the URI
+		{OptCaptivePortal, "https://portal.example/capport?net=1%26x", true},
+		{OptCaptivePortal, CaptiveUnrestricted, true},
+		{OptCaptivePortal, "https://portal.example/$(reboot)", false},
+		{OptCaptivePortal, "https://portal.example/a b", false},
+		{OptCaptivePortal, "https://portal.example/\x01", false},
 		{251, "A long text option: spaces, quotes \" and ' , dollar $HOME", true}, // unchecked code
 	}
 	for _, tt := range tests {
@@ -82,6 +88,29 @@ func TestValidPath(t *testing.T) {
 	for _, tt := range tests {
 		if got := ValidPath(tt.in); got != tt.ok {
 			t.Errorf("ValidPath(%q) = %v, want %v", tt.in, got, tt.ok)
+		}
+	}
+}
+
+func TestValidPortalURI(t *testing.T) {
+	for s, want := range map[string]bool{
+		"https://portal.example/api":                     true,
+		"https://[2001:db8::1]:8443/capport":             true,
+		"https://portal.example":                         true,
+		CaptiveUnrestricted:                              true,
+		"http://portal.example/api":                      false, // RFC 8908 §4: TLS only
+		"https:///path":                                  false,
+		"https://@evil":                                  false,
+		"https://portal.example/`id`":                    false,
+		"https://portal.example/';reboot;'":              false,
+		"https://portal.example/\"x\"":                   false,
+		"javascript:alert(1)":                            false,
+		"":                                               false,
+		"https://p.example/" + strings.Repeat("a", 2048): false,
+		"urn:ietf:params:capport:unrestricted2":          false,
+	} {
+		if got := ValidPortalURI(s); got != want {
+			t.Errorf("ValidPortalURI(%q) = %v, want %v", s, got, want)
 		}
 	}
 }

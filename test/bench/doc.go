@@ -21,7 +21,7 @@
 // with LEASED_BENCH_DHCLIENT=bin/dhclient (unset, the benchmark builds
 // cmd/dhclient itself). Every measurement runs in throwaway network
 // namespaces (package lab) against dnsmasq on a veth pair. It prints
-// three tables:
+// four tables:
 //
 //   - BenchmarkBindTime: the time from a client's process start to its
 //     IPv4 address on the link, seen through a netlink address
@@ -33,6 +33,9 @@
 //     excess over leased's and its ratio to it; below, the floor: the
 //     server's two round trips from a socket already open. A peer that
 //     is not installed says so in its row.
+//   - BenchmarkBindRapidCommit: the same bind time for leased at its
+//     defaults and with rapid-commit on, against dnsmasq with
+//     dhcp-rapid-commit: one round trip instead of two (RFC 4039).
 //   - BenchmarkScale: one leased daemon on K interfaces for each K of
 //     LEASED_BENCH_IFACES (default 1,16,64; at most 1000): the time until
 //     half and until all interfaces were bound, and then RSS (VmRSS) in
