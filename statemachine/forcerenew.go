@@ -25,6 +25,11 @@ func (m *Machine) takeReconfigureKey(l *Lease) {
 		return
 	}
 	if key, replay, ok := dhcp4.ReconfigureKey(l.Options); ok {
+		if bytes.Equal(key, m.reconf.key) {
+			// The same key again: a FORCERENEW seen since stays spent,
+			// whatever the ACK's counter says.
+			replay = max(replay, m.reconf.replay)
+		}
 		m.reconf = reconfigure{key: key, replay: replay}
 	}
 	l.Options = l.Options.Clone()

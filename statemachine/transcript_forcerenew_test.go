@@ -125,3 +125,25 @@ func TestReconfigureKeyStripped(t *testing.T) {
 		}
 	}
 }
+
+// A renewal's ACK that hands over the same key with a lower counter does
+// not make a FORCERENEW already acted on valid again.
+func TestForceRenewReplayAcrossRenewal(t *testing.T) {
+	cfg := testConfig()
+	cfg.ForceRenew = true
+	h := newHarness(t, cfg)
+	keyedBound(h)
+	h.do(time.Second, forceRenew(t, reconfKey, 6))
+	if h.m.State() != StateRenewing {
+		t.Fatalf("state %v after an authenticated FORCERENEW, want RENEWING", h.m.State())
+	}
+	h.do(0, ack(addr, srv, dhcp4.Option{Code: dhcp4.OptAuthentication, Data: dhcp4.KeyAuth(reconfKey, 5)}))
+	h.do(0, HookResult{Reason: ReasonRenew})
+	if h.m.State() != StateBound {
+		t.Fatalf("state %v after the renewal ACK, want BOUND", h.m.State())
+	}
+	got := render(h.do(time.Second, forceRenew(t, reconfKey, 6)))
+	if len(got) == 0 || got[0] != "drop DHCPFORCERENEW: replayed" {
+		t.Errorf("the same FORCERENEW again: %q, want it dropped as replayed", got)
+	}
+}
