@@ -55,6 +55,8 @@ func (r *Runner) do(ctx context.Context, a statemachine.Action) {
 		r.log.Info(a.Msg)
 	case statemachine.Dropped:
 		r.countDrop(a.Class, a.Reason)
+	case statemachine.LinkLocal:
+		r.linkLocalAction(a)
 	default:
 		panic("client: unknown action " + a.String())
 	}

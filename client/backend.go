@@ -52,6 +52,7 @@ func interfaceStatus(s Status) control.InterfaceStatus {
 			is.Dropped[statemachine.DropClass(class).String()] = n
 		}
 	}
+	is.LinkLocal = s.LinkLocal
 	l := s.Lease
 	if l == nil || !s.State.Configured() {
 		return is

@@ -68,9 +68,6 @@ func (d *Daemon) runnerConfig(name string) (RunnerConfig, error) {
 		return RunnerConfig{}, fmt.Errorf("find device %q: %w", name, err)
 	}
 	s := d.Config.For(name)
-	if s.IPv4LL {
-		d.log.Warn("ipv4ll is accepted but not implemented: no link-local fallback", "iface", name)
-	}
 	mc := d.machineConfig(name, s, hw)
 	log := d.log.With("iface", name)
 	queue := hooks.NewQueue(&hooks.Runner{Timeout: s.HookTimeout, Log: log})
@@ -79,13 +76,18 @@ func (d *Daemon) runnerConfig(name string) (RunnerConfig, error) {
 	native, why := ConfigureMode(s.ConfigureInterface, script, scriptHead(script))
 	d.announceMode(native, why)
 	link := d.System.OpenLink(d.linkSpec(name, s, mc.HWAddr))
+	ll, _ := link.(LinkLocalLink)
 	if !native {
 		link = scriptLink{link}
+		if ll != nil {
+			ll = scriptLinkLocal{ll}
+		}
 	}
 	return RunnerConfig{
-		Machine:  mc,
-		Recorded: d.recorded(name),
-		Link:     link,
+		Machine:   mc,
+		Recorded:  d.recorded(name),
+		Link:      link,
+		LinkLocal: ll,
 		Hooks: &ScriptHooks{
 			Script: script, Catalogue: d.Config.Catalogue, PID: os.Getpid(), DADWait: d.DADWait,
 			Extra: d.Env, PRL: s.Request, Alias: d.alias(name), Queue: queue, Log: log,

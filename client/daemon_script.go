@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
 
@@ -86,6 +87,13 @@ type scriptLink struct{ Link }
 func (scriptLink) Up() error                                { return nil }
 func (scriptLink) Configure(_, _ *statemachine.Lease) error { return nil }
 func (scriptLink) Deconfigure(*statemachine.Lease) error    { return nil }
+
+// scriptLinkLocal is the link-local side of such an interface: leased
+// claims the address with ARP, the script configures it on IPV4LL.
+type scriptLinkLocal struct{ LinkLocalLink }
+
+func (scriptLinkLocal) AddLinkLocal(netip.Addr) error    { return nil }
+func (scriptLinkLocal) RemoveLinkLocal(netip.Addr) error { return nil }
 
 // preinitMissing runs PREINIT for an interface that does not exist, as
 // ISC does before it finds out and exits (golden scenario 5): a script

@@ -30,6 +30,9 @@ type RunnerConfig struct {
 	// ReleaseOnStop sends DHCPRELEASE when ctx ends (release-on-stop);
 	// by default a stopped daemon leaves the lease alone (SPEC §13).
 	ReleaseOnStop bool
+	// LinkLocal claims an IPv4 link-local address when the machine asks
+	// (ipv4ll); nil: the interface has no ARP, and none is claimed.
+	LinkLocal LinkLocalLink
 	// OnReady is called once, when the interface first bound or first
 	// timed out (the moment ISC's parent process returns).
 	OnReady func()
@@ -55,6 +58,8 @@ type Status struct {
 	// the interface, empty once one succeeded or the lease was taken
 	// off (StateName).
 	ConfigureErr string
+	// LinkLocal is the IPv4 link-local address claimed (RFC 3927), if any.
+	LinkLocal netip.Addr
 }
 
 // packet is a received datagram.
@@ -79,6 +84,7 @@ type Runner struct {
 	ucast  *socket
 	ucastA netip.Addr
 	ctx    context.Context // of Run, for steps requested through ctl
+	ll     linkLocal       // the link-local claim (ipv4ll)
 	// stopped is set by a Stop event that left the machine STOPPED: the
 	// runner ends. A release also stops the machine, but the runner stays,
 	// so that a later renew or resume starts it again.
@@ -188,7 +194,7 @@ func (r *Runner) Run(ctx context.Context) error {
 				r.countDrop(statemachine.DropMalformed, err.Error())
 				continue
 			}
-			ev = statemachine.Received{Msg: msg, From: p.from.Addr()}
+			ev = statemachine.Received{Msg: msg, From: p.from.Addr(), Raw: p.b}
 		case <-r.timer.C:
 			ev = statemachine.Timeout{}
 		case ev = <-r.events:
@@ -197,6 +203,12 @@ func (r *Runner) Run(ctx context.Context) error {
 			}
 		case f := <-r.ctl:
 			f()
+			continue
+		case p := <-r.ll.rx:
+			r.linkLocalARP(p)
+			continue
+		case <-r.ll.timerC:
+			r.linkLocalTimeout()
 			continue
 		case <-r.inboxWake:
 			posted := r.takeInbox()
@@ -242,7 +254,7 @@ func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
 		r.do(ctx, a)
 	}
 	if msg, ok := ev.(statemachine.Received); ok && msg.Msg.Type() == dhcp4.Ack && r.m.Lease() != nil {
-		r.setStatus(func(s *Status) { s.LastAck = msg.Msg })
+		r.setStatus(func(s *Status) { s.LastAck = withoutKey(msg.Msg) })
 	}
 	if after := r.m.State(); after != before {
 		r.log.Log(context.Background(), LevelNotice, "state change", "from", before, "to", after)
@@ -292,6 +304,7 @@ func (r *Runner) countDrop(class statemachine.DropClass, reason string) {
 func (r *Runner) closeConns() {
 	r.bcast.close()
 	r.ucast.close()
+	r.closeLinkLocal()
 }
 
 // reopen replaces the broadcast socket when the link comes back: an

@@ -40,11 +40,18 @@ func MachineConfig(iface string, s config.Settings, id Identity) statemachine.Co
 		DeclineWait: s.DeclineWait,
 		ARPCheck:    s.ARPCheck != config.ARPOff && s.ARPCheck != "",
 		Server:      id.Server,
+		IPv4LL:      s.IPv4LL, IPv4LLRetry: s.IPv4LLRetry,
+		ForceRenew: s.ForceRenew,
 
 		RapidCommit: s.RapidCommit, Anonymity: s.Anonymity, Inform: s.Inform,
 	}
 	c.PRL = requestList(s)
 	c.Send = sendOptions(s.Send, hw, id.Hostname)
+	if s.ForceRenew && !c.Send.Has(dhcp4.OptForceRenewNonce) {
+		// RFC 6704 §3.3: the server hands over a reconfigure key only
+		// to a client that says it can use one, with HMAC-MD5 (1).
+		c.Send.Set(dhcp4.OptForceRenewNonce, []byte{dhcp4.AuthAlgorithmHMACMD5})
+	}
 	for _, so := range s.Send {
 		if so.Expr == config.ExprHostname {
 			c.HostnameCodes = append(c.HostnameCodes, so.Code)

@@ -145,7 +145,9 @@ func (m *Machine) bind(now time.Time, l *Lease, why Reason) {
 	old := m.previous()
 	m.lapsed = nil
 	m.resetExchange()
+	m.takeReconfigureKey(l)
 	m.emit(Persist{Lease: l})
+	m.linkLocalOff()
 	m.configure(l)
 	hook := RunHook{Reason: why, New: l, Old: old}
 	if why == ReasonReboot {

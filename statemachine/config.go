@@ -42,9 +42,16 @@ type Config struct {
 	InitialDelay    time.Duration // random delay before the first packet, 0 for none
 	DeclineWait     time.Duration // wait after DHCPDECLINE before INIT
 
-	OneTry   bool       // -1: give up (GiveUp) instead of retrying after FAIL
-	ARPCheck bool       // Probe a new address after an ACK in REQUESTING/REBOOTING
-	Server   netip.Addr // -s: destination of broadcasts; invalid means 255.255.255.255
+	// IPv4LL claims a link-local address after FAIL (RFC 3927) and
+	// DISCOVERs again every IPv4LLRetry (0: DefaultIPv4LLRetry).
+	IPv4LL      bool
+	IPv4LLRetry time.Duration
+	// ForceRenew accepts a DHCPFORCERENEW authenticated with the RFC
+	// 6704 reconfigure key (forcerenew); off, every one is dropped.
+	ForceRenew bool
+	OneTry     bool       // -1: give up (GiveUp) instead of retrying after FAIL
+	ARPCheck   bool       // Probe a new address after an ACK in REQUESTING/REBOOTING
+	Server     netip.Addr // -s: destination of broadcasts; invalid means 255.255.255.255
 	// RapidCommit sends option 80 in DISCOVER and binds a DHCPACK that
 	// carries it while SELECTING: one round trip (RFC 4039 §4).
 	RapidCommit bool

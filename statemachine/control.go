@@ -64,6 +64,7 @@ func (m *Machine) stopRecorded() {
 func (m *Machine) release(now time.Time) {
 	l := m.active
 	if l == nil {
+		m.linkLocalOff() // nothing to release; a link-local address goes all the same
 		return
 	}
 	to := m.cfg.broadcastTo()

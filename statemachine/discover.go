@@ -190,6 +190,7 @@ func (m *Machine) timeoutResult(now time.Time, code int) {
 		return
 	}
 	m.trying = nil
+	m.linkLocalOff()
 	m.leases = removeLease(m.leases, l)
 	m.active = l
 	m.state = StateBound
@@ -218,6 +219,11 @@ func (m *Machine) fail(now time.Time) {
 	m.logf("No working leases in persistent database - sleeping.")
 	m.emit(RunHook{Reason: ReasonFail})
 	m.readyAtFail = !m.ready
+	if m.cfg.IPv4LL {
+		m.state = StateInit
+		m.linkLocalFail(now)
+		return
+	}
 	retry := seconds(m.cfg.Retry, 1)
 	m.state = StateInit
 	m.setTimer(timerInit, m.after(now, (retry+1)/2+m.randMod(retry)))
@@ -233,6 +239,7 @@ func (m *Machine) markReady() {
 
 // halt stops all activity; the lease, if any, is kept.
 func (m *Machine) halt() {
+	m.linkLocalOff()
 	m.resetExchange()
 	m.awaiting = nil
 	m.state = StateStopped

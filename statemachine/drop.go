@@ -21,11 +21,14 @@ const (
 	// DropUnusable: an offer or ack that cannot be a lease (unusable
 	// address, zero lease time, a required option missing, a repeat).
 	DropUnusable
+	// DropUnauthenticated: a DHCPFORCERENEW without a valid RFC 6704
+	// digest under the server's reconfigure key, or a replay.
+	DropUnauthenticated
 
-	NumDropClasses = int(DropUnusable) + 1
+	NumDropClasses = int(DropUnauthenticated) + 1
 )
 
-var dropClassNames = [NumDropClasses]string{"malformed", "not-ours", "unexpected", "rejected", "unusable"}
+var dropClassNames = [NumDropClasses]string{"malformed", "not-ours", "unexpected", "rejected", "unusable", "unauthenticated"}
 
 // String names the class as status shows it.
 func (c DropClass) String() string {

@@ -24,6 +24,9 @@ type Start struct{}
 type Received struct {
 	Msg  *dhcp4.Message
 	From netip.Addr
+	// Raw is the datagram Msg was decoded from; an authenticated
+	// message (FORCERENEW, RFC 6704) is checked against it.
+	Raw []byte
 }
 
 // Timeout reports that the deadline of the last Arm has passed. A spurious

@@ -81,6 +81,9 @@ func (e *events) message() *dhcp4.Message {
 	if c&0x40 != 0 && c&0x04 != 0 {
 		m.CHAddr[0] ^= 1
 	}
+	if c&0x20 != 0 && c&0x02 != 0 {
+		m.Options.Set(dhcp4.OptAuthentication, dhcp4.KeyAuth(fuzzKey, uint64(c)))
+	}
 	if c&0x20 != 0 {
 		m.Options = append(m.Options, rapid)
 	}
@@ -89,6 +92,37 @@ func (e *events) message() *dhcp4.Message {
 	}
 	return m
 }
+
+// forceRenew is a DHCPFORCERENEW for our chaddr, signed with the key the
+// fuzz ACKs carry or with another, or unsigned, with a random replay value.
+func (e *events) forceRenew() Received {
+	c := e.next()
+	m := reply(dhcp4.ForceRenew, netip.IPv4Unspecified(), srv, 0)
+	m.XID = uint32(c) << 4
+	if c&1 != 0 {
+		m.Options.Set(dhcp4.OptAuthentication, dhcp4.HMACAuth(uint64(e.next())))
+	}
+	wire, err := m.MarshalBinary()
+	if err != nil {
+		panic(err)
+	}
+	if c&1 != 0 {
+		key := fuzzKey
+		if c&2 != 0 {
+			key = []byte("another key 0123")
+		}
+		if err := dhcp4.SignForceRenew(wire, key); err != nil {
+			panic(err)
+		}
+	}
+	dec, err := dhcp4.Parse(wire)
+	if err != nil {
+		panic(err)
+	}
+	return Received{Msg: dec, Raw: wire}
+}
+
+var fuzzKey = []byte("0123456789abcdef")
 
 func (e *events) event() Event {
 	switch c := e.next(); c % 16 {
@@ -105,8 +139,11 @@ func (e *events) event() Event {
 	case 11:
 		return []Event{Renew{}, Rebind{}, Release{}, WokeUp{}}[int(c>>4)%4]
 	case 12, 13:
-		return HookResult{Reason: Reason(1 + int(c>>4)%12), ExitCode: int(c>>7) & 1}
+		return HookResult{Reason: Reason(1 + int(c>>4)%13), ExitCode: int(c>>7) & 1}
 	case 14:
+		if c&0x40 != 0 {
+			return e.forceRenew()
+		}
 		return ProbeResult{Conflict: c&0x80 != 0}
 	default:
 		return Timeout{}
@@ -142,6 +179,9 @@ func FuzzMachine(f *testing.F) {
 		if opts&32 != 0 {
 			rec = append(rec, fallbackLease())
 		}
+		cfg.IPv4LL, cfg.IPv4LLRetry = opts&64 != 0, 30*time.Second
+		cfg.ForceRenew = opts&128 != 0
+		linkLocal := false
 		if opts&64 != 0 {
 			cfg.RapidCommit, cfg.Anonymity = true, opts&1 != 0
 			cfg.PRL = append(cfg.PRL, dhcp4.OptV6OnlyPreferred)
@@ -194,6 +234,14 @@ func FuzzMachine(f *testing.F) {
 					if !allowed[a.Lease.Addr] {
 						t.Fatalf("after %v: %v without an ACK or BOOTREPLY for it", ev, a)
 					}
+					if linkLocal && !a.Lease.Fallback {
+						t.Fatalf("after %v: %v while the link-local claim runs", ev, a)
+					}
+				case LinkLocal:
+					if !cfg.IPv4LL || a.On == linkLocal {
+						t.Fatalf("after %v: %v (ipv4ll %v, link-local on %v)", ev, a, cfg.IPv4LL, linkLocal)
+					}
+					linkLocal = a.On
 				case Send:
 					if !ours[a.Msg.XID] && theirs[a.Msg.XID] {
 						t.Fatalf("after %v: %v uses a received xid", ev, a)

@@ -38,8 +38,11 @@ type Machine struct {
 	state State
 	out   []Action
 
-	active *Lease // the lease in use or remembered (ISC client->active)
-	lapsed *Lease // the active lease that expired, until the next bind
+	// linkLocal: LinkLocal{On: true} was emitted and not yet turned off.
+	linkLocal bool
+	reconf    reconfigure // RFC 6704 key of the active binding (forcerenew)
+	active    *Lease      // the lease in use or remembered (ISC client->active)
+	lapsed    *Lease      // the active lease that expired, until the next bind
 	// informed holds the parameters of the last DHCPACK to a DHCPINFORM
 	// (inform mode), exported as old_* by the next INFORM.
 	informed *Lease

@@ -15,6 +15,7 @@ const (
 	ReasonTimeout                   // timeout: trying a stored or fallback lease
 	ReasonStop                      // Stop or Pause
 	ReasonRelease                   // after DHCPRELEASE was sent
+	ReasonIPv4LL                    // link-local address claimed (new_*) or removed (old_*), RFC 3927
 	// ReasonV6Only: a requested option 108 came in an OFFER or ACK; ISC
 	// 4.4.3's word (dhclient.c start_v6only), with old_* and
 	// v6-only-preferred=N.
@@ -37,6 +38,7 @@ var reasonNames = [...]string{
 	ReasonTimeout: "TIMEOUT",
 	ReasonStop:    "STOP",
 	ReasonRelease: "RELEASE",
+	ReasonIPv4LL:  "IPV4LL",
 	ReasonV6Only:  "V6ONLY",
 	ReasonInform:  "INFORM",
 }

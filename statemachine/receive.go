@@ -13,6 +13,10 @@ import (
 // and hands it to the handler of its type.
 func (m *Machine) receive(now time.Time, ev Received) {
 	msg := ev.Msg
+	if msg != nil && msg.Type() == dhcp4.ForceRenew {
+		m.forceRenewReceived(now, ev)
+		return
+	}
 	if class, why := m.filter(msg); why != "" {
 		m.emit(Dropped{Class: class, Reason: why})
 		return

@@ -109,7 +109,14 @@ func (d *ctlDaemon) waitBound(t *testing.T) map[string]netip.Prefix {
 // -json; an error (such as no socket yet) gives the zero status.
 func (d *ctlDaemon) status(t *testing.T, ifname string) control.InterfaceStatus {
 	t.Helper()
-	out, _, code := ctl(t, "-s", d.sock, "-json", "status", ifname)
+	return ctlStatus(t, d.sock, ifname)
+}
+
+// ctlStatus is one interface's status from the daemon at socket sock,
+// through dhclientctl -json; the zero status while there is no socket.
+func ctlStatus(t *testing.T, sock, ifname string) control.InterfaceStatus {
+	t.Helper()
+	out, _, code := ctl(t, "-s", sock, "-json", "status", ifname)
 	var rep control.Reply
 	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Interfaces) != 1 {
 		return control.InterfaceStatus{}

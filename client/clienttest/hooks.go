@@ -64,3 +64,10 @@ func (s *Store) Persist(_ string, l *statemachine.Lease) error {
 	s.mu.Unlock()
 	return nil
 }
+
+// Calls returns the calls so far, in order.
+func (h *Hooks) Calls() []client.HookCall {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]client.HookCall(nil), h.calls...)
+}

@@ -108,17 +108,26 @@ type Settings struct {
 	SetMTU             bool // apply option 26 (≥ 576)
 	ClasslessRoutes    bool // use options 121/249
 	ClientID           ClientID
-	ControlSocket      string        // control socket path; "" for the default
-	ReleaseOnStop      bool          // DHCPRELEASE when the daemon stops
-	LinkWatch          bool          // follow carrier changes
-	SleepWatch         bool          // pause around suspend
-	IPv4LL             bool          // RFC 3927 fallback
-	HookTimeout        time.Duration // kill a hook running longer
-	RapidCommit        bool          // option 80 in DISCOVER (RFC 4039)
-	IPv6OnlyPreferred  bool          // request option 108 (RFC 8925)
-	CaptivePortal      bool          // request option 114 (RFC 8910)
-	Anonymity          bool          // the anonymity profile (RFC 7844)
-	Inform             netip.Addr    // an address set by hand: DHCPINFORM only (RFC 2131 §3.4)
+	// IPv4LLRetry is the wait between DISCOVER rounds while a
+	// link-local address is in use (ipv4ll-retry).
+	IPv4LLRetry time.Duration
+	// IPv4LLRoute adds a default route through the interface (on-link)
+	// with the link-local address (ipv4ll-route; default off).
+	IPv4LLRoute bool
+	// ForceRenew accepts a DHCPFORCERENEW authenticated with the RFC 6704
+	// reconfigure key (forcerenew).
+	ForceRenew        bool
+	ControlSocket     string        // control socket path; "" for the default
+	ReleaseOnStop     bool          // DHCPRELEASE when the daemon stops
+	LinkWatch         bool          // follow carrier changes
+	SleepWatch        bool          // pause around suspend
+	IPv4LL            bool          // RFC 3927 fallback
+	HookTimeout       time.Duration // kill a hook running longer
+	RapidCommit       bool          // option 80 in DISCOVER (RFC 4039)
+	IPv6OnlyPreferred bool          // request option 108 (RFC 8925)
+	CaptivePortal     bool          // request option 114 (RFC 8910)
+	Anonymity         bool          // the anonymity profile (RFC 7844)
+	Inform            netip.Addr    // an address set by hand: DHCPINFORM only (RFC 2131 §3.4)
 
 	set mask
 }

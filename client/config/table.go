@@ -7,6 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/leased/leased/statemachine"
 	"github.com/leased/leased/statemachine/dhcp4"
 )
 
@@ -53,6 +54,9 @@ var settings = []setting{
 	row("link-watch", global, flag, true, func(s *Settings) *bool { return &s.LinkWatch }),
 	row("sleep-watch", global, flag, true, func(s *Settings) *bool { return &s.SleepWatch }),
 	row("ipv4ll", anywhere, flag, false, func(s *Settings) *bool { return &s.IPv4LL }),
+	row("ipv4ll-retry", anywhere, seconds, statemachine.DefaultIPv4LLRetry, func(s *Settings) *time.Duration { return &s.IPv4LLRetry }),
+	row("ipv4ll-route", anywhere, flag, false, func(s *Settings) *bool { return &s.IPv4LLRoute }),
+	row("forcerenew", anywhere, flag, false, func(s *Settings) *bool { return &s.ForceRenew }),
 	row("hook-timeout", anywhere, seconds, 30*time.Second, func(s *Settings) *time.Duration { return &s.HookTimeout }),
 	row("rapid-commit", anywhere, flag, false, func(s *Settings) *bool { return &s.RapidCommit }),
 	row("ipv6-only-preferred", anywhere, flag, false, func(s *Settings) *bool { return &s.IPv6OnlyPreferred }),

@@ -63,7 +63,7 @@ func TestDefaults(t *testing.T) {
 		Request:  []uint8{1, 28, 2, 3, 15, 6, 12},
 		ARPCheck: ARPOff, ConfigureInterface: ConfigureAuto, ClientID: ClientIDNone,
 		SetMTU: true, ClasslessRoutes: true, LinkWatch: true, SleepWatch: true,
-		HookTimeout: 30 * time.Second, CaptivePortal: true,
+		HookTimeout: 30 * time.Second, CaptivePortal: true, IPv4LLRetry: 300 * time.Second,
 	}
 	if !reflect.DeepEqual(d, want) {
 		t.Errorf("Defaults:\n got %+v\nwant %+v", d, want)

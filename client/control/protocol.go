@@ -82,13 +82,16 @@ type InterfaceStatus struct {
 	// reply: whole seconds until expiry, 0 when expired or without expiry.
 	SecondsLeft int64 `json:"seconds_left"`
 	// Dropped counts the received packets dropped, by class (malformed,
-	// not-ours, unexpected, rejected, unusable); classes never seen are
+	// not-ours, unexpected, rejected, unusable, unauthenticated); classes never seen are
 	// left out.
 	Dropped map[string]uint64 `json:"dropped,omitempty"`
 	// ConfigureError is why the lease could not be configured on the
 	// interface at its last attempt (such as "operation not permitted"),
 	// absent when it could.
 	ConfigureError string `json:"configure_error,omitempty"`
+	// LinkLocal is the IPv4 link-local address (RFC 3927) claimed while
+	// no lease is bound (ipv4ll); its prefix is 169.254.0.0/16.
+	LinkLocal netip.Addr `json:"link_local,omitzero"`
 }
 
 // Packet is a DHCP message decoded for people: the BOOTP fixed fields

@@ -18,6 +18,8 @@ type link struct {
 	port      int
 	chaddr    net.HardwareAddr // the machine's chaddr, matched in the kernel
 	conf      *platform.Configurator
+	llconf    *platform.Configurator // the link-local address (ipv4ll)
+	llRoute   bool                   // ipv4ll-route: a default route with it
 	routes    platform.RouteSettings
 	probeMode platform.ProbeMode
 }
@@ -35,6 +37,7 @@ func openLink(s client.LinkSpec) client.Link {
 	}
 	return &link{
 		name: s.Name, port: s.Port, chaddr: s.CHAddr, conf: platform.NewConfigurator(nil), probeMode: mode,
+		llconf: platform.NewConfigurator(nil), llRoute: s.Settings.IPv4LLRoute,
 		routes: platform.RouteSettings{Metric: s.Metric, Classless: s.Settings.ClasslessRoutes,
 			SetMTU: s.Settings.SetMTU, Table: s.Settings.RouteTable},
 	}

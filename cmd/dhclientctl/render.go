@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -43,8 +44,13 @@ func (c *cli) statusTable(ifs []control.InterfaceStatus) error {
 		for _, n := range s.Dropped {
 			dropped += n
 		}
+		addr, server := orDash(s.Address), orDash(s.Server)
+		if !s.Address.IsValid() && s.LinkLocal.IsValid() {
+			// RFC 3927: no server gave it; the SERVER column says so.
+			addr, server = netip.PrefixFrom(s.LinkLocal, 16).String(), "link-local"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", s.Name, s.State,
-			orDash(s.Address), orDash(s.Server), c.when(s.T1), c.when(s.T2), expires, dropped)
+			addr, server, c.when(s.T1), c.when(s.T2), expires, dropped)
 	}
 	return tw.Flush()
 }

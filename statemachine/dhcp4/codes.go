@@ -27,7 +27,7 @@ const (
 var messageTypeNames = [...]string{
 	Discover: "DHCPDISCOVER", Offer: "DHCPOFFER", Request: "DHCPREQUEST",
 	Decline: "DHCPDECLINE", Ack: "DHCPACK", Nak: "DHCPNAK",
-	Release: "DHCPRELEASE", Inform: "DHCPINFORM",
+	Release: "DHCPRELEASE", Inform: "DHCPINFORM", ForceRenew: "DHCPFORCERENEW",
 }
 
 // String returns the name ISC dhclient logs, such as "DHCPACK".

@@ -67,7 +67,11 @@ func (s *Server) request(req *dhcp4.Message) *dhcp4.Message {
 		return s.nak(req, "lease not available")
 	}
 	s.logf("DHCPACK on %v to %v via %s", want, req.HardwareAddr(), s.cfg.Interface)
-	return s.reply(req, dhcp4.Ack, want)
+	ack := s.reply(req, dhcp4.Ack, want)
+	if auth := s.reconfigureKey(req); auth != nil {
+		ack.Options.Set(dhcp4.OptAuthentication, auth)
+	}
+	return ack
 }
 
 func (s *Server) isOurs(id netip.Addr) bool {

@@ -32,6 +32,10 @@ type Config struct {
 	// Options are added to every OFFER and ACK after the options above
 	// (routers, DNS servers, MTU, classless routes …), in this order.
 	Options dhcp4.Options
+	// ReconfigureKey, when set, goes in option 90 of every ACK to a
+	// client that sent option 145 (RFC 6704 §3.1): the key that
+	// authenticates ForceRenew's messages.
+	ReconfigureKey []byte
 	// Script makes the server misbehave; nil answers everything normally.
 	Script Script
 	// Log receives one line per message, in ISC dhcpd's phrasing; nil
@@ -64,6 +68,7 @@ type Server struct {
 	ids      []netip.Addr // every server identifier advertised so far
 	received []*dhcp4.Message
 	notify   chan struct{} // closed and replaced on every received message
+	replay   uint64        // RFC 3118 replay detection counter of option 90
 }
 
 // New checks cfg and returns a Server.

@@ -65,6 +65,19 @@ type FakeServer struct {
 	*fakeserver.Server
 	log  string
 	stop func()
+	conn net.PacketConn
+	ctx  context.Context
+}
+
+// SendForceRenew sends the client with hardware address hw, which holds
+// addr, a DHCPFORCERENEW signed under key (nil: unsigned).
+func (f *FakeServer) SendForceRenew(t testing.TB, hw net.HardwareAddr, addr netip.Addr, key []byte) {
+	t.Helper()
+	r, err := f.ForceRenew(hw, addr, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Send(f.ctx, f.conn, r)
 }
 
 // Log is the path of the server's log.
@@ -101,7 +114,7 @@ func (l *Lab) StartFake(t testing.TB, cfg fakeserver.Config) *FakeServer {
 		}
 	}()
 	var once sync.Once
-	f := &FakeServer{Server: s, log: logPath, stop: func() {
+	f := &FakeServer{Server: s, log: logPath, conn: conn, ctx: ctx, stop: func() {
 		once.Do(func() { cancel(); <-done; logf.Close() })
 	}}
 	t.Cleanup(f.Stop)
