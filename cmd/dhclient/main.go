@@ -60,8 +60,11 @@ func run(args []string, stderr io.Writer) int {
 		return 1
 	}
 	for _, d := range diags {
-		// Like ISC, problems in the file are reported and never fatal.
-		fmt.Fprint(stderr, d.Render())
+		// Like ISC, problems in the file are reported and never fatal,
+		// and once: the parent already reported them for its child.
+		if !isChild() {
+			fmt.Fprint(stderr, d.Render())
+		}
 	}
 	switch f.Action {
 	case ActionRelease, ActionExit:
