@@ -95,6 +95,20 @@ func (r *Runner) send(a statemachine.Send) {
 	if err != nil {
 		r.log.Warn("send", "to", a.To, "err", err)
 	}
+	r.markSent()
+}
+
+// markSent calls OnSent the first time: after the first message, or
+// once the machine waits without sending (link down, paused, stopped),
+// so that dhclient -nw never waits for a link.
+func (r *Runner) markSent() {
+	if r.sent {
+		return
+	}
+	r.sent = true
+	if r.cfg.OnSent != nil {
+		r.cfg.OnSent()
+	}
 }
 
 func isBroadcast(a netip.Addr) bool {

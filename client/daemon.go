@@ -38,6 +38,11 @@ type Daemon struct {
 	// OnStart is called once the interfaces are assembled, before they
 	// run: where dhclient -nw detaches. nil: nothing.
 	OnStart func()
+	// OnSent is called once, when every interface has sent its first
+	// message: where dhclient -nw detaches, as ISC's does once its state
+	// machines have started (its first DHCPDISCOVER line is printed
+	// before). nil: nothing.
+	OnSent func()
 	// OnReady is called once, when every interface has bound or timed
 	// out: the moment ISC's parent process returns (SPEC §2). nil:
 	// nothing.
@@ -54,6 +59,9 @@ type Daemon struct {
 	queues []*hooks.Queue
 	// announced holds the configuration-mode reasons already logged.
 	announced map[string]bool
+	// createdDUID is a DUID made at start, which ISC announces after its
+	// sockets ("Created duid").
+	createdDUID []byte
 }
 
 // Run is the client. It assembles the interfaces and runs them until ctx
@@ -76,7 +84,15 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if d.Config.LeaseIDFormat == lease.IDHex {
+		// ISC's parser says so when it reads the statement; octal, the
+		// default, is not told from an absent statement here.
+		d.log.Info("lease_id_format is: hex")
+	}
 	d.announceSockets(cfgs)
+	if d.createdDUID != nil {
+		d.log.Info("Created duid " + lease.FormatDUID(d.createdDUID, d.Config.LeaseIDFormat) + ".")
+	}
 	// ISC rewrites the lease file at every start (reference §5.2).
 	if err := d.store.Save(); err != nil {
 		d.log.Warn("write lease file", "err", err)
@@ -109,6 +125,7 @@ func (d *Daemon) run(ctx context.Context) error {
 // the configuration loaded at start, whether it runs at all.
 func (d *Daemon) startWatchers(ctx context.Context, wg *sync.WaitGroup) {
 	g := d.Config.Global
+	wg.Go(func() { d.signalSent(ctx) })
 	wg.Go(func() { d.signalReady(ctx) })
 	if path := d.controlPath(); path != "" {
 		wg.Go(func() { d.serveControl(ctx, path) })

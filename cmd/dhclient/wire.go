@@ -52,6 +52,8 @@ func runDaemon(f *Flags, cfg *config.Config, stderr io.Writer) int {
 		if f.Foreground || f.NoWait {
 			pid.write()
 		}
+	}
+	d.OnSent = func() {
 		if f.NoWait {
 			det.Detach(0)
 		}
