@@ -169,10 +169,11 @@ func logOutcome(log *slog.Logger, res Result) {
 	switch {
 	case res.Err != nil:
 		log.Warn("hook failed", "err", res.Err)
-	case res.ExitCode != 0:
-		log.Info("hook exited", "status", res.ExitCode)
 	default:
-		log.Debug("hook exited", "status", 0)
+		// ISC says nothing of an exit status (script_go); what it means
+		// (a declined lease, a recorded lease not taken) shows in the
+		// lines that follow.
+		log.Debug("hook exited", "status", res.ExitCode)
 	}
 }
 
