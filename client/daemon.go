@@ -104,6 +104,18 @@ func (d *Daemon) Run(ctx context.Context) error {
 	return d.run(ctx)
 }
 
+// ExitCode is the exit status of SPEC §2 for Run's error: 2 when an
+// interface gave up under -1, 1 on any other error.
+func ExitCode(err error) int {
+	switch {
+	case errors.Is(err, ErrGaveUp):
+		return 2
+	case err != nil:
+		return 1
+	}
+	return 0
+}
+
 // run runs the runners and the watchers; the watchers end with the
 // runners.
 func (d *Daemon) run(ctx context.Context) error {
@@ -150,10 +162,7 @@ func (d *Daemon) startWatchers(ctx context.Context, wg *sync.WaitGroup) {
 
 // init fills in what Run and Leave share.
 func (d *Daemon) init() {
-	d.log = d.Log
-	if d.log == nil {
-		d.log = slog.New(slog.DiscardHandler)
-	}
+	d.log = orDiscard(d.Log)
 	d.start = time.Now()
 	d.host = d.hostname()
 	// Before anything detaches: the daemon leaves its directory.

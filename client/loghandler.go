@@ -111,3 +111,35 @@ func (f Fanout) WithGroup(name string) slog.Handler {
 	}
 	return out
 }
+
+// orDiscard is log, or a logger that discards when log is nil.
+func orDiscard(log *slog.Logger) *slog.Logger {
+	if log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return log
+}
+
+// NewLogger is the daemon's logger (reference §8): ISC's phrases to
+// stderr with verbose (-v, -d; errors always, until the daemon detaches
+// from the terminal) and to sys (syslog; nil when none listens) with
+// leased's own notices (LevelNotice) too. leasedLog is LEASED_LOG:
+// "notice" adds those notices to stderr, "debug" every event and dropped
+// packet as well.
+func NewLogger(stderr, sys io.Writer, verbose bool, leasedLog string) *slog.Logger {
+	level := slog.LevelError
+	if verbose {
+		level = slog.LevelInfo
+	}
+	switch leasedLog {
+	case "notice":
+		level = min(level, LevelNotice)
+	case "debug":
+		level = slog.LevelDebug
+	}
+	hs := []slog.Handler{NewLineHandler(stderr, level)}
+	if sys != nil {
+		hs = append(hs, NewLineHandler(sys, LevelNotice))
+	}
+	return slog.New(Fanout(hs))
+}

@@ -107,10 +107,7 @@ type Runner struct {
 
 // NewRunner returns a runner for cfg; Run starts it.
 func NewRunner(cfg RunnerConfig) *Runner {
-	log := cfg.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log := orDiscard(cfg.Log)
 	return &Runner{
 		cfg:    cfg,
 		m:      statemachine.New(cfg.Machine, cfg.Recorded),
