@@ -8,14 +8,17 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+
+	"github.com/leased/leased/hooks"
 )
 
 // LevelNotice is leased's own diagnostics that are not ISC's phrases: the
-// configuration mode at start, state changes. Between Debug and Info, so
-// that the -v/-d stream shows ISC's lines only, as ISC prints them
-// (issue 11), while syslog and the journal, and stderr with
-// LEASED_LOG=notice, have them too.
-const LevelNotice = slog.LevelInfo - 2
+// configuration mode at start, state changes, a hook's exit status.
+// Between Debug and Info, so that the -v/-d stream shows ISC's lines
+// only, as ISC prints them (issue 11), while syslog and the journal, and
+// stderr with LEASED_LOG=notice, have them too. Declared by hooks, the
+// lowest package that logs at it.
+const LevelNotice = hooks.LevelNotice
 
 // LineHandler writes one plain line per record: the message, then any
 // attributes as key=value. ISC's log phrases (reference §8) have no

@@ -165,15 +165,20 @@ func fromState(st *os.ProcessState) Result {
 	return Result{Err: fmt.Errorf("hook ended by %s", st)}
 }
 
+// LevelNotice is the log level of leased's own notices, which ISC never
+// prints (client.LevelNotice).
+const LevelNotice = slog.LevelInfo - 2
+
 func logOutcome(log *slog.Logger, res Result) {
 	switch {
 	case res.Err != nil:
 		log.Warn("hook failed", "err", res.Err)
+	case res.ExitCode != 0:
+		// ISC says nothing of an exit status (script_go): a notice,
+		// outside ISC's stream.
+		log.Log(context.Background(), LevelNotice, "hook exited", "status", res.ExitCode)
 	default:
-		// ISC says nothing of an exit status (script_go); what it means
-		// (a declined lease, a recorded lease not taken) shows in the
-		// lines that follow.
-		log.Debug("hook exited", "status", res.ExitCode)
+		log.Debug("hook exited", "status", 0)
 	}
 }
 
