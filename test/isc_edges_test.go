@@ -22,24 +22,53 @@ import (
 )
 
 // The edge cases of issue 11 end to end against the fakeserver, each
-// checked against what ISC dhclient 4.4.3 did: the infinite lease with
+// checked against what ISC dhclient 4.4.3 does: the infinite lease with
 // testdata/isc-infinite (captured with /sbin/dhclient against dnsmasq's
 // "infinite"), BOOTP and short leases with ISC's code (dhclient.c
 // state_selecting, dhcpack, state_bound), whose numbers the tests use.
+// Where ISC's dhclient is installed each test also runs it (subtest
+// "isc") against the same expectations, which checks them; without it
+// only leased runs.
 
 // edgeDumpScript is confDumpScript with the hook's time (HOOK_TIME,
-// epoch seconds), for checks of order against the lease's times.
+// epoch seconds), for checks of order against the lease's times. For ISC
+// dhclient (EDGE_CONFIGURE set) it also does the address work of the
+// golden harness's dump.sh, so that ISC can renew by unicast.
 const edgeDumpScript = `#!/bin/sh
 # leased: native-mode dhclient-script
 n=$(ls "$DUMPDIR" | grep -c '\.env$')
 f="$DUMPDIR/$(printf %02d "$n")-$reason.env"
 { env; echo "HOOK_TIME=$(date +%s)"; } | sort > "$f.tmp" && mv "$f.tmp" "$f"
+[ -n "$EDGE_CONFIGURE" ] || exit 0
+case "$reason" in
+  PREINIT) ip link set dev "$interface" up ;;
+  BOUND|RENEW|REBIND|REBOOT|TIMEOUT)
+     ip -4 addr flush dev "$interface"
+     ip -4 addr add "$new_ip_address/${new_subnet_mask:-255.255.255.0}" dev "$interface" ;;
+  EXPIRE|FAIL|RELEASE|STOP) ip -4 addr flush dev "$interface" ;;
+esac
+exit 0
 `
 
-// startEdgeClient runs dhclient -d -v with conf on the lab's client link,
-// its files in dir (a lease file there is kept), and returns it with its
+// iscDhclient is ISC's dhclient where isc-dhcp-client is installed.
+const iscDhclient = "/sbin/dhclient"
+
+// edgeRun is a dhclient binary the edge tests run: leased's always, and
+// ISC's where installed, as a check of the expectations themselves.
+type edgeRun struct{ name, bin string }
+
+func edgeRuns() []edgeRun {
+	runs := []edgeRun{{"leased", dhclientBin}}
+	if _, err := os.Stat(iscDhclient); err == nil {
+		runs = append(runs, edgeRun{"isc", iscDhclient})
+	}
+	return runs
+}
+
+// startEdgeClient runs bin -d -v with conf on the lab's client link, its
+// files in dir (a lease file there is kept), and returns it with its
 // process.
-func startEdgeClient(t *testing.T, l *lab.Lab, dir, conf string) (*confClient, *lab.Proc) {
+func startEdgeClient(t *testing.T, l *lab.Lab, bin, dir, conf string) (*confClient, *lab.Proc) {
 	t.Helper()
 	c := &confClient{log: filepath.Join(dir, "dhclient.log"), leases: filepath.Join(dir, "dhclient.leases"), dumps: filepath.Join(dir, "dumps")}
 	os.RemoveAll(c.dumps)
@@ -50,8 +79,15 @@ func startEdgeClient(t *testing.T, l *lab.Lab, dir, conf string) (*confClient, *
 	cf, script := filepath.Join(dir, "dhclient.conf"), filepath.Join(dir, "dump.sh")
 	confWrite(t, cf, conf, 0o644)
 	confWrite(t, script, edgeDumpScript, 0o755)
-	p := lab.Start(t, l.ClientNS(), c.log, dhclientBin, "-d", "-v", "-cf", cf, "-lf", c.leases,
-		"-pf", filepath.Join(dir, "dhclient.pid"), "-sf", script, "-e", "DUMPDIR="+c.dumps, l.ClientIf())
+	args := []string{"-d", "-v", "-cf", cf, "-lf", c.leases, "-pf", filepath.Join(dir, "dhclient.pid"),
+		"-sf", script, "-e", "DUMPDIR=" + c.dumps}
+	if bin == iscDhclient {
+		args = append(args, "-e", "EDGE_CONFIGURE=1")
+		if _, err := os.Stat(c.leases); err != nil {
+			confWrite(t, c.leases, "", 0o644) // ISC needs the file
+		}
+	}
+	p := lab.Start(t, l.ClientNS(), c.log, append(append([]string{bin}, args...), l.ClientIf())...)
 	return c, p
 }
 
@@ -83,9 +119,18 @@ func leaseDates(t *testing.T, text string) (renew, rebind, expire time.Time) {
 // for ever.
 func TestInfiniteLeaseAsISC(t *testing.T) {
 	t.Parallel()
+	for _, r := range edgeRuns() {
+		t.Run(r.name, func(t *testing.T) {
+			t.Parallel()
+			edgeCheckInfinite(t, r.bin)
+		})
+	}
+}
+
+func edgeCheckInfinite(t *testing.T, bin string) {
 	l := lab.New(t)
 	l.StartFake(t, l.FakeConfig(lab.ServerOpts{LeaseTime: math.MaxUint32 * time.Second}))
-	c, _ := startEdgeClient(t, l, t.TempDir(), "timeout 10;\n")
+	c, _ := startEdgeClient(t, l, bin, t.TempDir(), "timeout 10;\n")
 	env := c.waitHook(t, "BOUND", 20*time.Second)
 
 	iscEnv := confReadEnv(t, filepath.Join("testdata", "isc-infinite", "01-BOUND.env"))
@@ -131,6 +176,15 @@ func TestInfiniteLeaseAsISC(t *testing.T) {
 // "bootp;".
 func TestBOOTPBindsAsISC(t *testing.T) {
 	t.Parallel()
+	for _, r := range edgeRuns() {
+		t.Run(r.name, func(t *testing.T) {
+			t.Parallel()
+			edgeCheckBOOTP(t, r.bin)
+		})
+	}
+}
+
+func edgeCheckBOOTP(t *testing.T, bin string) {
 	l := lab.New(t)
 	cfg := l.FakeConfig(lab.ServerOpts{})
 	cfg.Script = fakeserver.Script{{On: dhcp4.Discover, Edit: func(m *dhcp4.Message) {
@@ -140,7 +194,7 @@ func TestBOOTPBindsAsISC(t *testing.T) {
 	}}}
 	srv := l.StartFake(t, cfg)
 	dir := t.TempDir()
-	c, p := startEdgeClient(t, l, dir, "timeout 3;\n")
+	c, p := startEdgeClient(t, l, bin, dir, "timeout 3;\n")
 	env := c.waitHook(t, "BOUND", 20*time.Second)
 	a := env["new_ip_address"]
 	c.waitLease(t, "  bootp;")
@@ -163,7 +217,7 @@ func TestBOOTPBindsAsISC(t *testing.T) {
 
 	p.Stop() // SIGTERM: the lease stays in the file
 	srv.Stop()
-	c, _ = startEdgeClient(t, l, dir, "timeout 3;\n")
+	c, _ = startEdgeClient(t, l, bin, dir, "timeout 3;\n")
 	env = c.waitHook(t, "TIMEOUT", 30*time.Second)
 	if env["new_ip_address"] != a {
 		t.Errorf("TIMEOUT with new_ip_address=%s, want the BOOTP lease's %s", env["new_ip_address"], a)
@@ -186,6 +240,15 @@ func TestBOOTPBindsAsISC(t *testing.T) {
 // after the second of the lease's expiry, never within it.
 func TestShortLeaseAsISC(t *testing.T) {
 	t.Parallel()
+	for _, r := range edgeRuns() {
+		t.Run(r.name, func(t *testing.T) {
+			t.Parallel()
+			edgeCheckShortLease(t, r.bin)
+		})
+	}
+}
+
+func edgeCheckShortLease(t *testing.T, bin string) {
 	l := lab.New(t)
 	cfg := l.FakeConfig(lab.ServerOpts{LeaseTime: 12 * time.Second, T1: 6 * time.Second, T2: 6 * time.Second})
 	cfg.Script = fakeserver.Script{
@@ -202,7 +265,7 @@ func TestShortLeaseAsISC(t *testing.T) {
 		seen = append(seen, d)
 		mu.Unlock()
 	})
-	c, _ := startEdgeClient(t, l, t.TempDir(), "timeout 10;\n")
+	c, _ := startEdgeClient(t, l, bin, t.TempDir(), "timeout 10;\n")
 	env := c.waitHook(t, "EXPIRE", 60*time.Second)
 	if got, want := c.reasons(t), []string{"PREINIT", "BOUND", "RENEW", "EXPIRE"}; !slices.Equal(got[:min(len(got), 4)], want) {
 		t.Errorf("hooks %v, want %v first", got, want)
