@@ -77,18 +77,15 @@ func (r *Runner) send(a statemachine.Send) {
 	if bound {
 		r.openUnicast(from)
 	}
+	sourced, canSource := r.bcast.Conn.(SourceConn)
 	switch {
 	case !isBroadcast(a.To.Addr()) && bound:
 		if r.ucast == nil {
 			return // logged by openUnicast; from 0.0.0.0 the server would drop it
 		}
 		err = r.ucast.WriteTo(b, a.To)
-	case bound && r.ucast != nil:
-		if sc, ok := r.bcast.Conn.(SourceConn); ok {
-			err = sc.WriteFrom(b, from, a.To)
-			break
-		}
-		fallthrough
+	case bound && r.ucast != nil && canSource:
+		err = sourced.WriteFrom(b, from, a.To)
 	default:
 		err = r.bcast.WriteTo(b, a.To)
 	}

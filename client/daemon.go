@@ -36,12 +36,12 @@ type Daemon struct {
 	// Hangup delivers SIGHUP: read the configuration again. nil: never.
 	Hangup <-chan os.Signal
 	// OnStart is called once the interfaces are assembled, before they
-	// run: where dhclient -nw detaches. nil: nothing.
+	// run: where -d and -nw write the pid file. nil: nothing.
 	OnStart func()
 	// OnSent is called once, when every interface has sent its first
-	// message: where dhclient -nw detaches, as ISC's does once its state
-	// machines have started (its first DHCPDISCOVER line is printed
-	// before). nil: nothing.
+	// message or waits without sending (link down): where dhclient -nw
+	// detaches, as ISC's does once its state machines have started (its
+	// first DHCPDISCOVER line is printed before). nil: nothing.
 	OnSent func()
 	// OnReady is called once, when every interface has bound or timed
 	// out: the moment ISC's parent process returns (SPEC §2). nil:

@@ -34,8 +34,9 @@ type RunnerConfig struct {
 	// timed out (the moment ISC's parent process returns).
 	OnReady func()
 	// OnSent is called once, after the interface's first message went
-	// out: its state machine has started as ISC's had when dhclient -nw
-	// detached.
+	// out (or once it waits without sending: link down, paused,
+	// stopped): its state machine has started as ISC's had when
+	// dhclient -nw detached.
 	OnSent func()
 	// OnChange is called after every step that changed the state or the
 	// lease, with a snapshot; it must not block.
