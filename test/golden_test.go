@@ -38,8 +38,8 @@ import (
 // LEASED_GOLDEN_DHCLIENT=/sbin/dhclient replays the scenarios with that
 // binary instead (ISC dhclient itself, where it is installed): a
 // calibration of the harness, which then finds no difference but the
-// two ISC behaviours goldenAccepted drops from the golden side (the -x
-// REQUEST and `Trying medium`). LEASED_GOLDEN_KEEP=DIR keeps every
+// ISC behaviours goldenAccepted drops from the golden side (the -x
+// REQUEST, `Trying medium`, the -r/-x process's own lines). LEASED_GOLDEN_KEEP=DIR keeps every
 // scenario's files (configurations, lease files, dumps, outputs, the
 // captured packets with their times) in DIR/<scenario>.
 //
