@@ -26,9 +26,10 @@ import (
 // testdata/isc-infinite (captured with /sbin/dhclient against dnsmasq's
 // "infinite"), BOOTP and short leases with ISC's code (dhclient.c
 // state_selecting, dhcpack, state_bound), whose numbers the tests use.
-// Where ISC's dhclient is installed each test also runs it (subtest
-// "isc") against the same expectations, which checks them; without it
-// only leased runs.
+// LEASED_EDGE_ISC=/sbin/dhclient also runs ISC's dhclient (subtest
+// "isc") against the same expectations, a calibration of the tests as
+// LEASED_GOLDEN_DHCLIENT is of the golden replay; by default only leased
+// runs.
 
 // edgeDumpScript is confDumpScript with the hook's time (HOOK_TIME,
 // epoch seconds), for checks of order against the lease's times. For ISC
@@ -50,25 +51,25 @@ esac
 exit 0
 `
 
-// iscDhclient is ISC's dhclient where isc-dhcp-client is installed.
-const iscDhclient = "/sbin/dhclient"
-
 // edgeRun is a dhclient binary the edge tests run: leased's always, and
-// ISC's where installed, as a check of the expectations themselves.
-type edgeRun struct{ name, bin string }
+// ISC's when LEASED_EDGE_ISC names it.
+type edgeRun struct {
+	name, bin string
+	isc       bool
+}
 
 func edgeRuns() []edgeRun {
-	runs := []edgeRun{{"leased", dhclientBin}}
-	if _, err := os.Stat(iscDhclient); err == nil {
-		runs = append(runs, edgeRun{"isc", iscDhclient})
+	runs := []edgeRun{{name: "leased", bin: dhclientBin}}
+	if b := os.Getenv("LEASED_EDGE_ISC"); b != "" {
+		runs = append(runs, edgeRun{name: "isc", bin: b, isc: true})
 	}
 	return runs
 }
 
-// startEdgeClient runs bin -d -v with conf on the lab's client link, its
+// startEdgeClient runs r's dhclient -d -v with conf on the lab's client link, its
 // files in dir (a lease file there is kept), and returns it with its
 // process.
-func startEdgeClient(t *testing.T, l *lab.Lab, bin, dir, conf string) (*confClient, *lab.Proc) {
+func startEdgeClient(t *testing.T, l *lab.Lab, r edgeRun, dir, conf string) (*confClient, *lab.Proc) {
 	t.Helper()
 	c := &confClient{log: filepath.Join(dir, "dhclient.log"), leases: filepath.Join(dir, "dhclient.leases"), dumps: filepath.Join(dir, "dumps")}
 	os.RemoveAll(c.dumps)
@@ -81,13 +82,13 @@ func startEdgeClient(t *testing.T, l *lab.Lab, bin, dir, conf string) (*confClie
 	confWrite(t, script, edgeDumpScript, 0o755)
 	args := []string{"-d", "-v", "-cf", cf, "-lf", c.leases, "-pf", filepath.Join(dir, "dhclient.pid"),
 		"-sf", script, "-e", "DUMPDIR=" + c.dumps}
-	if bin == iscDhclient {
+	if r.isc {
 		args = append(args, "-e", "EDGE_CONFIGURE=1")
 		if _, err := os.Stat(c.leases); err != nil {
 			confWrite(t, c.leases, "", 0o644) // ISC needs the file
 		}
 	}
-	p := lab.Start(t, l.ClientNS(), c.log, append(append([]string{bin}, args...), l.ClientIf())...)
+	p := lab.Start(t, l.ClientNS(), c.log, append(append([]string{r.bin}, args...), l.ClientIf())...)
 	return c, p
 }
 
@@ -122,15 +123,15 @@ func TestInfiniteLeaseAsISC(t *testing.T) {
 	for _, r := range edgeRuns() {
 		t.Run(r.name, func(t *testing.T) {
 			t.Parallel()
-			edgeCheckInfinite(t, r.bin)
+			edgeCheckInfinite(t, r)
 		})
 	}
 }
 
-func edgeCheckInfinite(t *testing.T, bin string) {
+func edgeCheckInfinite(t *testing.T, r edgeRun) {
 	l := lab.New(t)
 	l.StartFake(t, l.FakeConfig(lab.ServerOpts{LeaseTime: math.MaxUint32 * time.Second}))
-	c, _ := startEdgeClient(t, l, bin, t.TempDir(), "timeout 10;\n")
+	c, _ := startEdgeClient(t, l, r, t.TempDir(), "timeout 10;\n")
 	env := c.waitHook(t, "BOUND", 20*time.Second)
 
 	iscEnv := confReadEnv(t, filepath.Join("testdata", "isc-infinite", "01-BOUND.env"))
@@ -179,12 +180,12 @@ func TestBOOTPBindsAsISC(t *testing.T) {
 	for _, r := range edgeRuns() {
 		t.Run(r.name, func(t *testing.T) {
 			t.Parallel()
-			edgeCheckBOOTP(t, r.bin)
+			edgeCheckBOOTP(t, r)
 		})
 	}
 }
 
-func edgeCheckBOOTP(t *testing.T, bin string) {
+func edgeCheckBOOTP(t *testing.T, r edgeRun) {
 	l := lab.New(t)
 	cfg := l.FakeConfig(lab.ServerOpts{})
 	cfg.Script = fakeserver.Script{{On: dhcp4.Discover, Edit: func(m *dhcp4.Message) {
@@ -194,7 +195,7 @@ func edgeCheckBOOTP(t *testing.T, bin string) {
 	}}}
 	srv := l.StartFake(t, cfg)
 	dir := t.TempDir()
-	c, p := startEdgeClient(t, l, bin, dir, "timeout 3;\n")
+	c, p := startEdgeClient(t, l, r, dir, "timeout 3;\n")
 	env := c.waitHook(t, "BOUND", 20*time.Second)
 	a := env["new_ip_address"]
 	c.waitLease(t, "  bootp;")
@@ -217,7 +218,7 @@ func edgeCheckBOOTP(t *testing.T, bin string) {
 
 	p.Stop() // SIGTERM: the lease stays in the file
 	srv.Stop()
-	c, _ = startEdgeClient(t, l, bin, dir, "timeout 3;\n")
+	c, _ = startEdgeClient(t, l, r, dir, "timeout 3;\n")
 	env = c.waitHook(t, "TIMEOUT", 30*time.Second)
 	if env["new_ip_address"] != a {
 		t.Errorf("TIMEOUT with new_ip_address=%s, want the BOOTP lease's %s", env["new_ip_address"], a)
@@ -243,12 +244,12 @@ func TestShortLeaseAsISC(t *testing.T) {
 	for _, r := range edgeRuns() {
 		t.Run(r.name, func(t *testing.T) {
 			t.Parallel()
-			edgeCheckShortLease(t, r.bin)
+			edgeCheckShortLease(t, r)
 		})
 	}
 }
 
-func edgeCheckShortLease(t *testing.T, bin string) {
+func edgeCheckShortLease(t *testing.T, r edgeRun) {
 	l := lab.New(t)
 	cfg := l.FakeConfig(lab.ServerOpts{LeaseTime: 12 * time.Second, T1: 6 * time.Second, T2: 6 * time.Second})
 	cfg.Script = fakeserver.Script{
@@ -265,7 +266,7 @@ func edgeCheckShortLease(t *testing.T, bin string) {
 		seen = append(seen, d)
 		mu.Unlock()
 	})
-	c, _ := startEdgeClient(t, l, bin, t.TempDir(), "timeout 10;\n")
+	c, _ := startEdgeClient(t, l, r, t.TempDir(), "timeout 10;\n")
 	env := c.waitHook(t, "EXPIRE", 60*time.Second)
 	if got, want := c.reasons(t), []string{"PREINIT", "BOUND", "RENEW", "EXPIRE"}; !slices.Equal(got[:min(len(got), 4)], want) {
 		t.Errorf("hooks %v, want %v first", got, want)
@@ -282,9 +283,10 @@ func edgeCheckShortLease(t *testing.T, bin string) {
 	if len(requests) < 2 {
 		t.Fatalf("saw %d DHCPREQUESTs, want the selecting one and a renewal", len(requests))
 	}
-	r := requests[1]
-	if r.Src.Addr().String() != a || r.Dst.Addr() != l.ServerAddr() || r.Msg.CIAddr.String() != a {
-		t.Errorf("renewal from %v to %v ciaddr %v, want a unicast from %s to %v (RENEW)", r.Src, r.Dst, r.Msg.CIAddr, a, l.ServerAddr())
+	renewal := requests[1]
+	if renewal.Src.Addr().String() != a || renewal.Dst.Addr() != l.ServerAddr() || renewal.Msg.CIAddr.String() != a {
+		t.Errorf("renewal from %v to %v ciaddr %v, want a unicast from %s to %v (RENEW)",
+			renewal.Src, renewal.Dst, renewal.Msg.CIAddr, a, l.ServerAddr())
 	}
 	expiry, _ := strconv.ParseInt(env["old_expiry"], 10, 64)
 	at, _ := strconv.ParseInt(env["HOOK_TIME"], 10, 64)
