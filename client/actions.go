@@ -78,23 +78,50 @@ func (r *Runner) setConfigureErr(err error) {
 // of a bound client (renewal, release: ciaddr set) through the socket
 // bound to the leased address (RFC 2131 §4.4.5), opened here if Configure
 // did not — whoever adds the address, and whenever (SPEC §5.0). A unicast
-// without ciaddr (DISCOVER to -s) leaves from 0.0.0.0, as ISC's.
+// without ciaddr (DISCOVER to -s) leaves from 0.0.0.0, as ISC's. A
+// broadcast with ciaddr (REBINDING) carries the leased address as its IP
+// source when the address is on the link, which the unicast socket's bind
+// shows (RFC 2131 §4.1: 0.0.0.0 only before the client has an address),
+// as ISC's does.
 func (r *Runner) send(a statemachine.Send) {
 	b, err := a.Msg.MarshalBinary()
 	if err != nil {
 		r.log.Error("encode message", "err", err)
 		return
 	}
-	c := r.bcast
-	if from := a.Msg.CIAddr; !isBroadcast(a.To.Addr()) && from.IsValid() && !from.IsUnspecified() {
+	from := a.Msg.CIAddr
+	bound := from.IsValid() && !from.IsUnspecified()
+	if bound {
 		r.openUnicast(from)
+	}
+	sourced, canSource := r.bcast.Conn.(SourceConn)
+	switch {
+	case !isBroadcast(a.To.Addr()) && bound:
 		if r.ucast == nil {
 			return // logged by openUnicast; from 0.0.0.0 the server would drop it
 		}
-		c = r.ucast
+		err = r.ucast.WriteTo(b, a.To)
+	case bound && r.ucast != nil && canSource:
+		err = sourced.WriteFrom(b, from, a.To)
+	default:
+		err = r.bcast.WriteTo(b, a.To)
 	}
-	if err := c.WriteTo(b, a.To); err != nil {
+	if err != nil {
 		r.log.Warn("send", "to", a.To, "err", err)
+	}
+	r.markSent()
+}
+
+// markSent calls OnSent the first time: after the first message, or
+// once the machine waits without sending (link down, paused, stopped),
+// so that dhclient -nw never waits for a link.
+func (r *Runner) markSent() {
+	if r.sent {
+		return
+	}
+	r.sent = true
+	if r.cfg.OnSent != nil {
+		r.cfg.OnSent()
 	}
 }
 

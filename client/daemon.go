@@ -36,8 +36,13 @@ type Daemon struct {
 	// Hangup delivers SIGHUP: read the configuration again. nil: never.
 	Hangup <-chan os.Signal
 	// OnStart is called once the interfaces are assembled, before they
-	// run: where dhclient -nw detaches. nil: nothing.
+	// run: where -d and -nw write the pid file. nil: nothing.
 	OnStart func()
+	// OnSent is called once, when every interface has sent its first
+	// message or waits without sending (link down): where dhclient -nw
+	// detaches, as ISC's does once its state machines have started (its
+	// first DHCPDISCOVER line is printed before). nil: nothing.
+	OnSent func()
 	// OnReady is called once, when every interface has bound or timed
 	// out: the moment ISC's parent process returns (SPEC §2). nil:
 	// nothing.
@@ -54,6 +59,9 @@ type Daemon struct {
 	queues []*hooks.Queue
 	// announced holds the configuration-mode reasons already logged.
 	announced map[string]bool
+	// createdDUID is a DUID made at start, which ISC announces after its
+	// sockets ("Created duid").
+	createdDUID []byte
 }
 
 // Run is the client. It assembles the interfaces and runs them until ctx
@@ -77,7 +85,15 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if d.Config.LeaseIDFormat == lease.IDHex {
+		// ISC's parser says so when it reads the statement; octal, the
+		// default, is not told from an absent statement here.
+		d.log.Info("lease_id_format is: hex")
+	}
 	d.announceSockets(cfgs)
+	if d.createdDUID != nil {
+		d.log.Info("Created duid " + lease.FormatDUID(d.createdDUID, d.Config.LeaseIDFormat) + ".")
+	}
 	// ISC rewrites the lease file at every start (reference §5.2).
 	if err := d.store.Save(); err != nil {
 		d.log.Warn("write lease file", "err", err)
@@ -87,6 +103,18 @@ func (d *Daemon) Run(ctx context.Context) error {
 		d.OnStart()
 	}
 	return d.run(ctx)
+}
+
+// ExitCode is the exit status of SPEC §2 for Run's error: 2 when an
+// interface gave up under -1, 1 on any other error.
+func ExitCode(err error) int {
+	switch {
+	case errors.Is(err, ErrGaveUp):
+		return 2
+	case err != nil:
+		return 1
+	}
+	return 0
 }
 
 // run runs the runners and the watchers; the watchers end with the
@@ -118,6 +146,7 @@ func (d *Daemon) startWatchers(ctx context.Context, wg *sync.WaitGroup) {
 			wg.Go(func() { d.serveControl(ctx, srv, path) })
 		}
 	}
+	wg.Go(func() { d.signalSent(ctx) })
 	wg.Go(func() { d.signalReady(ctx) })
 	if d.System.Notify != nil {
 		changed := d.statusChanges()
@@ -139,10 +168,7 @@ func (d *Daemon) startWatchers(ctx context.Context, wg *sync.WaitGroup) {
 
 // init fills in what Run and Leave share.
 func (d *Daemon) init() {
-	d.log = d.Log
-	if d.log == nil {
-		d.log = slog.New(slog.DiscardHandler)
-	}
+	d.log = orDiscard(d.Log)
 	d.start = time.Now()
 	d.host = d.hostname()
 	// Before anything detaches: the daemon leaves its directory.

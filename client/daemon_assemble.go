@@ -52,12 +52,34 @@ func (d *Daemon) assemble(names []string) ([]RunnerConfig, error) {
 		rc, err := d.runnerConfig(name)
 		if err != nil {
 			d.preinitMissing(name)
-			d.log.Error(fmt.Sprintf("Cannot find device %q", name), "err", err)
+			d.log.Debug("assemble", "iface", name, "err", err)
+			d.fatal(fmt.Sprintf("Cannot find device %q", name), "Failed to get interface index: No such device")
 			return nil, err
 		}
 		cfgs = append(cfgs, rc)
 	}
 	return cfgs, nil
+}
+
+// iscFatalTrailer is what ISC's log_fatal prints after its message
+// before it exits (omapip/errwarn.c).
+var iscFatalTrailer = []string{
+	"",
+	"If you think you have received this message due to a bug rather",
+	"than a configuration issue please read the section on submitting",
+	"bugs on either our web page at www.isc.org or in the README file",
+	"before submitting a bug.  These pages explain the proper",
+	"process and the information we find helpful for debugging.",
+	"",
+	"exiting.",
+}
+
+// fatal logs the lines of an error that ends the daemon as ISC's
+// log_fatal does; the caller returns the error.
+func (d *Daemon) fatal(lines ...string) {
+	for _, l := range append(lines, iscFatalTrailer...) {
+		d.log.Error(l)
+	}
 }
 
 // runnerConfig assembles one interface's runner. Its hook queue joins
@@ -190,9 +212,11 @@ func (d *Daemon) duid(hw net.HardwareAddr) []byte {
 			}
 		}
 		if d.DUIDType == "LL" {
-			return DUIDLL(hw)
+			d.createdDUID = DUIDLL(hw)
+		} else {
+			d.createdDUID = DUIDLLT(hw, d.start)
 		}
-		return DUIDLLT(hw, d.start)
+		return d.createdDUID
 	})
 	if err != nil {
 		d.log.Warn("write lease file", "err", err)

@@ -34,7 +34,9 @@ func TestDaemonWithoutInterfacesRunsNBI(t *testing.T) {
 	})
 }
 
-// An interface that does not exist ends the daemon with ISC's phrase.
+// An interface that does not exist ends the daemon with ISC's lines
+// (golden logs/5-missing-interface.log), its log_fatal trailer ending in
+// "exiting.".
 func TestDaemonMissingDeviceFails(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := newDaemonRig(t, nativeConf, "eth0")
@@ -42,8 +44,10 @@ func TestDaemonMissingDeviceFails(t *testing.T) {
 		if err := r.d.Run(t.Context()); !errors.Is(err, errNoDevice) {
 			t.Errorf("Run: %v, want %v", err, errNoDevice)
 		}
-		if !strings.Contains(r.log.String(), `Cannot find device "eth9"`) {
-			t.Errorf("log lacks ISC's phrase:\n%s", r.log)
+		want := "Cannot find device \"eth9\"\nFailed to get interface index: No such device\n\n" +
+			"If you think you have received this message due to a bug rather\n"
+		if log := r.log.String(); !strings.Contains(log, want) || !strings.HasSuffix(log, "\nexiting.\n") {
+			t.Errorf("log lacks ISC's lines %q ... exiting.:\n%s", want, log)
 		}
 	})
 }

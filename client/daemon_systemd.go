@@ -22,6 +22,18 @@ func (d *Daemon) signalReady(ctx context.Context) {
 	}
 }
 
+// signalSent waits until every interface has sent its first message,
+// then calls OnSent.
+func (d *Daemon) signalSent(ctx context.Context) {
+	select {
+	case <-d.mgr.Sent():
+		if d.OnSent != nil {
+			d.OnSent()
+		}
+	case <-ctx.Done():
+	}
+}
+
 // notify sends state to systemd; outside systemd it does nothing.
 func (d *Daemon) notify(state string) {
 	if d.System.Notify == nil {

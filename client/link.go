@@ -15,6 +15,12 @@ type Conn interface {
 	Close() error
 }
 
+// SourceConn is a Conn that can set the IP source address of what it
+// sends: the broadcast socket, whose frames it builds itself.
+type SourceConn interface {
+	WriteFrom(b []byte, src netip.Addr, to netip.AddrPort) error
+}
+
 // Link is everything a runner needs from the operating system for one
 // interface. The real implementation lives in cmd (wrapping platform);
 // tests use clienttest fakes.

@@ -8,14 +8,17 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+
+	"github.com/leased/leased/hooks"
 )
 
 // LevelNotice is leased's own diagnostics that are not ISC's phrases: the
-// configuration mode at start, state changes. Between Debug and Info, so
-// that the -v/-d stream shows ISC's lines only, as ISC prints them
-// (issue 11), while syslog and the journal, and stderr with
-// LEASED_LOG=notice, have them too.
-const LevelNotice = slog.LevelInfo - 2
+// configuration mode at start, state changes, a hook's exit status.
+// Between Debug and Info, so that the -v/-d stream shows ISC's lines
+// only, as ISC prints them (issue 11), while syslog and the journal, and
+// stderr with LEASED_LOG=notice, have them too. Declared by hooks, the
+// lowest package that logs at it.
+const LevelNotice = hooks.LevelNotice
 
 // LineHandler writes one plain line per record: the message, then any
 // attributes as key=value. ISC's log phrases (reference §8) have no
@@ -110,4 +113,36 @@ func (f Fanout) WithGroup(name string) slog.Handler {
 		out[i] = h.WithGroup(name)
 	}
 	return out
+}
+
+// orDiscard is log, or a logger that discards when log is nil.
+func orDiscard(log *slog.Logger) *slog.Logger {
+	if log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return log
+}
+
+// NewLogger is the daemon's logger (reference §8): ISC's phrases to
+// stderr with verbose (-v, -d; errors always, until the daemon detaches
+// from the terminal) and to sys (syslog; nil when none listens) with
+// leased's own notices (LevelNotice) too. leasedLog is LEASED_LOG:
+// "notice" adds those notices to stderr, "debug" every event and dropped
+// packet as well.
+func NewLogger(stderr, sys io.Writer, verbose bool, leasedLog string) *slog.Logger {
+	level := slog.LevelError
+	if verbose {
+		level = slog.LevelInfo
+	}
+	switch leasedLog {
+	case "notice":
+		level = min(level, LevelNotice)
+	case "debug":
+		level = slog.LevelDebug
+	}
+	hs := []slog.Handler{NewLineHandler(stderr, level)}
+	if sys != nil {
+		hs = append(hs, NewLineHandler(sys, LevelNotice))
+	}
+	return slog.New(Fanout(hs))
 }

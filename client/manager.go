@@ -20,13 +20,23 @@ type Manager struct {
 	mu      sync.Mutex
 	waiting int
 	ready   chan struct{}
+	unsent  int
+	sent    chan struct{}
 }
 
 // NewManager builds runners for cfgs. Each config's OnReady is wrapped so
 // that Ready closes once every interface is ready.
 func NewManager(cfgs []RunnerConfig) *Manager {
-	m := &Manager{runners: make(map[string]*Runner), ready: make(chan struct{}), waiting: len(cfgs)}
+	m := &Manager{runners: make(map[string]*Runner), ready: make(chan struct{}), waiting: len(cfgs),
+		sent: make(chan struct{}), unsent: len(cfgs)}
 	for _, c := range cfgs {
+		ownSent := c.OnSent
+		c.OnSent = func() {
+			if ownSent != nil {
+				ownSent()
+			}
+			m.markSent()
+		}
 		own := c.OnReady
 		ownChange := c.OnChange
 		c.OnChange = func(s Status) {
@@ -48,9 +58,23 @@ func NewManager(cfgs []RunnerConfig) *Manager {
 	slices.Sort(m.names)
 	if len(cfgs) == 0 {
 		close(m.ready)
+		close(m.sent)
 	}
 	return m
 }
+
+func (m *Manager) markSent() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.unsent--
+	if m.unsent == 0 {
+		close(m.sent)
+	}
+}
+
+// Sent is closed when every interface has sent its first message, or
+// ended without: where dhclient -nw detaches.
+func (m *Manager) Sent() <-chan struct{} { return m.sent }
 
 func (m *Manager) markReady() {
 	m.mu.Lock()
@@ -76,7 +100,11 @@ func (m *Manager) Run(ctx context.Context) error {
 	for _, name := range m.names {
 		r := m.runners[name]
 		wg.Go(func() {
-			if err := r.Run(ctx); err != nil {
+			err := r.Run(ctx)
+			if !r.sent {
+				m.markSent() // ended without sending: not to be waited for
+			}
+			if err != nil {
 				mu.Lock()
 				errs = append(errs, err)
 				mu.Unlock()

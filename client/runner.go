@@ -36,6 +36,11 @@ type RunnerConfig struct {
 	// OnReady is called once, when the interface first bound or first
 	// timed out (the moment ISC's parent process returns).
 	OnReady func()
+	// OnSent is called once, after the interface's first message went
+	// out (or once it waits without sending: link down, paused,
+	// stopped): its state machine has started as ISC's had when
+	// dhclient -nw detached.
+	OnSent func()
 	// OnChange is called after every step that changed the state or the
 	// lease, with a snapshot; it must not block.
 	OnChange func(Status)
@@ -90,6 +95,7 @@ type Runner struct {
 	// so that a later renew or resume starts it again.
 	stopped bool
 	ready   bool
+	sent    bool // the first message went out (OnSent)
 	gaveUp  bool
 	// hostname is the name last given to the machine; hostnameSet says
 	// whether it was given since the last (re)configuration.
@@ -112,10 +118,7 @@ type Runner struct {
 
 // NewRunner returns a runner for cfg; Run starts it.
 func NewRunner(cfg RunnerConfig) *Runner {
-	log := cfg.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log := orDiscard(cfg.Log)
 	return &Runner{
 		cfg:    cfg,
 		m:      statemachine.New(cfg.Machine, cfg.Recorded),
@@ -256,8 +259,12 @@ func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
 	if msg, ok := ev.(statemachine.Received); ok && msg.Msg.Type() == dhcp4.Ack && r.m.Lease() != nil {
 		r.setStatus(func(s *Status) { s.LastAck = withoutKey(msg.Msg) })
 	}
-	if after := r.m.State(); after != before {
+	after := r.m.State()
+	if after != before {
 		r.log.Log(context.Background(), LevelNotice, "state change", "from", before, "to", after)
+	}
+	if after == statemachine.StateLinkDown || after == statemachine.StatePaused || after == statemachine.StateStopped {
+		r.markSent()
 	}
 	r.setStatus(func(s *Status) { s.State, s.Lease = r.m.State(), r.m.Lease().Clone() })
 	if _, ok := ev.(statemachine.Stop); ok && r.m.State() == statemachine.StateStopped {

@@ -126,9 +126,14 @@ func TestRunnerWholeLeaseLife(t *testing.T) {
 			t.Fatalf("renewal went to %v (unicast %v), want unicast to %v", renew.To, renew.Unicast, serverAddr)
 		}
 		// Server silent: retransmissions until T2, then a broadcast,
-		// which the server answers: REBIND (SPEC §13).
+		// which the server answers: REBIND (SPEC §13). The broadcast
+		// leaves from the leased address, which the client still holds
+		// (RFC 2131 §4.1), as ISC's.
 		var rebind clienttest.Datagram
 		for rebind = h.expect(dhcp4.Request); rebind.Unicast; rebind = h.expect(dhcp4.Request) {
+		}
+		if rebind.Src != clientAddr || rebind.Msg().CIAddr != clientAddr {
+			t.Errorf("rebinding broadcast from IP %v with ciaddr %v, want both %v", rebind.Src, rebind.Msg().CIAddr, clientAddr)
 		}
 		h.link.Deliver(reply(rebind.Msg(), dhcp4.Ack, 120), fromServer)
 		synctest.Wait()

@@ -73,7 +73,7 @@ func appendNetwork(vars []string, p string, l *statemachine.Lease) []string {
 // options only, as in ISC) or that ISC would print as "<error>" is left
 // out and reported.
 func appendOptions(vars []string, p string, opts dhcp4.Options, cat *dhcp4.Catalogue, warn func(string)) []string {
-	for _, o := range opts.Joined() {
+	for _, o := range opts.Joined().ISCOrder() {
 		data, ok := cat.Received(o.Code, o.Data)
 		if !ok || len(data) == 0 {
 			continue

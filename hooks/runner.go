@@ -165,12 +165,18 @@ func fromState(st *os.ProcessState) Result {
 	return Result{Err: fmt.Errorf("hook ended by %s", st)}
 }
 
+// LevelNotice is the log level of leased's own notices, which ISC never
+// prints (client.LevelNotice).
+const LevelNotice = slog.LevelInfo - 2
+
 func logOutcome(log *slog.Logger, res Result) {
 	switch {
 	case res.Err != nil:
 		log.Warn("hook failed", "err", res.Err)
 	case res.ExitCode != 0:
-		log.Info("hook exited", "status", res.ExitCode)
+		// ISC says nothing of an exit status (script_go): a notice,
+		// outside ISC's stream.
+		log.Log(context.Background(), LevelNotice, "hook exited", "status", res.ExitCode)
 	default:
 		log.Debug("hook exited", "status", 0)
 	}

@@ -144,8 +144,15 @@ func (c *RawConn) recvmsg() (n, oobn, flags int, err error) {
 // WriteTo frames payload as a UDP datagram from 0.0.0.0 and the conn's
 // port to to, and sends it to the link-layer broadcast address.
 func (c *RawConn) WriteTo(payload []byte, to netip.AddrPort) error {
-	src := netip.AddrPortFrom(netip.IPv4Unspecified(), c.port)
-	pkt := Frame(make([]byte, 0, ipHeaderLen+udpHeaderLen+len(payload)), payload, src, to)
+	return c.WriteFrom(payload, netip.IPv4Unspecified(), to)
+}
+
+// WriteFrom is WriteTo with src as the IP source address: a client that
+// holds an address broadcasts from it (RFC 2131 §4.1 allows 0.0.0.0 only
+// before the client has one), as ISC's REBINDING requests do.
+func (c *RawConn) WriteFrom(payload []byte, src netip.Addr, to netip.AddrPort) error {
+	from := netip.AddrPortFrom(src, c.port)
+	pkt := Frame(make([]byte, 0, ipHeaderLen+udpHeaderLen+len(payload)), payload, from, to)
 	if _, err := c.c.WriteTo(pkt, &packet.Addr{HardwareAddr: c.bcast}); err != nil {
 		return fmt.Errorf("send to %v: %w", to, err)
 	}

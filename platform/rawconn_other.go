@@ -30,6 +30,11 @@ func (c *RawConn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
 // WriteTo returns ErrUnsupported.
 func (c *RawConn) WriteTo(payload []byte, to netip.AddrPort) error { return ErrUnsupported }
 
+// WriteFrom returns ErrUnsupported.
+func (c *RawConn) WriteFrom(payload []byte, src netip.Addr, to netip.AddrPort) error {
+	return ErrUnsupported
+}
+
 // Dropped returns 0.
 func (c *RawConn) Dropped() uint64 { return 0 }
 

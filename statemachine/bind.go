@@ -77,33 +77,44 @@ func ackReason(s State) (Reason, bool) {
 }
 
 // setTimes computes T1, T2 and expiry in whole seconds as ISC does
-// (reference §6.2): T1 from option 58 or lease/2+1, randomised to
-// (3*T1+3)/4 + (random()%T1+3)/4; T2 from option 59 or 7/8 of the lease;
-// T1 beyond T2 becomes 3/4 of T2. An infinite lease (RFC 2131 §3.3) has no
-// timers.
+// (reference §6.2, dhclient.c dhcpack, 64-bit time_t): T1 from option 58
+// or lease/2+1, randomised to (3*T1+3)/4 + (random()%T1+3)/4 unless that
+// could overflow; T2 from option 59 or 7/8 of the lease; T1 beyond T2
+// becomes 3/4 of T2. An infinite lease (0xffffffff, RFC 2131 §3.3) goes
+// through the same arithmetic, as in ISC: T1 in 2^31 s, T2 and the
+// expiry far in the future, which hooks and the lease file see.
 func (m *Machine) setTimes(now time.Time, l *Lease, msg *dhcp4.Message, lease uint32) {
-	if lease == dhcp4.InfiniteLease {
-		return
-	}
 	exp := int64(lease)
 	t1, _ := msg.Options.Uint32(dhcp4.OptRenewalTime)
 	renew := int64(t1)
 	if renew == 0 {
 		renew = exp/2 + 1
 	}
-	renew = (3*renew+3)/4 + (m.randMod(renew)+3)/4
+	if renew <= timeMax/3-3 {
+		renew = (3*renew+3)/4 + (m.randMod(renew)+3)/4
+	}
 	t2, _ := msg.Options.Uint32(dhcp4.OptRebindingTime)
 	rebind := int64(t2)
 	if rebind == 0 {
-		rebind = exp * 7 / 8
+		rebind = scale(exp, 7, 8)
 	}
 	if renew > rebind {
-		renew = rebind * 3 / 4
+		renew = scale(rebind, 3, 4)
 	}
 	base := now.Unix()
 	l.Renew = time.Unix(base+renew, 0)
 	l.Rebind = time.Unix(base+rebind, 0)
 	l.Expire = time.Unix(base+exp, 0)
+}
+
+// scale returns v*num/den, dividing first when v*num could pass ISC's
+// TIME_MAX (dhclient.c: expiry / 8 * 7 beyond TIME_MAX / 7), so the
+// rounding is ISC's too.
+func scale(v, num, den int64) int64 {
+	if v <= timeMax/num {
+		return v * num / den
+	}
+	return v / den * num
 }
 
 // toLease turns an OFFER or ACK into a Lease, applying the configured
@@ -161,19 +172,16 @@ func (m *Machine) bind(now time.Time, l *Lease, why Reason) {
 	m.active = l
 	m.state = StateBound
 	m.awaiting = append(m.awaiting, hookWait{reason: why, lease: l})
-	if l.Infinite() {
-		m.logf("bound to %s -- renewal in %d seconds.", l.Addr, 0)
-		return
-	}
-	n := l.Renew.Unix() - now.Unix()
-	m.logf("bound to %s -- renewal in %d seconds.", l.Addr, n)
 	// T1 already due (a lease of a second or two): renew at once, but
 	// never sooner than minRequestGap after the last REQUEST, so a server
-	// handing out such leases gets at most one REQUEST a second.
+	// handing out such leases gets at most one REQUEST a second. ISC arms
+	// the timer before it logs, so a "Timeout too large" comes first.
+	n := l.Renew.Unix() - now.Unix()
 	at := later(now, m.lastRequest.Add(minRequestGap))
 	if n > 0 {
 		at = m.after(now, n)
 	}
+	m.logf("bound to %s -- renewal in %d seconds.", l.Addr, n)
 	m.setTimer(timerRenew, at)
 }
 

@@ -194,16 +194,18 @@ func (m *Machine) timeoutResult(now time.Time, code int) {
 	m.leases = removeLease(m.leases, l)
 	m.active = l
 	m.state = StateBound
-	m.markReady()
-	if l.Renew.IsZero() || now.Unix() < l.Renew.Unix() {
-		if !l.Renew.IsZero() {
-			m.logf("bound: renewal in %d seconds.", l.Renew.Unix()-now.Unix())
-			m.setTimer(timerRenew, m.after(now, l.Renew.Unix()-now.Unix()))
-		}
-		return
+	switch {
+	case l.Renew.IsZero():
+	case now.Unix() < l.Renew.Unix():
+		m.logf("bound: renewal in %d seconds.", l.Renew.Unix()-now.Unix())
+		m.setTimer(timerRenew, m.after(now, l.Renew.Unix()-now.Unix()))
+	default:
+		m.logf("bound: immediate renewal.")
+		m.startRenew(now)
 	}
-	m.logf("bound: immediate renewal.")
-	m.startRenew(now)
+	// Ready last: ISC detaches after these lines (state_panic), and a
+	// daemon's parent shows what came before it returned.
+	m.markReady()
 }
 
 // fail runs FAIL and either gives up (-1) or sleeps for the retry draw

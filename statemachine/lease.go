@@ -22,7 +22,7 @@ type Lease struct {
 
 	Renew  time.Time // T1 as scheduled (randomised, reference §6.2)
 	Rebind time.Time // T2
-	Expire time.Time // end of the lease; zero for an infinite lease
+	Expire time.Time // end of the lease; zero for one without an end
 
 	Medium   string // ISC "medium"; kept for lease-file round trips
 	BOOTP    bool   // ISC "bootp;": the lease came from a BOOTP reply
@@ -47,8 +47,18 @@ func (l *Lease) Prefix() netip.Prefix {
 	return netip.PrefixFrom(l.Addr, bits)
 }
 
-// Infinite reports whether the lease never expires.
-func (l *Lease) Infinite() bool { return l.Expire.IsZero() }
+// Infinite reports whether the lease never ends: it has no recorded end
+// (a lease {} block without expire, an alias), or the server granted the
+// lease time 0xffffffff (RFC 2131 §3.3). Such a lease keeps the far-future
+// T1, T2 and expiry ISC computes for it, which hooks and the lease file
+// show, but it never expires and its address is configured for ever.
+func (l *Lease) Infinite() bool {
+	if l.Expire.IsZero() {
+		return true
+	}
+	secs, ok := l.Options.Uint32(dhcp4.OptLeaseTime)
+	return ok && secs == dhcp4.InfiniteLease
+}
 
 // ExpiredAt reports whether the lease has expired at now. Expire is a
 // whole second and, as in ISC (dhclient.c: cur_time > expiry), the lease

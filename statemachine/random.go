@@ -15,15 +15,25 @@ func (m *Machine) randMod(n int64) int64 {
 	return m.random() % n
 }
 
+// timeMax is ISC's TIME_MAX (osdep.h): the largest time its timers and
+// its lease arithmetic take.
+const timeMax = 1<<31 - 1
+
 // after returns ISC's timeout for "interval seconds from now": the whole
 // second of now plus interval, with a random microsecond part when the
 // interval is over a second, else now's own (dhclient.c send_discover),
-// so clients with synchronised clocks do not transmit in step.
+// so clients with synchronised clocks do not transmit in step. As ISC's
+// add_timeout (dispatch.c), an interval of TIME_MAX or more is reduced to
+// TIME_MAX-1 whole seconds, with its log line.
 func (m *Machine) after(now time.Time, interval int64) time.Time {
 	interval = max(interval, 1)
 	usec := int64(now.Nanosecond() / 1000)
 	if interval > 1 {
 		usec = m.randMod(1000000)
+	}
+	if interval >= timeMax {
+		m.logf("Timeout too large reducing to: %d (TIME_MAX - 1)", timeMax-1)
+		interval, usec = timeMax-1, 0
 	}
 	return time.Unix(now.Unix()+interval, usec*1000)
 }

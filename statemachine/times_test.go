@@ -2,6 +2,7 @@ package statemachine
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,7 +21,7 @@ func TestLeaseTimes(t *testing.T) {
 		name               string
 		lease              uint32
 		extra              []dhcp4.Option
-		renew, rebind, exp int64 // seconds after the ACK; -1 = none
+		renew, rebind, exp int64 // seconds after the ACK
 	}{
 		// T1 = 61 -> (183+3)/4 + (7%61+3)/4 = 46 + 2
 		{"defaults", 120, nil, 48, 105, 120},
@@ -30,7 +31,12 @@ func TestLeaseTimes(t *testing.T) {
 		{"options 58 and 59", 3600, []dhcp4.Option{u32(58, 1800), u32(59, 3150)}, 1352, 3150, 3600},
 		// T1 = 100 randomised to 77 > T2 = 50 -> 3/4 * 50
 		{"T1 beyond T2", 3600, []dhcp4.Option{u32(58, 100), u32(59, 50)}, 37, 50, 3600},
-		{"infinite", dhcp4.InfiniteLease, nil, -1, -1, -1},
+		// 0xffffffff as ISC on 64-bit Linux: T1 = 2^31 (too large to
+		// randomise), T2 = lease/8*7, expiry 2^32-1 s on
+		// (test/testdata/isc-infinite: renewal in 2147483648 seconds).
+		{"infinite", dhcp4.InfiniteLease, nil, 2147483648, 3758096377, 4294967295},
+		{"infinite with options 58 and 59", dhcp4.InfiniteLease,
+			[]dhcp4.Option{u32(58, dhcp4.InfiniteLease), u32(59, dhcp4.InfiniteLease)}, 4294967295, 4294967295, 4294967295},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, testConfig())
@@ -42,17 +48,43 @@ func TestLeaseTimes(t *testing.T) {
 			if l == nil {
 				t.Fatalf("no lease; state %v", h.m.State())
 			}
-			at := func(sec int64) time.Time {
-				if sec < 0 {
-					return time.Time{}
-				}
-				return time.Unix(h.now.Unix()+sec, 0)
-			}
+			at := func(sec int64) time.Time { return time.Unix(h.now.Unix()+sec, 0) }
 			if !l.Renew.Equal(at(tc.renew)) || !l.Rebind.Equal(at(tc.rebind)) || !l.Expire.Equal(at(tc.exp)) {
 				t.Errorf("renew/rebind/expire = %v/%v/%v, want +%d/+%d/+%d", l.Renew.Sub(h.now), l.Rebind.Sub(h.now),
 					l.Expire.Sub(h.now), tc.renew, tc.rebind, tc.exp)
 			}
 		})
+	}
+}
+
+// TestInfiniteLeaseBinds checks an infinite lease as ISC binds it: the
+// renewal timer, 2^31 s away, is reduced to TIME_MAX-1 with ISC's log
+// line before the bound line, and the lease never expires.
+func TestInfiniteLeaseBinds(t *testing.T) {
+	h := newHarness(t, testConfig())
+	h.do(0, Start{})
+	h.do(time.Second, offer(addr, srv))
+	acts := h.do(0, Received{Msg: reply(dhcp4.Ack, addr, srv, dhcp4.InfiniteLease)})
+	var logs []string
+	for _, a := range acts {
+		if l, ok := a.(Log); ok {
+			logs = append(logs, l.Msg)
+		}
+	}
+	want := []string{
+		"DHCPACK of " + addr.String() + " from " + srv.String(),
+		"Timeout too large reducing to: 2147483646 (TIME_MAX - 1)",
+		"bound to " + addr.String() + " -- renewal in 2147483648 seconds.",
+	}
+	if strings.Join(logs, "\n") != strings.Join(want, "\n") {
+		t.Errorf("log:\n\t%s\nwant:\n\t%s", strings.Join(logs, "\n\t"), strings.Join(want, "\n\t"))
+	}
+	if want := time.Unix(h.now.Unix()+2147483646, 0); !h.armAt.Equal(want) {
+		t.Errorf("armed at %v, want %v (TIME_MAX-1 s on, whole second)", h.armAt, want)
+	}
+	l := h.m.Lease()
+	if !l.Infinite() || l.ExpiredAt(l.Expire.Add(time.Hour)) {
+		t.Errorf("lease infinite=%v, expired after its expiry=%v; want infinite, never expired", l.Infinite(), l.ExpiredAt(l.Expire.Add(time.Hour)))
 	}
 }
 

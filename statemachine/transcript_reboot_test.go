@@ -101,8 +101,8 @@ func rebootTranscripts() []scenario {
 					"arm +1m25s",
 				}},
 				{0, HookResult{Reason: ReasonTimeout}, []string{
-					"ready",
 					"log bound: renewal in 24 seconds.",
+					"ready",
 					"arm +24s",
 				}},
 				{atArm, Timeout{}, []string{
@@ -176,8 +176,8 @@ func rebootTranscripts() []scenario {
 					"hook TIMEOUT new=192.0.2.77",
 				}},
 				{0, HookResult{Reason: ReasonTimeout}, []string{
-					"ready",
 					"log bound: renewal in 86449 seconds.",
+					"ready",
 					"arm +24h0m49s",
 				}},
 			}},

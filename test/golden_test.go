@@ -39,8 +39,8 @@ import (
 // LEASED_GOLDEN_DHCLIENT=/sbin/dhclient replays the scenarios with that
 // binary instead (ISC dhclient itself, where it is installed): a
 // calibration of the harness, which then finds no difference but the
-// two ISC behaviours goldenAccepted drops from the golden side (the -x
-// REQUEST and `Trying medium`). LEASED_GOLDEN_KEEP=DIR keeps every
+// ISC behaviours goldenAccepted drops from the golden side (the -x
+// REQUEST, `Trying medium`, the -r/-x process's own lines). LEASED_GOLDEN_KEEP=DIR keeps every
 // scenario's files (configurations, lease files, dumps, outputs, the
 // captured packets with their times) in DIR/<scenario>.
 //
@@ -118,8 +118,11 @@ type goldenAcceptance struct {
 	reason func(r string) (string, bool)
 	// goldenLog drops a line of a golden log (file is its name).
 	goldenLog func(file, line string) bool
-	// replayLog drops what the replay's log says about the difference.
-	replayLog func(lines []string) []string
+	// replayLog drops what the replay's log (file: the golden log it is
+	// compared with) says about the difference.
+	replayLog func(file string, lines []string) []string
+	// logLine maps a line of either side's log.
+	logLine func(line string) string
 	// goldenPacket drops a golden packet of a scenario.
 	goldenPacket func(scenario string, p goldenPacket) bool
 	// blocks picks the lease blocks compared.
@@ -191,6 +194,37 @@ var goldenAccepted = []goldenAcceptance{
 		},
 	},
 	{
+		id:   "leave-output",
+		spec: "dhclient -r and -x ask the running daemon, which ends itself and sends the DHCPRELEASE",
+		how: "ISC's -r/-x process kills the daemon and opens its own sockets: its `Killed old client process`, " +
+			"`Listening on`/`Sending on` and DHCPRELEASE lines are dropped from logs/1-dhclient-r.log and logs/2-dhclient-x.log, " +
+			"and the DHCPRELEASE line the replay's daemon logs last from its own log (logs/1-foreground-d-v.log)",
+		goldenLog: func(file, line string) bool {
+			if file != "1-dhclient-r.log" && file != "2-dhclient-x.log" {
+				return false
+			}
+			return line == "Killed old client process" || strings.HasPrefix(line, "Listening on ") ||
+				strings.HasPrefix(line, "Sending on ") || strings.HasPrefix(line, "DHCPRELEASE of ")
+		},
+		replayLog: func(file string, lines []string) []string {
+			if n := len(lines); file == "1-foreground-d-v.log" && n > 0 && strings.HasPrefix(lines[n-1], "DHCPRELEASE of ") {
+				return lines[:n-1]
+			}
+			return lines
+		},
+	},
+	{
+		id:   "banner",
+		spec: "the -v/-d output opens with leased's banner in place of ISC's copyright lines, as many lines",
+		how:  "ISC's four copyright lines and leased's four banner lines both read `<banner N>`",
+		logLine: func(line string) string {
+			if n := slices.IndexFunc(goldenBanners, func(b [2]string) bool { return strings.HasPrefix(line, b[0]) || strings.HasPrefix(line, b[1]) }); n >= 0 {
+				return fmt.Sprintf("<banner %d>", n+1)
+			}
+			return line
+		},
+	},
+	{
 		id:   "sigterm-pidfile",
 		spec: "SIGTERM keeps ISC's meaning (exit, no script) but the pid file is removed",
 		how:  "not compared: no golden capture holds a pid file (scenario 2's REBOOT run ends with SIGTERM)",
@@ -206,15 +240,24 @@ var goldenAccepted = []goldenAcceptance{
 		goldenLog: func(file, line string) bool {
 			return strings.HasPrefix(line, "Trying medium ")
 		},
-		replayLog: func(lines []string) []string { return goldenDropWarning(lines, ": media ignored") },
+		replayLog: func(_ string, lines []string) []string { return goldenDropWarning(lines, ": media ignored") },
 	},
 	{
 		id:   "omapi",
 		spec: "OMAPI is not supported (warned, ignored); dhclientctl replaces omshell",
 		how: "scenario 10 sets control states 3, 4 and 2 with dhclientctl pause, resume and shutdown instead of omshell; " +
 			"the omshell transcripts are not compared; leased's warning about the statement is dropped from its log",
-		replayLog: func(lines []string) []string { return goldenDropWarning(lines, ": omapi ignored") },
+		replayLog: func(_ string, lines []string) []string { return goldenDropWarning(lines, ": omapi ignored") },
 	},
+}
+
+// goldenBanners pairs the start of each of ISC's copyright lines with
+// the start of leased's banner line in its place (cmd/dhclient).
+var goldenBanners = [][2]string{
+	{"Internet Systems Consortium DHCP Client ", "leased dhclient "},
+	{"Copyright 2004-", "DHCPv4 only; "},
+	{"All rights reserved.", "Status, renew and release: "},
+	{"For info, please visit https://www.isc.org/", "For info, please see dhclient(8)."},
 }
 
 // goldenDropWarning drops the configuration warnings holding phrase: the
@@ -832,7 +875,17 @@ func (g *goldenRig) compareLog(name string, c *goldenCmd, cut string) {
 	got := goldenLines(c.Output())
 	for _, a := range goldenAccepted {
 		if a.replayLog != nil {
-			got = a.replayLog(got)
+			got = a.replayLog(name, got)
+		}
+	}
+	for _, a := range goldenAccepted {
+		if a.logLine != nil {
+			for i := range want {
+				want[i] = a.logLine(want[i])
+			}
+			for i := range got {
+				got[i] = a.logLine(got[i])
+			}
 		}
 	}
 	want = goldenCollapseLog(goldenMap(want, g.want.log))

@@ -12,11 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vishvananda/netlink"
+
 	"github.com/leased/leased/client/control"
 	"github.com/leased/leased/platform"
 	"github.com/leased/leased/statemachine/linklocal"
 	"github.com/leased/leased/test/lab"
-	"github.com/vishvananda/netlink"
 )
 
 var linkLocalNet = netip.MustParsePrefix("169.254.0.0/16")

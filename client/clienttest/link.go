@@ -24,7 +24,8 @@ import (
 type Datagram struct {
 	B        []byte
 	To, From netip.AddrPort
-	Unicast  bool // sent through the socket bound to the leased address
+	Unicast  bool       // sent through the socket bound to the leased address
+	Src      netip.Addr // IP source set by the sender (WriteFrom); invalid for 0.0.0.0
 }
 
 // Msg decodes the payload; it panics on garbage, which only the test
@@ -205,12 +206,18 @@ func (c *conn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
 }
 
 func (c *conn) WriteTo(b []byte, to netip.AddrPort) error {
+	return c.WriteFrom(b, netip.Addr{}, to)
+}
+
+// WriteFrom makes the fake broadcast socket a client.SourceConn, as the
+// platform's is.
+func (c *conn) WriteFrom(b []byte, src netip.Addr, to netip.AddrPort) error {
 	select {
 	case <-c.closed:
 		return errClosed
 	default:
 	}
-	c.link.Sent <- Datagram{B: append([]byte(nil), b...), To: to, Unicast: c.unicast}
+	c.link.Sent <- Datagram{B: append([]byte(nil), b...), To: to, Unicast: c.unicast, Src: src}
 	return nil
 }
 

@@ -47,7 +47,7 @@ func Write(w io.Writer, f *File, cat *dhcp4.Catalogue, format Format) error {
 func write(w io.Writer, f *File, cat *dhcp4.Catalogue, format Format, loc *time.Location) error {
 	bw := bufio.NewWriter(w)
 	if len(f.DefaultDUID) > 0 {
-		fmt.Fprintf(bw, "default-duid %s;\n", formatDUID(f.DefaultDUID, format.ID))
+		fmt.Fprintf(bw, "default-duid %s;\n", FormatDUID(f.DefaultDUID, format.ID))
 	}
 	for _, e := range f.Leases {
 		if e.Lease == nil || e.Lease.Fallback {
@@ -158,8 +158,9 @@ func readsBack(typ dhcp4.Type, v string, accept func([]byte) bool) bool {
 	return err == nil && again == v
 }
 
-// formatDUID renders a DUID as ISC's write_duid does.
-func formatDUID(d []byte, f IDFormat) string {
+// FormatDUID renders a DUID as ISC's format_lease_id does, for the lease
+// file's default-duid and the "Created duid" line.
+func FormatDUID(d []byte, f IDFormat) string {
 	if f == IDHex {
 		parts := make([]string, len(d))
 		for i, c := range d {

@@ -156,3 +156,21 @@ func TestWriteLeavesOutHostNameOfNULs(t *testing.T) {
 		t.Errorf("host-name of NULs written:\n%s", buf.String())
 	}
 }
+
+// TestInfiniteLeaseRoundTrip reads what ISC dhclient 4.4.3 wrote for a
+// lease time of 0xffffffff (dnsmasq "infinite", captured with
+// /sbin/dhclient): the number, and dates 2^31, 7/8 * 2^32 and 2^32 - 1 s
+// after the ACK. The lease reads back as infinite and never expired.
+func TestInfiniteLeaseRoundTrip(t *testing.T) {
+	f := parseFile(t, "infinite-isc-4.4.3.leases")
+	if len(f.Leases) != 1 {
+		t.Fatalf("%d leases, want 1", len(f.Leases))
+	}
+	l := f.Leases[0].Lease
+	if !l.Infinite() || l.ExpiredAt(time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("lease infinite=%v, expired in 2200=%v; want infinite, not expired", l.Infinite(), l.ExpiredAt(time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)))
+	}
+	if got, want := l.Expire.Unix()-l.Renew.Unix(), int64(4294967295-2147483648); got != want {
+		t.Errorf("expire - renew = %d s, want %d", got, want)
+	}
+}

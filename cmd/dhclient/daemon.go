@@ -3,10 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/exec"
-	"strconv"
 	"syscall"
 
 	"github.com/leased/leased/platform"
@@ -80,34 +78,5 @@ func (d *detacher) Detach(code int) {
 	os.Chdir("/")
 	if err := platform.DetachStdio(); err != nil {
 		fmt.Fprintf(os.Stderr, "detach stdio: %v\n", err)
-	}
-}
-
-// pidFile is the -pf file: written once the daemon runs, removed when
-// it ends (SIGTERM removes it, unlike ISC, SPEC §13); --no-pid or an
-// empty path leaves it alone.
-type pidFile struct {
-	path    string
-	log     *slog.Logger
-	written bool
-}
-
-// write writes "%d\n" with mode 0644 (reference §8).
-func (p *pidFile) write() {
-	if p.path == "" {
-		return
-	}
-	if err := os.WriteFile(p.path, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
-		p.log.Warn("write pid file", "err", err)
-		return
-	}
-	p.written = true
-}
-
-// remove removes the file if this process wrote it: a daemon that could
-// not start must not remove the file of one that runs.
-func (p *pidFile) remove() {
-	if p.written {
-		os.Remove(p.path)
 	}
 }

@@ -54,14 +54,15 @@ func run(args []string, stderr io.Writer) int {
 	if f.Verbose && !isChild() {
 		fmt.Fprint(stderr, banner)
 	}
-	cfg, diags, err := config.Load(f.ConfPath)
-	if err != nil {
-		fmt.Fprintf(stderr, "%v\n", err)
-		return 1
+	// Like ISC, problems in the file are reported and never fatal, and
+	// once: the parent already reported them for its child.
+	report := stderr
+	if isChild() {
+		report = nil
 	}
-	for _, d := range diags {
-		// Like ISC, problems in the file are reported and never fatal.
-		fmt.Fprint(stderr, d.Render())
+	cfg, _, ok := loadConfig(f.ConfPath, report, stderr)
+	if !ok {
+		return 1
 	}
 	switch f.Action {
 	case ActionRelease, ActionExit:
@@ -79,17 +80,26 @@ func checkConfig(path string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return 1
 	}
-	_, diags, err := config.Load(path)
-	if err != nil {
-		fmt.Fprintf(stderr, "%v\n", err)
-		return 1
-	}
-	for _, d := range diags {
-		fmt.Fprint(stderr, d.Render())
-	}
-	if config.HasErrors(diags) {
+	_, diags, ok := loadConfig(path, stderr, stderr)
+	if !ok || config.HasErrors(diags) {
 		return 1
 	}
 	fmt.Fprintf(stderr, "%s: configuration OK\n", path)
 	return 0
+}
+
+// loadConfig reads the configuration at path, rendering its problems to
+// report (nil: not at all); false when it cannot be read, said on stderr.
+func loadConfig(path string, report, stderr io.Writer) (*config.Config, []config.Diagnostic, bool) {
+	cfg, diags, err := config.Load(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return nil, nil, false
+	}
+	for _, d := range diags {
+		if report != nil {
+			fmt.Fprint(report, d.Render())
+		}
+	}
+	return cfg, diags, true
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -43,21 +42,23 @@ func hardwareAddr(name string) (net.HardwareAddr, error) {
 func runDaemon(f *Flags, cfg *config.Config, stderr io.Writer) int {
 	det := newDetacher()
 	log := newLogger(f, stderr)
-	pid := &pidFile{path: f.PIDPath, log: log}
+	pid := &client.PIDFile{Path: f.PIDPath, Log: log}
 	if f.NoPID {
-		pid.path = ""
+		pid.Path = ""
 	}
 	d := newDaemon(f, cfg, log)
 	d.OnStart = func() {
 		if f.Foreground || f.NoWait {
-			pid.write()
+			pid.Write()
 		}
+	}
+	d.OnSent = func() {
 		if f.NoWait {
 			det.Detach(0)
 		}
 	}
 	d.OnReady = func() {
-		pid.write()
+		pid.Write()
 		det.Detach(0)
 	}
 	hup := make(chan os.Signal, 1)
@@ -66,24 +67,13 @@ func runDaemon(f *Flags, cfg *config.Config, stderr io.Writer) int {
 	d.Hangup = hup
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	code := exitCode(d.Run(ctx))
-	pid.remove()
+	code := client.ExitCode(d.Run(ctx))
+	pid.Remove()
 	// A child that ends before it detached hands the parent its exit
 	// code, as ISC's finish() does (reference §1.3): 2 under -1, 0 when
 	// there was no interface (NBI).
 	det.Detach(code)
 	return code
-}
-
-// exitCode is the exit status of SPEC §2 for Run's error.
-func exitCode(err error) int {
-	switch {
-	case errors.Is(err, client.ErrGaveUp):
-		return 2
-	case err != nil:
-		return 1
-	}
-	return 0
 }
 
 // runRelease is dhclient -r and -x (SPEC §2); it always succeeds, as

@@ -75,14 +75,11 @@ func writeFixed(b *strings.Builder, c byte, d []byte) {
 		b.WriteString(strconv.Itoa(int(binary.BigEndian.Uint16(d))))
 	case 'l':
 		b.WriteString(strconv.Itoa(int(int32(binary.BigEndian.Uint32(d)))))
-	case 'L':
+	case 'L', 'T':
+		// ISC's 'T' means "infinite" for 0xffffffff, but its test
+		// (unsigned long == -1) never holds where long has 64 bits: ISC
+		// on Linux writes the number, and reads "infinite" back.
 		b.WriteString(strconv.FormatUint(uint64(binary.BigEndian.Uint32(d)), 10))
-	case 'T':
-		if v := binary.BigEndian.Uint32(d); v == InfiniteLease {
-			b.WriteString("infinite")
-		} else {
-			b.WriteString(strconv.FormatUint(uint64(v), 10))
-		}
 	case 'I':
 		b.WriteString(netip.AddrFrom4([4]byte(d)).String())
 	case '6':

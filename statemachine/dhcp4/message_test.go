@@ -207,3 +207,21 @@ func TestAppendBinarySizedSplitsLongOption(t *testing.T) {
 		t.Errorf("got %d bytes of 119 in a %d-byte message", len(d), len(b))
 	}
 }
+
+// TestISCOrder checks ISC's hash order: buckets (code&31 + code>>5) % 17
+// ascending, the later option first within a bucket (3 and 51 share
+// bucket 3, 6 and 54 bucket 6); golden logs 7 and 10 list root-path
+// (17), host-name (12), netbios-scope (47) so.
+func TestISCOrder(t *testing.T) {
+	var o Options
+	for _, c := range []uint8{1, 3, 6, 12, 15, 17, 47, 51, 53, 54} {
+		o = append(o, Option{Code: c})
+	}
+	var got []uint8
+	for _, opt := range o.ISCOrder() {
+		got = append(got, opt.Code)
+	}
+	if want := []uint8{17, 1, 51, 3, 53, 54, 6, 12, 15, 47}; !slices.Equal(got, want) {
+		t.Errorf("ISCOrder = %v, want %v", got, want)
+	}
+}

@@ -90,3 +90,21 @@ func (o Options) Clone() Options {
 	}
 	return out
 }
+
+// iscHashSize is OPTION_HASH_SIZE of ISC's option tables (dhcpd.h).
+const iscHashSize = 17
+
+// iscHash is ISC's compute_option_hash for a DHCP option code.
+func iscHash(code uint8) int { return (int(code&31) + int(code>>5)) % iscHashSize }
+
+// ISCOrder returns the options in the order ISC dhclient walks a
+// received lease (option_space_foreach): by hash bucket, and within a
+// bucket the last stored first, as save_hashed_option puts each new
+// option at the head of its bucket. It is the order of ISC's script
+// variables and of its "suspect value" lines.
+func (o Options) ISCOrder() Options {
+	out := slices.Clone(o)
+	slices.Reverse(out)
+	slices.SortStableFunc(out, func(a, b Option) int { return iscHash(a.Code) - iscHash(b.Code) })
+	return out
+}

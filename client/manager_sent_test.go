@@ -1,0 +1,89 @@
+package client_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+	"testing/synctest"
+
+	"github.com/leased/leased/client"
+	"github.com/leased/leased/client/clienttest"
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// gatedHooks holds every hook call until gate is closed.
+type gatedHooks struct {
+	clienttest.Hooks
+	gate chan struct{}
+}
+
+func (h *gatedHooks) Run(c client.HookCall, done func(int)) {
+	go func() {
+		<-h.gate
+		h.Hooks.Run(c, done)
+	}()
+}
+
+// runSentManager runs a manager of one script-mode runner on link, its
+// hooks held by gate; it returns the manager and a function ending it.
+func runSentManager(t *testing.T, link *clienttest.Link, gate chan struct{}) (*client.Manager, func()) {
+	cfg := defaultMachine(link.HW)
+	cfg.Rand = rand.New(rand.NewPCG(1, 2))
+	m := client.NewManager([]client.RunnerConfig{{Machine: cfg, Link: link, ScriptMode: true,
+		Hooks: &gatedHooks{gate: gate}, Store: &clienttest.Store{}}})
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	return m, func() { cancel(); <-done }
+}
+
+func closed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+// Sent closes once the first DHCPDISCOVER went out, after PREINIT in
+// script mode, where dhclient -nw detaches (ISC detaches once its state
+// machines started, after its first DHCPDISCOVER line).
+func TestManagerSentAfterFirstDiscover(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		link, gate := clienttest.NewLink("eth0"), make(chan struct{})
+		m, end := runSentManager(t, link, gate)
+		synctest.Wait()
+		if closed(m.Sent()) {
+			t.Error("Sent closed while PREINIT still runs, before any message")
+		}
+		close(gate)
+		if d := <-link.Sent; d.Msg().Type() != dhcp4.Discover {
+			t.Fatalf("first message %v, want DHCPDISCOVER", d.Msg().Type())
+		}
+		synctest.Wait()
+		if !closed(m.Sent()) {
+			t.Error("Sent still open after the first DHCPDISCOVER")
+		}
+		end()
+	})
+}
+
+// A runner that ends without sending (its link is gone) is not waited
+// for: dhclient -nw must not hang on it.
+func TestManagerSentWhenRunnerEndsSilent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		link, gate := clienttest.NewLink("eth0"), make(chan struct{})
+		close(gate)
+		link.Vanish()
+		m, end := runSentManager(t, link, gate)
+		synctest.Wait()
+		if !closed(m.Sent()) {
+			t.Error("Sent still open after the runner ended")
+		}
+		if len(link.Sent) != 0 {
+			t.Errorf("%d messages sent on a vanished link", len(link.Sent))
+		}
+		end()
+	})
+}
