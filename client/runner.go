@@ -266,7 +266,7 @@ func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
 	if after == statemachine.StateLinkDown || after == statemachine.StatePaused || after == statemachine.StateStopped {
 		r.markSent()
 	}
-	r.setStatus(func(s *Status) { s.State, s.Lease = r.m.State(), r.m.Lease().Clone() })
+	r.publishState()
 	if _, ok := ev.(statemachine.Stop); ok && r.m.State() == statemachine.StateStopped {
 		r.stopped = true
 	}
@@ -275,6 +275,12 @@ func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
 		r.pending = r.pending[1:]
 		r.step(ctx, next)
 	}
+}
+
+// publishState makes the machine's state and lease the status that
+// dhclientctl and systemd see.
+func (r *Runner) publishState() {
+	r.setStatus(func(s *Status) { s.State, s.Lease = r.m.State(), r.m.Lease().Clone() })
 }
 
 // refreshHostname hands the machine the host's current name when it
