@@ -76,6 +76,10 @@ func (r *Runner) send(a statemachine.Send) {
 		}
 		c = r.ucast
 	}
+	// Before the send, so that no reply can come before the filter.
+	if err := r.pre.sending(a.Msg.XID, r.bcast.Conn); err != nil {
+		r.log.Warn("set the socket's xid filter", "err", err)
+	}
 	if err := c.WriteTo(b, a.To); err != nil {
 		r.log.Warn("send", "to", a.To, "err", err)
 	}

@@ -74,6 +74,7 @@ type Runner struct {
 	bcast  *socket
 	ucast  *socket
 	ucastA netip.Addr
+	pre    prefilter       // what the readers drop before copying
 	ctx    context.Context // of Run, for steps requested through ctl
 	// stopped is set by a Stop event that left the machine STOPPED: the
 	// runner ends. A release also stops the machine, but the runner stays,
@@ -134,8 +135,10 @@ func (r *Runner) Send(ev statemachine.Event) bool {
 // Status returns the latest snapshot.
 func (r *Runner) Status() Status {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.status
+	s := r.status
+	r.mu.Unlock()
+	s.Dropped[statemachine.DropMalformed] += r.pre.framesDropped()
+	return s
 }
 
 // Run drives the machine until ctx ends (SIGTERM: leave the interface as

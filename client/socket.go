@@ -22,7 +22,11 @@ type socket struct {
 // receiving.
 func (r *Runner) listen(c Conn) *socket {
 	s := &socket{Conn: c, stop: make(chan struct{})}
+	if err := r.pre.opened(c); err != nil {
+		r.log.Warn("set the socket's xid filter", "err", err)
+	}
 	r.wg.Go(func() {
+		defer r.pre.closed(c)
 		// One read buffer; each datagram handed on is a copy of its own
 		// length, not of the buffer's.
 		b := make([]byte, maxDatagram)
@@ -37,6 +41,10 @@ func (r *Runner) listen(c Conn) *socket {
 				case <-time.After(100 * time.Millisecond): // no busy loop on a lasting error
 				}
 				r.log.Debug("receive", "err", err)
+				continue
+			}
+			if class, why := r.pre.check(b[:n]); why != "" {
+				r.countDrop(class, why)
 				continue
 			}
 			select {

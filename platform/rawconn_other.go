@@ -30,6 +30,9 @@ func (c *RawConn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
 // WriteTo returns ErrUnsupported.
 func (c *RawConn) WriteTo(payload []byte, to netip.AddrPort) error { return ErrUnsupported }
 
+// MatchXID returns ErrUnsupported.
+func (c *RawConn) MatchXID(xid uint32) error { return ErrUnsupported }
+
 // Dropped returns 0.
 func (c *RawConn) Dropped() uint64 { return 0 }
 
