@@ -19,12 +19,23 @@ type LeaseStore interface {
 // FileStore keeps the lease database in memory and rewrites the file
 // atomically on every change (SPEC §7, §13: rewritten, not appended). It
 // is shared by every runner of a daemon.
+//
+// The writes of runners that change the database at once are grouped: a
+// change returns once a save that holds it is on disk, and one save
+// holds every change made before it began. A thousand interfaces bound
+// together thus cost a few rewrites of the file, not a thousand rewrites
+// and two thousand fsyncs of a file that grows with each (issue 14).
 type FileStore struct {
 	store *lease.Store
 	now   func() time.Time
 
-	mu   sync.Mutex
-	file *lease.File
+	mu      sync.Mutex // guards file and changes
+	file    *lease.File
+	changes uint64 // changes made to file so far
+
+	saveMu  sync.Mutex // held by the save in progress; guards saved, saveErr
+	saved   uint64     // changes the last save held
+	saveErr error      // the last save's error
 }
 
 var _ LeaseStore = (*FileStore)(nil)
@@ -42,7 +53,6 @@ func NewFileStore(s *lease.Store, f *lease.File) *FileStore {
 // ISC's alternatives, tried at TIMEOUT (reference §5.1).
 func (s *FileStore) Persist(iface string, l *statemachine.Lease) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	now := s.now()
 	kept := s.file.Leases[:0:0]
 	for _, e := range s.file.Leases {
@@ -53,24 +63,51 @@ func (s *FileStore) Persist(iface string, l *statemachine.Lease) error {
 		kept = append(kept, e)
 	}
 	s.file.Leases = append(kept, lease.Entry{Interface: iface, Lease: l.Clone()})
-	return s.store.Save(s.file)
+	return s.commit()
 }
 
 // Forget removes iface's blocks for l's address and saves the file.
 func (s *FileStore) Forget(iface string, l *statemachine.Lease) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.file.Leases = slices.DeleteFunc(s.file.Leases, func(e lease.Entry) bool {
 		return e.Interface == iface && e.Name == "" && e.Lease != nil && e.Lease.Addr == l.Addr
 	})
-	return s.store.Save(s.file)
+	return s.commit()
 }
 
 // Save writes the current database, as ISC does at every start.
 func (s *FileStore) Save() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.store.Save(s.file)
+	return s.commit()
+}
+
+// commit counts the change just made under s.mu, releases s.mu and
+// returns once a save holding the change is done, with that save's
+// error. It saves itself unless a save that began after the change has
+// already written it; saves run one at a time.
+func (s *FileStore) commit() error {
+	s.changes++
+	mine := s.changes
+	s.mu.Unlock()
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
+	if s.saved >= mine {
+		return s.saveErr
+	}
+	s.mu.Lock()
+	snap, upTo := s.snapshot(), s.changes
+	s.mu.Unlock()
+	s.saved, s.saveErr = upTo, s.store.Save(snap)
+	return s.saveErr
+}
+
+// snapshot is a copy of the database that later changes leave alone:
+// the list of entries is copied, and a change replaces a lease or the
+// DUID and never modifies one in place. Called with s.mu held.
+func (s *FileStore) snapshot() *lease.File {
+	f := *s.file
+	f.Leases = slices.Clone(s.file.Leases)
+	return &f
 }
 
 // Active returns iface's active lease and its alternatives as the file
@@ -96,10 +133,11 @@ func (s *FileStore) Interfaces() []string {
 // runner saves them. The error is the save's; the DUID is good anyway.
 func (s *FileStore) DUID(create func() []byte) ([]byte, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.file.DefaultDUID != nil {
-		return s.file.DefaultDUID, nil
+	if duid := s.file.DefaultDUID; duid != nil {
+		s.mu.Unlock()
+		return duid, nil
 	}
-	s.file.DefaultDUID = create()
-	return s.file.DefaultDUID, s.store.Save(s.file)
+	duid := create()
+	s.file.DefaultDUID = duid
+	return duid, s.commit()
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -78,5 +79,53 @@ func TestFileStoreForgetsDeclinedLease(t *testing.T) {
 	}
 	if want := "[eth0 10.0.0.5 eth1 10.0.0.6]"; fmt.Sprint(got) != want {
 		t.Errorf("file holds %v, want %s", got, want)
+	}
+}
+
+// Runners that bind at once share saves: each Persist returns once the
+// file holds its lease, whichever runner wrote it.
+func TestFileStoreConcurrentPersists(t *testing.T) {
+	now := time.Now()
+	st := &lease.Store{Path: filepath.Join(t.TempDir(), "dhclient.leases")}
+	fs := NewFileStore(st, nil)
+	const n = 40
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Go(func() {
+			iface := fmt.Sprintf("eth%d", i)
+			if err := fs.Persist(iface, testLease(fmt.Sprintf("10.0.%d.5", i), now.Add(time.Hour))); err != nil {
+				errs <- err
+				return
+			}
+			// Returned: the file on disk holds this interface's lease.
+			f, lerrs := st.Load(nil)
+			if len(lerrs) > 0 {
+				errs <- lerrs[0]
+				return
+			}
+			if l, _ := f.Active(iface, now); l == nil || l.Addr != netip.MustParseAddr(fmt.Sprintf("10.0.%d.5", i)) {
+				errs <- fmt.Errorf("after Persist of %s the file holds %v", iface, l)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// A save that fails reports its error to every change it held.
+func TestFileStoreSaveErrorReachesEachChange(t *testing.T) {
+	st := &lease.Store{Path: filepath.Join(t.TempDir(), "missing", "dhclient.leases")}
+	fs := NewFileStore(st, nil)
+	for i := range 3 {
+		if err := fs.Persist("eth0", testLease(fmt.Sprintf("10.0.0.%d", i+5), time.Now().Add(time.Hour))); err == nil {
+			t.Fatalf("Persist %d into a missing directory: no error", i)
+		}
+	}
+	if _, err := fs.DUID(func() []byte { return []byte{0, 1} }); err == nil {
+		t.Error("DUID saved into a missing directory: no error")
 	}
 }
