@@ -38,7 +38,12 @@
 //     half and until all interfaces were bound, and then RSS (VmRSS) in
 //     total, per interface and per interface added, and CPU time
 //     (utime+stime in clock ticks, and exact from schedstat) in total and
-//     per interface.
+//     per interface, and the DHCPDISCOVERs the daemon logged per
+//     interface: above 1, retransmissions after a lost packet. Each
+//     client link is a segment of its own with the server (bridge port
+//     isolation) with an address reserved for it, and dnsmasq runs
+//     without its lease file and logs asynchronously: scale_test.go says
+//     why each is needed for the figures to measure the client.
 //   - BenchmarkIdle: each client bound with a 12 hour lease and left
 //     alone, one second per run: context switches of all its threads
 //     (each one a wake-up), threads and RSS.
