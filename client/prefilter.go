@@ -116,3 +116,13 @@ func (p *prefilter) check(b []byte) (statemachine.DropClass, string) {
 	}
 	return 0, ""
 }
+
+// countUndecodable counts a datagram that did not decode as malformed.
+// Its error is logged as a value, formatted only when debug logging is
+// on, so that under a flood it costs no string.
+func (r *Runner) countUndecodable(err error) {
+	r.mu.Lock()
+	r.status.Dropped[statemachine.DropMalformed]++
+	r.mu.Unlock()
+	r.log.Debug("dropped packet", "class", statemachine.DropMalformed, "reason", err)
+}

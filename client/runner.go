@@ -53,9 +53,9 @@ type Status struct {
 	Dropped [statemachine.NumDropClasses]uint64
 }
 
-// packet is a received datagram.
+// packet is a received message, decoded by the socket's reader.
 type packet struct {
-	b    []byte
+	msg  *dhcp4.Message
 	from netip.AddrPort
 }
 
@@ -180,12 +180,7 @@ func (r *Runner) Run(ctx context.Context) error {
 			}
 			return nil
 		case p := <-r.rx:
-			msg, err := dhcp4.Parse(p.b)
-			if err != nil {
-				r.countDrop(statemachine.DropMalformed, err.Error())
-				continue
-			}
-			ev = statemachine.Received{Msg: msg, From: p.from.Addr()}
+			ev = statemachine.Received{Msg: p.msg, From: p.from.Addr()}
 		case <-r.timer.C:
 			ev = statemachine.Timeout{}
 		case ev = <-r.events:
@@ -235,8 +230,17 @@ func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
 	r.refreshHostname()
 	before := r.m.State()
 	r.log.Debug("event", "state", before, "event", ev)
+	changed := false
 	for _, a := range r.m.Step(time.Now(), ev) {
+		_, dropped := a.(statemachine.Dropped)
+		changed = changed || !dropped
 		r.do(ctx, a)
+	}
+	if _, rx := ev.(statemachine.Received); rx && !changed && r.m.State() == before {
+		// A message dropped changes neither state nor lease: no new
+		// snapshot, so that a flood of them costs no copies (issue 12).
+		r.stepPending(ctx)
+		return
 	}
 	if msg, ok := ev.(statemachine.Received); ok && msg.Msg.Type() == dhcp4.Ack && r.m.Lease() != nil {
 		r.setStatus(func(s *Status) { s.LastAck = msg.Msg })
@@ -248,6 +252,11 @@ func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
 	if _, ok := ev.(statemachine.Stop); ok && r.m.State() == statemachine.StateStopped {
 		r.stopped = true
 	}
+	r.stepPending(ctx)
+}
+
+// stepPending steps the next pending event, if any.
+func (r *Runner) stepPending(ctx context.Context) {
 	if len(r.pending) > 0 {
 		next := r.pending[0]
 		r.pending = r.pending[1:]

@@ -1,8 +1,9 @@
 package client
 
 import (
-	"bytes"
 	"time"
+
+	"github.com/leased/leased/statemachine/dhcp4"
 )
 
 // maxDatagram bounds the DHCP payload read from a socket: the largest
@@ -27,8 +28,7 @@ func (r *Runner) listen(c Conn) *socket {
 	}
 	r.wg.Go(func() {
 		defer r.pre.closed(c)
-		// One read buffer; each datagram handed on is a copy of its own
-		// length, not of the buffer's.
+		// One read buffer, reused for every datagram.
 		b := make([]byte, maxDatagram)
 		for {
 			n, from, err := c.ReadFrom(b)
@@ -47,8 +47,15 @@ func (r *Runner) listen(c Conn) *socket {
 				r.countDrop(class, why)
 				continue
 			}
+			// Decoded here, from the read buffer: the message keeps its
+			// own copy, and one that does not decode costs no more.
+			msg, err := dhcp4.Parse(b[:n])
+			if err != nil {
+				r.countUndecodable(err)
+				continue
+			}
 			select {
-			case r.rx <- packet{b: bytes.Clone(b[:n]), from: from}:
+			case r.rx <- packet{msg: msg, from: from}:
 			case <-s.stop:
 				return
 			case <-r.done:
