@@ -40,7 +40,9 @@
 //     interface added, and CPU time (utime+stime in clock ticks, and
 //     exact from schedstat) in total and per interface, and the
 //     DHCPDISCOVERs the daemon logged per
-//     interface: above 1, retransmissions after a lost packet. Each
+//     interface: above 1, retransmissions after a lost packet, with the
+//     datagrams the server's full socket dropped meanwhile (UDP
+//     RcvbufErrors in its namespace). Each
 //     client link is a segment of its own with the server (bridge port
 //     isolation) with an address reserved for it, and dnsmasq runs
 //     without its lease file and logs asynchronously: scale_test.go says

@@ -17,13 +17,14 @@ import (
 
 // scaleRow is one interface count's line of the scaling table.
 type scaleRow struct {
-	ifaces int
-	bound  summary[time.Duration] // process start to the last address
-	half   summary[time.Duration] // process start to the median address
-	rss    summary[float64]       // bytes
-	ticks  summary[time.Duration] // utime+stime, in clock ticks
-	cpu    summary[time.Duration] // time on a CPU, to the nanosecond
-	disc   summary[float64]       // DHCPDISCOVERs sent per interface
+	ifaces   int
+	bound    summary[time.Duration] // process start to the last address
+	half     summary[time.Duration] // process start to the median address
+	rss      summary[float64]       // bytes
+	ticks    summary[time.Duration] // utime+stime, in clock ticks
+	cpu      summary[time.Duration] // time on a CPU, to the nanosecond
+	disc     summary[float64]       // DHCPDISCOVERs sent per interface
+	srvDrops summary[float64]       // datagrams the server's full socket dropped
 }
 
 // scaleSample is one run of the scaling benchmark, fields as scaleRow's.
@@ -32,7 +33,8 @@ type scaleSample struct {
 	half       time.Duration
 	rss        float64
 	ticks, cpu time.Duration
-	discovers  int // DHCPDISCOVERs sent until all were bound
+	discovers  int   // DHCPDISCOVERs sent until all were bound
+	srvDrops   int64 // UDP RcvbufErrors in the server's namespace meanwhile
 }
 
 // BenchmarkScale runs one leased daemon on K interfaces for each K of
@@ -90,16 +92,17 @@ func benchScale(b *testing.B, leased string, k int) scaleRow {
 	defer w.close()
 
 	var bound, half, ticks, cpu []time.Duration
-	var rss, disc []float64
+	var rss, disc, srvDrops []float64
 	for b.Loop() {
 		s := scaleOnce(b, l, w, leased, names, idx)
 		bound, half = append(bound, s.bound), append(half, s.half)
 		ticks, cpu = append(ticks, s.ticks), append(cpu, s.cpu)
 		rss = append(rss, s.rss)
 		disc = append(disc, float64(s.discovers)/float64(k))
+		srvDrops = append(srvDrops, float64(s.srvDrops))
 	}
 	row := scaleRow{ifaces: k, bound: summarize(bound), half: summarize(half), rss: summarize(rss),
-		ticks: summarize(ticks), cpu: summarize(cpu), disc: summarize(disc)}
+		ticks: summarize(ticks), cpu: summarize(cpu), disc: summarize(disc), srvDrops: summarize(srvDrops)}
 	b.ReportMetric(0, "ns/op")
 	b.ReportMetric(ms(row.bound.Median), "ms/all-bound")
 	b.ReportMetric(row.rss.Median/1024/float64(k), "KiB-rss/iface")
@@ -162,6 +165,10 @@ func scaleOnce(b *testing.B, l *lab.Lab, w *addrWatch, leased string, names []st
 	if err != nil {
 		b.Fatal(err)
 	}
+	drops0, err := udpRcvbufErrors(l.ServerNS())
+	if err != nil {
+		b.Fatal(err)
+	}
 	argv, err := leasedArgv("")(leased, dir, names[0])
 	if err != nil {
 		b.Fatal(err)
@@ -197,10 +204,14 @@ func scaleOnce(b *testing.B, l *lab.Lab, w *addrWatch, leased string, names []st
 	if err != nil {
 		b.Fatal(err)
 	}
+	drops1, err := udpRcvbufErrors(l.ServerNS())
+	if err != nil {
+		b.Fatal(err)
+	}
 	var each []time.Duration
 	for at := range maps.Values(got) {
 		each = append(each, at.Sub(p.started))
 	}
 	t := summarize(each)
-	return scaleSample{bound: t.Max, half: t.Median, rss: float64(rss), ticks: ticks, cpu: cpu, discovers: discovers}
+	return scaleSample{bound: t.Max, half: t.Median, rss: float64(rss), ticks: ticks, cpu: cpu, discovers: discovers, srvDrops: drops1 - drops0}
 }
