@@ -94,6 +94,10 @@ func (r *Runner) send(a statemachine.Send) {
 	if bound {
 		r.openUnicast(from)
 	}
+	// Before the send, so that no reply can come before the filter.
+	if err := r.pre.sending(a.Msg.XID, r.bcast.Conn); err != nil {
+		r.log.Warn("set the socket's xid filter", "err", err)
+	}
 	sourced, canSource := r.bcast.Conn.(SourceConn)
 	switch {
 	case !isBroadcast(a.To.Addr()) && bound:

@@ -6,13 +6,14 @@ import (
 	"time"
 )
 
-// Two interfaces bound in the same second: the second lease waits for
-// the lease file's write gap, and a daemon ended before the gap is over
-// still leaves both leases on disk (issue 12: the file holds the lease
-// in use, without a write per change).
+// Two interfaces bound in the same second while a third is still
+// looking: the second lease waits for the lease file's write gap, and a
+// daemon ended before the gap is over still leaves both leases on disk
+// (issue 12: the file holds the lease in use, without a write per
+// change).
 func TestDaemonWritesPutOffLeaseAtExit(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r := newDaemonRig(t, nativeConf, "eth0", "eth1")
+		r := newDaemonRig(t, nativeConf, "eth0", "eth1", "eth2")
 		r.start()
 		r.bind("eth0", 600)
 		synctest.Wait()
@@ -34,6 +35,30 @@ func TestDaemonWritesPutOffLeaseAtExit(t *testing.T) {
 			if l, _ := f.Active(name, now); l == nil || l.Addr != clientAddr {
 				t.Errorf("after exit the lease file holds %v for %s, want %v", l, name, clientAddr)
 			}
+		}
+	})
+}
+
+// The daemon is ready once every interface is bound, and by then every
+// lease is on disk, the one the write gap put off included: a caller
+// that reads the lease file as soon as dhclient returns finds them.
+func TestDaemonReadyWithLeasesOnDisk(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newDaemonRig(t, nativeConf, "eth0", "eth1")
+		r.start()
+		r.bind("eth0", 600)
+		synctest.Wait()
+		r.bind("eth1", 600)
+		<-r.ready
+		now := time.Now()
+		f := r.leaseFile()
+		for _, name := range []string{"eth0", "eth1"} {
+			if l, _ := f.Active(name, now); l == nil || l.Addr != clientAddr {
+				t.Errorf("when ready the lease file holds %v for %s, want %v", l, name, clientAddr)
+			}
+		}
+		if err := r.stop(); err != nil {
+			t.Fatalf("Run: %v", err)
 		}
 	})
 }

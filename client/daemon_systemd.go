@@ -14,6 +14,11 @@ import (
 func (d *Daemon) signalReady(ctx context.Context) {
 	select {
 	case <-d.mgr.Ready():
+		// The leases that made the daemon ready are on disk before anyone
+		// is told: a caller of dhclient that reads the lease file once the
+		// parent returns (cloud-init) finds them, even those whose write
+		// the lease file's write gap put off.
+		d.flushLeases()
 		if d.OnReady != nil {
 			d.OnReady()
 		}

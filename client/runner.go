@@ -67,9 +67,10 @@ type Status struct {
 	LinkLocal netip.Addr
 }
 
-// packet is a received datagram.
+// packet is a received message, decoded by the socket's reader.
 type packet struct {
-	b    []byte
+	msg  *dhcp4.Message
+	raw  []byte // the datagram, kept only for a DHCPFORCERENEW's digest (RFC 6704)
 	from netip.AddrPort
 }
 
@@ -88,6 +89,7 @@ type Runner struct {
 	bcast  *socket
 	ucast  *socket
 	ucastA netip.Addr
+	pre    prefilter       // what the readers drop before copying
 	ctx    context.Context // of Run, for steps requested through ctl
 	ll     linkLocal       // the link-local claim (ipv4ll)
 	// stopped is set by a Stop event that left the machine STOPPED: the
@@ -147,8 +149,10 @@ func (r *Runner) Send(ev statemachine.Event) bool {
 // Status returns the latest snapshot.
 func (r *Runner) Status() Status {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.status
+	s := r.status
+	r.mu.Unlock()
+	s.Dropped[statemachine.DropMalformed] += r.pre.framesDropped()
+	return s
 }
 
 // Run drives the machine until ctx ends (SIGTERM: leave the interface as
@@ -192,12 +196,7 @@ func (r *Runner) Run(ctx context.Context) error {
 			}
 			return nil
 		case p := <-r.rx:
-			msg, err := dhcp4.Parse(p.b)
-			if err != nil {
-				r.countDrop(statemachine.DropMalformed, err.Error())
-				continue
-			}
-			ev = statemachine.Received{Msg: msg, From: p.from.Addr(), Raw: p.b}
+			ev = statemachine.Received{Msg: p.msg, From: p.from.Addr(), Raw: p.raw}
 		case <-r.timer.C:
 			ev = statemachine.Timeout{}
 		case ev = <-r.events:
@@ -253,8 +252,17 @@ func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
 	r.refreshHostname()
 	before := r.m.State()
 	r.log.Debug("event", "state", before, "event", ev)
+	changed := false
 	for _, a := range r.m.Step(time.Now(), ev) {
+		_, dropped := a.(statemachine.Dropped)
+		changed = changed || !dropped
 		r.do(ctx, a)
+	}
+	if _, rx := ev.(statemachine.Received); rx && !changed && r.m.State() == before {
+		// A message dropped changes neither state nor lease: no new
+		// snapshot, so that a flood of them costs no copies (issue 12).
+		r.stepPending(ctx)
+		return
 	}
 	if msg, ok := ev.(statemachine.Received); ok && msg.Msg.Type() == dhcp4.Ack && r.m.Lease() != nil {
 		r.setStatus(func(s *Status) { s.LastAck = withoutKey(msg.Msg) })
@@ -266,10 +274,20 @@ func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
 	if after == statemachine.StateLinkDown || after == statemachine.StatePaused || after == statemachine.StateStopped {
 		r.markSent()
 	}
+	if after == statemachine.StateBound && r.bcast != nil {
+		if err := r.pre.idle(r.bcast.Conn); err != nil {
+			r.log.Warn("lift the socket's xid filter", "err", err)
+		}
+	}
 	r.publishState()
 	if _, ok := ev.(statemachine.Stop); ok && r.m.State() == statemachine.StateStopped {
 		r.stopped = true
 	}
+	r.stepPending(ctx)
+}
+
+// stepPending steps the next pending event, if any.
+func (r *Runner) stepPending(ctx context.Context) {
 	if len(r.pending) > 0 {
 		next := r.pending[0]
 		r.pending = r.pending[1:]

@@ -1,8 +1,10 @@
 package client
 
 import (
-	"bytes"
+	"slices"
 	"time"
+
+	"github.com/leased/leased/statemachine/dhcp4"
 )
 
 // maxDatagram bounds the DHCP payload read from a socket: the largest
@@ -22,9 +24,12 @@ type socket struct {
 // receiving.
 func (r *Runner) listen(c Conn) *socket {
 	s := &socket{Conn: c, stop: make(chan struct{})}
+	if err := r.pre.opened(c); err != nil {
+		r.log.Warn("set the socket's xid filter", "err", err)
+	}
 	r.wg.Go(func() {
-		// One read buffer; each datagram handed on is a copy of its own
-		// length, not of the buffer's.
+		defer r.pre.closed(c)
+		// One read buffer, reused for every datagram.
 		b := make([]byte, maxDatagram)
 		for {
 			n, from, err := c.ReadFrom(b)
@@ -39,8 +44,23 @@ func (r *Runner) listen(c Conn) *socket {
 				r.log.Debug("receive", "err", err)
 				continue
 			}
+			if class, why := r.pre.check(b[:n]); why != "" {
+				r.countDrop(class, why)
+				continue
+			}
+			// Decoded here, from the read buffer: the message keeps its
+			// own copy, and one that does not decode costs no more.
+			msg, err := dhcp4.Parse(b[:n])
+			if err != nil {
+				r.countUndecodable(err)
+				continue
+			}
+			var raw []byte
+			if msg.Type() == dhcp4.ForceRenew {
+				raw = slices.Clone(b[:n])
+			}
 			select {
-			case r.rx <- packet{b: bytes.Clone(b[:n]), from: from}:
+			case r.rx <- packet{msg: msg, raw: raw, from: from}:
 			case <-s.stop:
 				return
 			case <-r.done:

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"encoding/binary"
 	"errors"
 	"net"
 	"net/netip"
@@ -123,6 +124,63 @@ func TestRawConnDropsBadPackets(t *testing.T) {
 	}
 	if got := rc.partial.Load(); got != 0 {
 		t.Errorf("partial checksums: got %d, want 0 for packets injected whole", got)
+	}
+}
+
+// MatchXID replaces the socket's filter: only replies with the xid get
+// through, and a later call moves it to the next exchange.
+func TestRawConnMatchXID(t *testing.T) {
+	l := newLab(t)
+	ours := net.HardwareAddr{0x02, 0x11, 0x22, 0x33, 0x44, 0x55}
+	var rc *RawConn
+	l.client.do(t, func() (err error) { rc, err = ListenDHCP(l.clientLink, 68, ours); return err })
+	defer rc.Close()
+	var inject *packet.Conn
+	l.server.do(t, func() error {
+		ifi, err := net.InterfaceByName(l.serverLink)
+		if err == nil {
+			inject, err = packet.Listen(ifi, packet.Datagram, unix.ETH_P_IP, nil)
+		}
+		return err
+	})
+	defer inject.Close()
+	from, to := netip.MustParseAddrPort("10.77.0.1:67"), netip.MustParseAddrPort("255.255.255.255:68")
+	send := func(xid uint32) {
+		t.Helper()
+		p := Frame(nil, bootpMessage(2, xid, ours), from, to)
+		if _, err := inject.WriteTo(p, &packet.Addr{HardwareAddr: net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	expect := func(xid uint32) {
+		t.Helper()
+		if err := rc.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		b := make([]byte, 1500)
+		n, _, err := rc.ReadFrom(b)
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		if got := binary.BigEndian.Uint32(b[4:n]); got != xid {
+			t.Errorf("read the reply with xid %#x, want %#x", got, xid)
+		}
+	}
+	if err := rc.MatchXID(1); err != nil {
+		t.Fatal(err)
+	}
+	send(2)
+	send(1)
+	expect(1)
+	if err := rc.MatchXID(3); err != nil {
+		t.Fatal(err)
+	}
+	send(1)
+	send(2)
+	send(3)
+	expect(3)
+	if got := rc.Dropped(); got != 0 {
+		t.Errorf("dropped in user space: %d, want 0 (the kernel keeps other xids)", got)
 	}
 }
 

@@ -72,12 +72,7 @@ func TestUDPPortFilter(t *testing.T) {
 func TestDHCPReplyFilter(t *testing.T) {
 	ours := net.HardwareAddr{0x02, 0x11, 0x22, 0x33, 0x44, 0x55}
 	to68 := netip.MustParseAddrPort("255.255.255.255:68")
-	bootp := func(op byte, chaddr net.HardwareAddr) []byte {
-		b := make([]byte, 300)
-		b[0], b[1], b[2] = op, 1, 6
-		copy(b[28:], chaddr)
-		return b
-	}
+	bootp := func(op byte, chaddr net.HardwareAddr) []byte { return bootpMessage(op, 0, chaddr) }
 	withOptions := func(p []byte) []byte { // a 24-byte IP header
 		q := append(append(append([]byte{}, p[:20]...), 1, 1, 1, 0), p[20:]...)
 		q[0] = 0x46
@@ -97,14 +92,72 @@ func TestDHCPReplyFilter(t *testing.T) {
 		{"tcp", func() []byte { p := Frame(nil, bootp(2, ours), testServer, to68); p[9] = 6; return p }(), false},
 		{"truncated before chaddr", Frame(nil, bootp(2, ours)[:30], testServer, to68), false},
 	}
-	prog := dhcpReplyProgram(68, ours)
+	prog := dhcpReplyProgram(replyMatch{port: 68, chaddr: ours})
 	for _, tt := range tests {
 		if n := runProgram(t, prog, tt.pkt); (n >= len(tt.pkt)) != tt.accept || (n != 0) != tt.accept {
 			t.Errorf("%s: filter kept %d of %d bytes, want accept=%v", tt.name, n, len(tt.pkt), tt.accept)
 		}
 	}
 	// Without a 6-byte chaddr it is the plain port filter.
-	if got, want := len(dhcpReplyProgram(68, nil)), len(udpPortProgram(68)); got != want {
+	if got, want := len(dhcpReplyProgram(replyMatch{port: 68})), len(udpPortProgram(68)); got != want {
 		t.Errorf("program without chaddr has %d instructions, want the port filter's %d", got, want)
+	}
+}
+
+// bootpMessage is a 300-byte BOOTP message with op, xid and chaddr set.
+func bootpMessage(op byte, xid uint32, chaddr net.HardwareAddr) []byte {
+	b := make([]byte, 300)
+	b[0], b[1], b[2] = op, 1, 6
+	binary.BigEndian.PutUint32(b[4:], xid)
+	copy(b[28:], chaddr)
+	return b
+}
+
+// While an exchange is open the filter also matches its xid (RFC 2131
+// §4.1), so replies to other exchanges and forged packets with other
+// xids stay in the kernel (SPEC §10).
+func TestDHCPReplyFilterXID(t *testing.T) {
+	ours := net.HardwareAddr{0x02, 0x11, 0x22, 0x33, 0x44, 0x55}
+	other := net.HardwareAddr{0x02, 0x11, 0x22, 0x33, 0x44, 0x56}
+	const xid = 0xdeadbeef
+	to68 := netip.MustParseAddrPort("255.255.255.255:68")
+	reply := func(op byte, x uint32, ch net.HardwareAddr) []byte {
+		return Frame(nil, bootpMessage(op, x, ch), testServer, to68)
+	}
+	tests := []struct {
+		name   string
+		pkt    []byte
+		accept bool
+	}{
+		{"reply in the exchange", reply(2, xid, ours), true},
+		{"older exchange", reply(2, xid-1, ours), false},
+		{"xid differs in its last byte", reply(2, xid^0x01, ours), false},
+		{"xid differs in its first byte", reply(2, xid^0x01000000, ours), false},
+		{"right xid, another client", reply(2, xid, other), false},
+		{"right xid, a request", reply(1, xid, ours), false},
+		{"right xid, to port 67", Frame(nil, bootpMessage(2, xid, ours), testServer, netip.MustParseAddrPort("255.255.255.255:67")), false},
+		{"truncated inside the xid", Frame(nil, bootpMessage(2, xid, ours)[:6], testServer, to68), false},
+		{"ip options", func() []byte {
+			p := reply(2, xid, ours)
+			q := append(append(append([]byte{}, p[:20]...), 1, 1, 1, 0), p[20:]...)
+			q[0] = 0x46
+			return q
+		}(), true},
+	}
+	prog := dhcpReplyProgram(replyMatch{port: 68, chaddr: ours, xid: xid, hasXID: true})
+	for _, tt := range tests {
+		if n := runProgram(t, prog, tt.pkt); (n >= len(tt.pkt)) != tt.accept || (n != 0) != tt.accept {
+			t.Errorf("%s: filter kept %d of %d bytes, want accept=%v", tt.name, n, len(tt.pkt), tt.accept)
+		}
+	}
+	// Without a chaddr the xid still requires a BOOTREPLY.
+	noCH := dhcpReplyProgram(replyMatch{port: 68, xid: xid, hasXID: true})
+	for _, tc := range []struct {
+		pkt    []byte
+		accept bool
+	}{{reply(2, xid, other), true}, {reply(2, xid+1, other), false}, {reply(1, xid, other), false}} {
+		if n := runProgram(t, noCH, tc.pkt); (n != 0) != tc.accept {
+			t.Errorf("xid without chaddr: kept %d bytes of op %d xid %#x, want accept=%v", n, tc.pkt[28], binary.BigEndian.Uint32(tc.pkt[32:]), tc.accept)
+		}
 	}
 }

@@ -31,6 +31,7 @@ type RawConn struct {
 	c       *packet.Conn
 	rc      syscall.RawConn
 	port    uint16
+	chaddr  net.HardwareAddr // matched by the filter, with MatchXID's xid
 	bcast   net.HardwareAddr
 	rmu     sync.Mutex // guards buf and oob
 	buf     []byte
@@ -63,7 +64,7 @@ func listenRaw(ifname string, port int, chaddr net.HardwareAddr) (*RawConn, erro
 	if err != nil {
 		return nil, err
 	}
-	filter, err := assembleFilter(dhcpReplyProgram(uint16(port), chaddr))
+	filter, err := assembleFilter(dhcpReplyProgram(replyMatch{port: uint16(port), chaddr: chaddr}))
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +81,7 @@ func listenRaw(ifname string, port int, chaddr net.HardwareAddr) (*RawConn, erro
 		return nil, fmt.Errorf("open raw socket on %s: %w", ifname, err)
 	}
 	return &RawConn{
-		c: c, rc: rc, port: uint16(port), bcast: broadcastHW(max(len(ifi.HardwareAddr), 6)),
+		c: c, rc: rc, port: uint16(port), chaddr: chaddr, bcast: broadcastHW(max(len(ifi.HardwareAddr), 6)),
 		buf: make([]byte, frameBufSize(ifi.MTU)), oob: make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.TpacketAuxdata{})))),
 	}, nil
 }
@@ -155,6 +156,37 @@ func (c *RawConn) WriteFrom(payload []byte, src netip.Addr, to netip.AddrPort) e
 	pkt := Frame(make([]byte, 0, ipHeaderLen+udpHeaderLen+len(payload)), payload, from, to)
 	if _, err := c.c.WriteTo(pkt, &packet.Addr{HardwareAddr: c.bcast}); err != nil {
 		return fmt.Errorf("send to %v: %w", to, err)
+	}
+	return nil
+}
+
+// MatchXID narrows the socket's filter to BOOTREPLYs carrying xid, the
+// transaction ID of the exchange the client has just opened (RFC 2131
+// §4.1), on top of what it matched when opened: replies to older
+// exchanges and forged packets with other xids stay in the kernel. Each
+// call replaces the xid of the last. Packets already queued are not
+// filtered again; the state machine checks the xid of what it receives
+// anyway.
+func (c *RawConn) MatchXID(xid uint32) error {
+	filter, err := assembleFilter(dhcpReplyProgram(replyMatch{port: c.port, chaddr: c.chaddr, xid: xid, hasXID: true}))
+	if err != nil {
+		return err
+	}
+	if err := c.c.SetBPF(filter); err != nil {
+		return fmt.Errorf("set socket filter for xid %#x: %w", xid, err)
+	}
+	return nil
+}
+
+// MatchAnyXID lifts MatchXID's xid match once no exchange is open: a
+// bound client's DHCPFORCERENEW (RFC 3203) carries the server's xid.
+func (c *RawConn) MatchAnyXID() error {
+	filter, err := assembleFilter(dhcpReplyProgram(replyMatch{port: c.port, chaddr: c.chaddr}))
+	if err != nil {
+		return err
+	}
+	if err := c.c.SetBPF(filter); err != nil {
+		return fmt.Errorf("set socket filter without xid: %w", err)
 	}
 	return nil
 }

@@ -35,6 +35,12 @@ func (c *RawConn) WriteFrom(payload []byte, src netip.Addr, to netip.AddrPort) e
 	return ErrUnsupported
 }
 
+// MatchXID returns ErrUnsupported.
+func (c *RawConn) MatchXID(xid uint32) error { return ErrUnsupported }
+
+// MatchAnyXID returns ErrUnsupported.
+func (c *RawConn) MatchAnyXID() error { return ErrUnsupported }
+
 // Dropped returns 0.
 func (c *RawConn) Dropped() uint64 { return 0 }
 

@@ -40,6 +40,7 @@ func hardwareAddr(name string) (net.HardwareAddr, error) {
 // runDaemon is the client proper: in the foreground with -d, else as the
 // re-executed child, which detaches once every interface is ready.
 func runDaemon(f *Flags, cfg *config.Config, stderr io.Writer) int {
+	gcStarting()
 	det := newDetacher()
 	log := newLogger(f, stderr)
 	pid := &client.PIDFile{Path: f.PIDPath, Log: log}
@@ -60,6 +61,7 @@ func runDaemon(f *Flags, cfg *config.Config, stderr io.Writer) int {
 	d.OnReady = func() {
 		pid.Write()
 		det.Detach(0)
+		gcReady()
 	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)

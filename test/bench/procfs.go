@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/leased/leased/test/lab"
 )
 
 // userHZ is the unit of the CPU times in /proc/PID/stat: USER_HZ, which
@@ -142,4 +144,44 @@ func statusField(path, key string) (int64, error) {
 		return 0, fmt.Errorf("read %s: %w", path, err)
 	}
 	return 0, fmt.Errorf("no %s in %s", key, path)
+}
+
+// udpRcvbufErrors is the UDP RcvbufErrors counter of the network
+// namespace ns (/proc/net/snmp): datagrams the kernel dropped because a
+// socket's receive buffer was full. In the server's namespace, the
+// DISCOVERs the server was too slow to read.
+func udpRcvbufErrors(ns string) (int64, error) {
+	var b []byte
+	err := lab.Do(ns, func() (err error) {
+		b, err = os.ReadFile("/proc/thread-self/net/snmp")
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return snmpField(string(b), "Udp", "RcvbufErrors")
+}
+
+// snmpField reads field of protocol proto from the text of
+// /proc/net/snmp: a header line of names and a line of values, each
+// starting with "Proto:".
+func snmpField(text, proto, field string) (int64, error) {
+	var names []string
+	for line := range strings.Lines(text) {
+		f := strings.Fields(line)
+		if len(f) == 0 || f[0] != proto+":" {
+			continue
+		}
+		if names == nil {
+			names = f
+			continue
+		}
+		for i, n := range names {
+			if n == field && i < len(f) {
+				return strconv.ParseInt(f[i], 10, 64)
+			}
+		}
+		break
+	}
+	return 0, fmt.Errorf("no %s %s in /proc/net/snmp", proto, field)
 }

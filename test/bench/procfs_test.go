@@ -50,3 +50,18 @@ func TestProcfsAgreesWithGetrusage(t *testing.T) {
 	}
 	_ = sink[len(sink)-1]
 }
+
+func TestSNMPField(t *testing.T) {
+	text := "Ip: Forwarding DefaultTTL\nIp: 1 64\n" +
+		"Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors\n" +
+		"Udp: 2346 0 80 2346 80 0\nUdpLite: InDatagrams RcvbufErrors\nUdpLite: 0 0\n"
+	if n, err := snmpField(text, "Udp", "RcvbufErrors"); err != nil || n != 80 {
+		t.Errorf("Udp RcvbufErrors = %d, %v; want 80", n, err)
+	}
+	if n, err := snmpField(text, "Udp", "InDatagrams"); err != nil || n != 2346 {
+		t.Errorf("Udp InDatagrams = %d, %v; want 2346", n, err)
+	}
+	if _, err := snmpField(text, "Tcp", "RetransSegs"); err == nil {
+		t.Error("a missing protocol: no error")
+	}
+}

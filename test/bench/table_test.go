@@ -30,11 +30,14 @@ func printBindTable(w io.Writer, rows []bindRow, base time.Duration) {
 // in total and per interface (utime+stime in ms, counted in 10 ms clock
 // ticks; CPU ms from the scheduler, exact). The marginal RSS per
 // interface, against the row before, shows whether memory grows
-// linearly: it stays flat if it does.
+// linearly: it stays flat if it does. DISCOVERs per interface above 1
+// are retransmissions: a DISCOVER or an OFFER was lost, or an OFFER came
+// late (RFC 2131 §4.1); server drops are the datagrams the server's
+// full socket dropped meanwhile, packets lost on the server's side.
 func printScaleTable(w io.Writer, rows []scaleRow) {
-	const head = "%7s %4s %13s %13s %8s %10s %13s %12s %8s %13s\n"
+	const head = "%7s %4s %13s %13s %8s %10s %13s %12s %8s %13s %15s %12s\n"
 	fmt.Fprintf(w, head, "ifaces", "runs", "half bound ms", "all bound ms", "RSS MiB", "KiB/iface", "marginal KiB",
-		"utime+stime", "CPU ms", "CPU ms/iface")
+		"utime+stime", "CPU ms", "CPU ms/iface", "DISCOVERs/iface", "server drops")
 	for i, r := range rows {
 		k := float64(r.ifaces)
 		marginal := "-"
@@ -42,9 +45,9 @@ func printScaleTable(w io.Writer, rows []scaleRow) {
 			d := (r.rss.Median - rows[i-1].rss.Median) / 1024 / (k - float64(rows[i-1].ifaces))
 			marginal = fmt.Sprintf("%.1f", d)
 		}
-		fmt.Fprintf(w, "%7d %4d %13.1f %13.1f %8.1f %10.1f %13s %12.0f %8.1f %13.2f\n",
+		fmt.Fprintf(w, "%7d %4d %13.1f %13.1f %8.1f %10.1f %13s %12.0f %8.1f %13.2f %15.3f %12.0f\n",
 			r.ifaces, r.bound.N, ms(r.half.Median), ms(r.bound.Median), r.rss.Median/(1<<20), r.rss.Median/1024/k,
-			marginal, ms(r.ticks.Median), ms(r.cpu.Median), ms(r.cpu.Median)/k)
+			marginal, ms(r.ticks.Median), ms(r.cpu.Median), ms(r.cpu.Median)/k, r.disc.Median, r.srvDrops.Median)
 	}
 }
 
