@@ -167,19 +167,21 @@ func (m *Machine) bind(now time.Time, l *Lease, why Reason) {
 	}
 	n := l.Renew.Unix() - now.Unix()
 	m.logf("bound to %s -- renewal in %d seconds.", l.Addr, n)
-	// T1 already due (a lease of a second or two): renew at once, but
-	// never sooner than minRequestGap after the last REQUEST, so a server
-	// handing out such leases gets at most one REQUEST a second.
-	at := later(now, m.lastRequest.Add(minRequestGap))
+	// T1 already due (a lease of a second or two, for which ISC's
+	// formulas give T1 = 0): renew at once, as ISC does, but never sooner
+	// than minRequestGap after the last REQUEST, so a server handing out
+	// such leases gets at most one REQUEST a second.
+	at := now
 	if n > 0 {
 		at = m.after(now, n)
 	}
-	m.setTimer(timerRenew, at)
+	m.setTimer(timerRenew, m.requestAt(now, at))
 }
 
 // minRequestGap is the least time between two REQUESTs of an interface
-// (SPEC §4 "Never stuck"). ISC's retransmissions are a second or more
-// apart; only an immediate renewal after an ACK could come sooner.
+// (SPEC §4 "Never stuck"): ISC's retransmissions are a second or more
+// apart, but its renewal of a lease with T1 = 0, its REQUEST after a NAK
+// and a quick OFFER, or a renewal asked for twice come at once.
 const minRequestGap = time.Second
 
 // later returns the later of a and b.

@@ -30,6 +30,11 @@ func TestLeaseTimes(t *testing.T) {
 		{"options 58 and 59", 3600, []dhcp4.Option{u32(58, 1800), u32(59, 3150)}, 1352, 3150, 3600},
 		// T1 = 100 randomised to 77 > T2 = 50 -> 3/4 * 50
 		{"T1 beyond T2", 3600, []dhcp4.Option{u32(58, 100), u32(59, 50)}, 37, 50, 3600},
+		// Tiny leases, as ISC computes them: 1 s: T1 = 1 -> 1 + 0 > T2 =
+		// 7/8 = 0 -> 0; 2 s: T1 = 2 -> 2 + 1 > T2 = 14/8 = 1 -> 3/4 = 0.
+		// Both renew at once (bound, minRequestGap after the REQUEST).
+		{"1 s", 1, nil, 0, 0, 1},
+		{"2 s", 2, nil, 0, 1, 2},
 		{"infinite", dhcp4.InfiniteLease, nil, -1, -1, -1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
