@@ -154,7 +154,7 @@ func (e *events) event() Event {
 // it never panics, never arms a deadline in the past, never configures an
 // address that no ACK (or stored lease) gave, never sends with an xid
 // it did not choose itself, and never sends two REQUESTs less than
-// minRequestGap apart.
+// minRequestGap apart, and never keeps a link-local claim in V6ONLY.
 func FuzzMachine(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0, 12, 1, 0, 0, 6})
 	f.Add([]byte{0x3f, 7, 10, 1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 6, 0, 6, 0, 6, 0, 6})
@@ -259,6 +259,9 @@ func FuzzMachine(f *testing.F) {
 						t.Fatalf("%v: %v", a, err)
 					}
 				}
+			}
+			if linkLocal && m.State() == StateV6Only {
+				t.Fatalf("after %v: the link-local claim runs in V6ONLY", ev)
 			}
 		}
 	})
