@@ -220,7 +220,7 @@ func (m *Machine) decline(now time.Time, l *Lease) {
 	m.awaiting = nil
 	to := m.cfg.broadcastTo()
 	m.logf("DHCPDECLINE of %s on %s to %s port %d", l.Addr, m.cfg.Interface, to.Addr(), to.Port())
-	m.emit(Send{Msg: m.declineMessage(l), To: to})
+	m.send(m.declineMessage(l), to)
 	if m.cfg.OneTry {
 		m.logf("Unable to obtain a lease on first try (declined).  Exiting.")
 		m.emit(RunHook{Reason: ReasonFail}, GiveUp{})

@@ -125,7 +125,7 @@ func (m *Machine) sendRequest(now time.Time) {
 	}
 	m.addClientOptions(msg, withAll)
 	m.logf("DHCPREQUEST for %s on %s to %s port %d", l.Addr, m.cfg.Interface, to.Addr(), to.Port())
-	m.emit(Send{Msg: msg, To: to})
+	m.send(msg, to)
 	m.lastRequest = now
 	next := m.after(now, m.interval)
 	// Rebinding starts at T2 (RFC 2131 §4.4.5). ISC waits for the next
