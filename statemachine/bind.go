@@ -172,22 +172,24 @@ func (m *Machine) bind(now time.Time, l *Lease, why Reason) {
 	m.active = l
 	m.state = StateBound
 	m.awaiting = append(m.awaiting, hookWait{reason: why, lease: l})
-	// T1 already due (a lease of a second or two): renew at once, but
-	// never sooner than minRequestGap after the last REQUEST, so a server
-	// handing out such leases gets at most one REQUEST a second. ISC arms
-	// the timer before it logs, so a "Timeout too large" comes first.
+	// T1 already due (a lease of a second or two, for which ISC's
+	// formulas give T1 = 0): renew at once, as ISC does, but never sooner
+	// than minRequestGap after the last REQUEST, so a server handing out
+	// such leases gets at most one REQUEST a second. ISC arms the timer
+	// before it logs, so a "Timeout too large" comes first.
 	n := l.Renew.Unix() - now.Unix()
-	at := later(now, m.lastRequest.Add(minRequestGap))
+	at := now
 	if n > 0 {
 		at = m.after(now, n)
 	}
 	m.logf("bound to %s -- renewal in %d seconds.", l.Addr, n)
-	m.setTimer(timerRenew, at)
+	m.setTimer(timerRenew, m.requestAt(now, at))
 }
 
 // minRequestGap is the least time between two REQUESTs of an interface
-// (SPEC §4 "Never stuck"). ISC's retransmissions are a second or more
-// apart; only an immediate renewal after an ACK could come sooner.
+// (SPEC §4 "Never stuck"): ISC's retransmissions are a second or more
+// apart, but its renewal of a lease with T1 = 0, its REQUEST after a NAK
+// and a quick OFFER, or a renewal asked for twice come at once.
 const minRequestGap = time.Second
 
 // later returns the later of a and b.
@@ -226,7 +228,7 @@ func (m *Machine) decline(now time.Time, l *Lease) {
 	m.awaiting = nil
 	to := m.cfg.broadcastTo()
 	m.logf("DHCPDECLINE of %s on %s to %s port %d", l.Addr, m.cfg.Interface, to.Addr(), to.Port())
-	m.emit(Send{Msg: m.declineMessage(l), To: to})
+	m.send(m.declineMessage(l), to)
 	if m.cfg.OneTry {
 		m.logf("Unable to obtain a lease on first try (declined).  Exiting.")
 		m.emit(RunHook{Reason: ReasonFail}, GiveUp{})

@@ -72,7 +72,7 @@ func (m *Machine) release(now time.Time) {
 		to = m.cfg.serverAt(sid)
 	}
 	m.logf("DHCPRELEASE of %s on %s to %s port %d", l.Addr, m.cfg.Interface, to.Addr(), to.Port())
-	m.emit(Send{Msg: m.releaseMessage(l), To: to})
+	m.send(m.releaseMessage(l), to)
 	done := m.cfgd
 	m.deconfigure()
 	if done == nil || done.Addr != l.Addr {

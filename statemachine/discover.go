@@ -74,7 +74,7 @@ func (m *Machine) sendDiscover(now time.Time) {
 	m.addClientOptions(msg, withAll)
 	to := m.cfg.broadcastTo()
 	m.logf("DHCPDISCOVER on %s to %s port %d interval %d", m.cfg.Interface, to.Addr(), to.Port(), m.interval)
-	m.emit(Send{Msg: msg, To: to})
+	m.send(msg, to)
 	m.setTimer(timerDiscover, m.after(now, m.interval))
 }
 

@@ -152,8 +152,9 @@ func (e *events) event() Event {
 
 // FuzzMachine checks the machine's invariants on random event sequences:
 // it never panics, never arms a deadline in the past, never configures an
-// address that no ACK (or stored lease) gave, and never sends with an xid
-// it did not choose itself.
+// address that no ACK (or stored lease) gave, never sends with an xid
+// it did not choose itself, and never sends two REQUESTs less than
+// minRequestGap apart, and never keeps a link-local claim in V6ONLY.
 func FuzzMachine(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0, 12, 1, 0, 0, 6})
 	f.Add([]byte{0x3f, 7, 10, 1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 6, 0, 6, 0, 6, 0, 6})
@@ -196,7 +197,7 @@ func FuzzMachine(f *testing.F) {
 		}
 		ours, theirs := map[uint32]bool{}, map[uint32]bool{}
 		m := New(cfg, rec)
-		now, armed := t0, time.Time{}
+		now, armed, lastRequest := t0, time.Time{}, time.Time{}
 		for steps := 0; len(e.b) > 0 && steps < 500; steps++ {
 			d, ev := e.delay(), e.event()
 			if d == atArm {
@@ -246,12 +247,21 @@ func FuzzMachine(f *testing.F) {
 					if !ours[a.Msg.XID] && theirs[a.Msg.XID] {
 						t.Fatalf("after %v: %v uses a received xid", ev, a)
 					}
+					if a.Msg.Type() == dhcp4.Request {
+						if !lastRequest.IsZero() && now.Sub(lastRequest) < minRequestGap {
+							t.Fatalf("after %v: %v %v after the last REQUEST", ev, a, now.Sub(lastRequest))
+						}
+						lastRequest = now
+					}
 					ours[a.Msg.XID] = true
 					e.xid = a.Msg.XID
 					if _, err := a.Msg.MarshalBinary(); err != nil {
 						t.Fatalf("%v: %v", a, err)
 					}
 				}
+			}
+			if linkLocal && m.State() == StateV6Only {
+				t.Fatalf("after %v: the link-local claim runs in V6ONLY", ev)
 			}
 		}
 	})

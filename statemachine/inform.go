@@ -40,7 +40,7 @@ func (m *Machine) sendInform(now time.Time) {
 	m.addClientOptions(msg, withAll)
 	to := m.cfg.broadcastTo()
 	m.logf("DHCPINFORM for %s on %s to %s port %d interval %d", m.cfg.Inform, m.cfg.Interface, to.Addr(), to.Port(), m.interval)
-	m.emit(Send{Msg: msg, To: to})
+	m.send(msg, to)
 	m.setTimer(timerInform, m.after(now, m.interval))
 }
 

@@ -1,10 +1,20 @@
 package statemachine
 
 import (
+	"net/netip"
 	"slices"
 
 	"github.com/leased/leased/statemachine/dhcp4"
 )
+
+// send emits msg for to, its options shuffled first under the anonymity
+// profile. Every message the machine sends goes out through it.
+func (m *Machine) send(msg *dhcp4.Message, to netip.AddrPort) {
+	if m.cfg.Anonymity {
+		m.shuffleOptions(msg)
+	}
+	m.emit(Send{Msg: msg, To: to})
+}
 
 // message returns a BOOTREQUEST of type t with the current xid and our
 // chaddr. ISC never sets the broadcast flag (reference §6.2).

@@ -75,8 +75,13 @@ func (m *Machine) rebindNow(now time.Time) {
 
 // sendRequest transmits a REQUEST in REQUESTING, REBOOTING, RENEWING or
 // REBINDING and schedules the next one (dhclient.c send_request,
-// reference §6.2).
+// reference §6.2). One due sooner than minRequestGap after the last
+// waits until then.
 func (m *Machine) sendRequest(now time.Time) {
+	if at := m.requestAt(now, now); at.After(now) {
+		m.setTimer(timerRequest, at)
+		return
+	}
 	el := m.elapsed(now)
 	if (m.state == StateRebooting || m.state == StateRequesting) && el > seconds(m.cfg.Reboot, 0) {
 		m.startInit(now)
@@ -120,13 +125,27 @@ func (m *Machine) sendRequest(now time.Time) {
 	}
 	m.addClientOptions(msg, withAll)
 	m.logf("DHCPREQUEST for %s on %s to %s port %d", l.Addr, m.cfg.Interface, to.Addr(), to.Port())
-	m.emit(Send{Msg: msg, To: to})
+	m.send(msg, to)
 	m.lastRequest = now
-	m.setTimer(timerRequest, m.after(now, m.interval))
+	next := m.after(now, m.interval)
 	// Rebinding starts at T2 (RFC 2131 §4.4.5). ISC waits for the next
 	// retransmission after T2, which on a short lease can fall after the
 	// expiry, so that no rebind is ever sent.
-	if m.state == StateRenewing && !l.Rebind.IsZero() && now.Before(l.RebindFrom()) && m.timerAt.After(l.RebindFrom()) {
-		m.setTimer(timerRequest, l.RebindFrom())
+	if m.state == StateRenewing && !l.Rebind.IsZero() && now.Before(l.RebindFrom()) && next.After(l.RebindFrom()) {
+		next = l.RebindFrom()
 	}
+	m.setTimer(timerRequest, m.requestAt(now, next))
+}
+
+// requestAt returns when a REQUEST due at at may go out: at, or
+// minRequestGap after the last REQUEST if that is later. Every REQUEST
+// (selecting, INIT-REBOOT, renewal, rebinding, retransmission) is timed
+// through it. A wall clock stepped back cannot hold REQUESTs for longer
+// than the gap.
+func (m *Machine) requestAt(now, at time.Time) time.Time {
+	free := m.lastRequest.Add(minRequestGap)
+	if limit := now.Add(minRequestGap); free.After(limit) {
+		free = limit
+	}
+	return later(at, free)
 }

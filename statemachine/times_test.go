@@ -37,6 +37,11 @@ func TestLeaseTimes(t *testing.T) {
 		{"infinite", dhcp4.InfiniteLease, nil, 2147483648, 3758096377, 4294967295},
 		{"infinite with options 58 and 59", dhcp4.InfiniteLease,
 			[]dhcp4.Option{u32(58, dhcp4.InfiniteLease), u32(59, dhcp4.InfiniteLease)}, 4294967295, 4294967295, 4294967295},
+		// Tiny leases, as ISC computes them: 1 s: T1 = 1 -> 1 + 0 > T2 =
+		// 7/8 = 0 -> 0; 2 s: T1 = 2 -> 2 + 1 > T2 = 14/8 = 1 -> 3/4 = 0.
+		// Both renew at once (bound, minRequestGap after the REQUEST).
+		{"1 s", 1, nil, 0, 0, 1},
+		{"2 s", 2, nil, 0, 1, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, testConfig())

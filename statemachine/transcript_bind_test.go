@@ -136,10 +136,16 @@ func bindTranscripts() []scenario {
 				"log DHCPOFFER from 10.0.0.1 rejected by rule 10.0.0.1 mask 255.255.255.255.",
 				"drop rejected server 10.0.0.1",
 			}},
+			// The REQUEST for it waits until a second after the last
+			// one (minRequestGap).
 			{0, offer(addr2, srv2), []string{
 				"log DHCPOFFER of 10.0.0.6 from 10.0.0.2",
+				"arm +500ms",
+			}},
+			{atArm, Timeout{}, []string{
 				"log DHCPREQUEST for 10.0.0.6 on eth0 to 255.255.255.255 port 67",
 				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.6 server=10.0.0.2",
+				"arm +4s",
 			}},
 		}},
 		// A BOOTP server's reply (no option 53, nor 51 or 54) binds at once

@@ -75,6 +75,28 @@ func TestIPv4LLTranscripts(t *testing.T) {
 					"arm +48s",
 				}},
 			)},
+		// RFC 8925: option 108 stops IPv4 altogether, the link-local
+		// address included, before V6ONLY runs.
+		{name: "link-local off at v6-only", cfg: func(c *Config) { llCfg(c); withV6PRL(c) },
+			steps: append(append([]step{}, failed...),
+				step{atArm, Timeout{}, []string{
+					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+					"arm +4s",
+				}},
+				step{time.Second, offer(addr, srv, v6Only(600)), []string{
+					"log DHCPOFFER of 10.0.0.5 from 10.0.0.1: v6 only preferred for 600.",
+					"link-local off",
+					"hook V6ONLY wait=600",
+					"arm +10m0s",
+				}},
+				step{0, HookResult{Reason: ReasonV6Only}, nil},
+				step{atArm, Timeout{}, []string{
+					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+					"arm +4s",
+				}},
+			)},
 		{name: "link-local off at release", cfg: llCfg,
 			steps: append(append([]step{}, failed...),
 				step{0, Release{}, []string{"link-local off"}},

@@ -30,11 +30,16 @@ func (m *Machine) v6OnlyWait(msg *dhcp4.Message) uint32 {
 // start_v6only): the exchange ends, an address leased configured is
 // removed, V6ONLY runs with the lease given up as old_*, and INIT starts
 // again when the wait is over. The stored lease is left alone, as ISC
-// leaves it.
+// leaves it. An IPv4 link-local address claimed after an earlier FAIL
+// goes too: in IPv6-only mode the client does without IPv4 on the link
+// (RFC 8925 §3.2), and a 169.254/16 address would have applications try
+// IPv4 there. The claim starts again only after a FAIL once the wait is
+// over.
 func (m *Machine) startV6Only(now time.Time, wait uint32) {
 	m.resetExchange()
 	m.awaiting = nil
 	m.deconfigure()
+	m.linkLocalOff()
 	old := m.active
 	m.active, m.lapsed = nil, nil
 	m.state = StateV6Only
