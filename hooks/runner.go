@@ -150,7 +150,8 @@ func wait(ctx context.Context, p *os.Process) Result {
 	}
 	// Killed by us: no decision, even if a trap handler exited non-zero.
 	res.ExitCode, res.TimedOut = 0, timedOut
-	if res.Err == nil {
+	if res.Err == nil || !timedOut {
+		// Ended by the caller (the daemon stopping): say so, not how.
 		res.Err = ctx.Err()
 	}
 	return res
@@ -171,6 +172,10 @@ const LevelNotice = slog.LevelInfo - 2
 
 func logOutcome(log *slog.Logger, res Result) {
 	switch {
+	case errors.Is(res.Err, context.Canceled):
+		// The daemon is stopping (SIGTERM): ISC leaves its script
+		// running and says nothing; a notice, outside ISC's stream.
+		log.Log(context.Background(), LevelNotice, "hook ended, daemon stopping")
 	case res.Err != nil:
 		log.Warn("hook failed", "err", res.Err)
 	case res.ExitCode != 0:
