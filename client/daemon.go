@@ -47,6 +47,13 @@ type Daemon struct {
 	// out: the moment ISC's parent process returns (SPEC §2). nil:
 	// nothing.
 	OnReady func()
+	// Detach, in the daemon-mode child, sends the waiting parent the exit
+	// status it returns with and detaches from the terminal; Main calls
+	// it once. nil: in the foreground.
+	Detach func(code int)
+	// TuneGC applies the collector policy of memory.go (dhclient sets
+	// it; a test binary keeps the runtime's default).
+	TuneGC bool
 
 	log      *slog.Logger
 	start    time.Time // of Run or Leave: lease ages and DUID-LLT count from it

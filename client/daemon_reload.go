@@ -1,11 +1,6 @@
 package client
 
-import (
-	"context"
-	"strings"
-
-	"github.com/leased/leased/client/config"
-)
+import "context"
 
 // reloadOnHangup reads the configuration again at each SIGHUP.
 func (d *Daemon) reloadOnHangup(ctx context.Context) {
@@ -24,13 +19,10 @@ func (d *Daemon) reloadOnHangup(ctx context.Context) {
 // arp-check, configure-interface) apply on restart. A file that cannot be
 // read leaves everything as it was.
 func (d *Daemon) reload() {
-	cfg, diags, err := config.Load(d.confPath)
+	cfg, _, err := loadConfig(d.confPath, d.logDiagnostic)
 	if err != nil {
 		d.log.Error("reload configuration", "err", err)
 		return
-	}
-	for _, diag := range diags {
-		d.log.Warn(strings.TrimSpace(diag.Render()))
 	}
 	for _, name := range d.mgr.Names() {
 		hw, err := d.System.HardwareAddr(name)

@@ -70,12 +70,12 @@ func newDaemonRig(t *testing.T, conf string, names ...string) *daemonRig {
 			Interfaces: names, ConfPath: r.path("dhclient.conf"), LeasePath: r.path("dhclient.leases"),
 			ScriptPath: script, Env: []string{"HOOKLOG=" + r.path("hooks")},
 		},
-		Config:  r.loadConf(),
 		System:  r.system(),
 		Log:     r.log.logger(),
 		Hangup:  r.hup,
 		OnReady: func() { close(r.ready) },
 	}
+	r.loadConf()
 	return r
 }
 
@@ -106,13 +106,13 @@ func (r *daemonRig) writeConf(conf string) {
 	}
 }
 
-func (r *daemonRig) loadConf() *config.Config {
+// loadConf is the daemon's first load, as dhclient's.
+func (r *daemonRig) loadConf() {
 	r.t.Helper()
-	cfg, diags, err := config.Load(r.path("dhclient.conf"))
+	diags, err := r.d.LoadConfig(nil)
 	if err != nil || config.HasErrors(diags) {
 		r.t.Fatalf("load configuration: %v %v", err, diags)
 	}
-	return cfg
 }
 
 // start runs the daemon until stop.

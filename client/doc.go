@@ -12,6 +12,18 @@
 // link and sleep watches, sd_notify, host and interface names. cmd fills
 // them from platform, and tests with clienttest fakes.
 //
+// # One dhclient process
+//
+// cmd/dhclient parses ISC's flags into Options, applies ISC's daemon
+// rule, and fills System, Log, Hangup (SIGHUP) and Detach from platform
+// and the process's signals; the rest is here. Daemon.LoadConfig is the first read of
+// the configuration file, whose problems go to stderr (and reload's to
+// the log, through the same loader); CheckConfig is dhclient -t.
+// Daemon.Main is Run as the process: it writes the pid file where ISC
+// does and calls Detach, which in the daemon-mode child tells the
+// waiting parent its exit status, once (daemon_main.go). Leave is
+// dhclient -r and -x.
+//
 // # Where a machine's configuration comes from
 //
 // client/config reads the file into one Config, whose settings are

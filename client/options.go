@@ -25,5 +25,7 @@ type Options struct {
 	LeasePath   string        // -lf
 	PIDPath     string        // -pf: names the control socket too
 	NoPID       bool          // --no-pid
+	Foreground  bool          // -d: the pid file is written at start
+	NoWait      bool          // -nw: detach once each interface has sent, not once ready
 	ScriptPath  string        // -sf; "": leased's own, next to the binary or installed
 }

@@ -80,8 +80,10 @@ func TestARPConflicts(t *testing.T) {
 }
 
 func TestProbeSchedule(t *testing.T) {
-	if gaps, wait := probeSchedule(ProbeOff, nil); gaps != nil || wait != 0 {
-		t.Errorf("off: got %v %v, want nothing", gaps, wait)
+	for _, off := range []ProbeMode{ProbeOff, ""} {
+		if gaps, wait := probeSchedule(off, nil); gaps != nil || wait != 0 {
+			t.Errorf("%q: got %v %v, want nothing", off, gaps, wait)
+		}
 	}
 	if gaps, wait := probeSchedule(ProbeFast, nil); len(gaps) != 1 || gaps[0] != 0 || wait != 200*time.Millisecond {
 		t.Errorf("fast: got %v %v, want [0] 200ms", gaps, wait)
@@ -124,14 +126,6 @@ func equalDurations(a, b []time.Duration) bool {
 		}
 	}
 	return true
-}
-
-func TestProbeModeString(t *testing.T) {
-	for m, want := range map[ProbeMode]string{ProbeOff: "off", ProbeFast: "fast", ProbeRFC5227: "rfc5227", 7: "ProbeMode(7)"} {
-		if got := m.String(); got != want {
-			t.Errorf("got %q, want %q", got, want)
-		}
-	}
 }
 
 // FuzzParseARP checks that parseARP never panics and that what it

@@ -90,6 +90,19 @@ func BindingFor(addr netip.Prefix, opts dhcp4.Options, lifetime time.Duration, s
 	return b
 }
 
+// LinkLocalBinding is the Binding of an RFC 3927 address, addr with its
+// prefix: the prefix's broadcast, kept until removed, and no route
+// beyond the prefix route unless defaultRoute (ipv4ll-route) adds an
+// on-link default route at s's metric and table (RFC 3927 §2.6.2: every
+// destination is then taken to be on the link).
+func LinkLocalBinding(addr netip.Prefix, defaultRoute bool, s RouteSettings) Binding {
+	b := Binding{Addr: addr, Broadcast: broadcastFor(addr, nil)}
+	if defaultRoute {
+		b.Routes = []Route{{Dst: netip.PrefixFrom(netip.IPv4Unspecified(), 0), OnLink: true, Metric: s.Metric, Table: s.Table}}
+	}
+	return b
+}
+
 // broadcastFor returns option 28 when it holds an address, else the
 // subnet's directed broadcast; /31 (RFC 3021) and /32 have none.
 func broadcastFor(addr netip.Prefix, opts dhcp4.Options) netip.Addr {

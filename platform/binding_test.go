@@ -136,3 +136,19 @@ func TestBindingForAddressMTU(t *testing.T) {
 		})
 	}
 }
+
+// A link-local address is its /16 with 169.254.255.255 as broadcast,
+// forever; only with defaultRoute does a route come along, on-link, at
+// the lease routes' metric and table.
+func TestLinkLocalBinding(t *testing.T) {
+	a := netip.MustParsePrefix("169.254.7.9/16")
+	s := RouteSettings{Metric: 50, Table: 7}
+	plain := LinkLocalBinding(a, false, s)
+	if plain.Addr != a || plain.Broadcast.String() != "169.254.255.255" || plain.Lifetime != 0 || len(plain.Routes) != 0 || plain.MTU != 0 {
+		t.Errorf("without default route: %+v", plain)
+	}
+	routed := LinkLocalBinding(a, true, s)
+	if len(routed.Routes) != 1 || routed.Routes[0].String() != "0.0.0.0/0 dev metric 50 table 7" {
+		t.Errorf("with default route: routes %v, want 0.0.0.0/0 dev metric 50 table 7", routed.Routes)
+	}
+}

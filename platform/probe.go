@@ -4,33 +4,21 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/netip"
-	"strconv"
 	"time"
 )
 
-// ProbeMode selects the ARP check run on an address before it is used
-// (SPEC §3 arp-check).
-type ProbeMode uint8
+// ProbeMode selects the ARP check run on an address before it is used:
+// the keyword of SPEC §3 arp-check, so that a configuration's value
+// converts as it is.
+type ProbeMode string
 
-// Probe modes. The zero value, ProbeOff, is ISC's and networkd's default.
+// Probe modes. The zero value checks nothing, as ProbeOff, ISC's and
+// networkd's default.
 const (
-	ProbeOff     ProbeMode = iota // no check
-	ProbeFast                     // one probe and a 200 ms wait, as NetworkManager
-	ProbeRFC5227                  // the full RFC 5227 §2.1.1 sequence, as dhcpcd
+	ProbeOff     ProbeMode = "off"     // no check
+	ProbeFast    ProbeMode = "fast"    // one probe and a 200 ms wait, as NetworkManager
+	ProbeRFC5227 ProbeMode = "rfc5227" // the full RFC 5227 §2.1.1 sequence, as dhcpcd
 )
-
-// String returns the arp-check keyword of m.
-func (m ProbeMode) String() string {
-	switch m {
-	case ProbeOff:
-		return "off"
-	case ProbeFast:
-		return "fast"
-	case ProbeRFC5227:
-		return "rfc5227"
-	}
-	return "ProbeMode(" + strconv.Itoa(int(m)) + ")"
-}
 
 // RFC 5227 §1.1 timing constants, and NetworkManager's fast check.
 const (
@@ -50,7 +38,7 @@ type Prober struct {
 }
 
 // Probe reports whether another host on ifname uses or claims addr,
-// probing as mode says; ProbeOff reports no conflict without sending
+// probing as mode says; ProbeOff (or any other mode) reports no conflict without sending
 // anything. It returns early on the first conflict, and with ctx's error
 // when ctx ends first. It needs CAP_NET_RAW.
 func Probe(ctx context.Context, ifname string, addr netip.Addr, mode ProbeMode) (conflict bool, err error) {

@@ -39,9 +39,7 @@ const (
 // does, how it runs, and the daemon's Options.
 type Flags struct {
 	Action      Action
-	Foreground  bool // -d
 	Verbose     bool // -v, -d
-	NoWait      bool // -nw
 	WaitNoIface bool // -w
 	client.Options
 }

@@ -2,72 +2,54 @@ package main
 
 import (
 	"context"
-	"net"
 	"net/netip"
 	"time"
 
 	"github.com/leased/leased/client"
-	"github.com/leased/leased/client/config"
 	"github.com/leased/leased/platform"
 	"github.com/leased/leased/statemachine"
 )
 
 // link adapts platform to client.Link for one interface.
 type link struct {
-	name      string
-	port      int
-	chaddr    net.HardwareAddr // the machine's chaddr, matched in the kernel
-	conf      *platform.Configurator
-	llconf    *platform.Configurator // the link-local address (ipv4ll)
-	llRoute   bool                   // ipv4ll-route: a default route with it
-	routes    platform.RouteSettings
-	probeMode platform.ProbeMode
+	spec   client.LinkSpec
+	routes platform.RouteSettings
+	conf   *platform.Configurator // the lease's address and routes
+	llconf *platform.Configurator // the link-local address (ipv4ll)
 }
 
 var _ client.Link = (*link)(nil)
 
 // openLink builds the kernel side the daemon decided on.
 func openLink(s client.LinkSpec) client.Link {
-	mode := platform.ProbeOff
-	switch s.Settings.ARPCheck {
-	case config.ARPFast:
-		mode = platform.ProbeFast
-	case config.ARPRFC5227:
-		mode = platform.ProbeRFC5227
-	}
-	return &link{
-		name: s.Name, port: s.Port, chaddr: s.CHAddr, conf: platform.NewConfigurator(nil), probeMode: mode,
-		llconf: platform.NewConfigurator(nil), llRoute: s.Settings.IPv4LLRoute,
-		routes: platform.RouteSettings{Metric: s.Metric, Classless: s.Settings.ClasslessRoutes,
-			SetMTU: s.Settings.SetMTU, Table: s.Settings.RouteTable},
-	}
+	routes := platform.RouteSettings{Metric: s.Metric, Classless: s.Settings.ClasslessRoutes,
+		SetMTU: s.Settings.SetMTU, Table: s.Settings.RouteTable}
+	return &link{spec: s, routes: routes, conf: platform.NewConfigurator(nil), llconf: platform.NewConfigurator(nil)}
 }
 
-func (l *link) Name() string { return l.name }
+func (l *link) Name() string { return l.spec.Name }
 
 func (l *link) OpenBroadcast() (client.Conn, error) {
-	return platform.ListenDHCP(l.name, l.port, l.chaddr)
+	return platform.ListenDHCP(l.spec.Name, l.spec.Port, l.spec.CHAddr)
 }
 
 func (l *link) OpenUnicast(local netip.Addr) (client.Conn, error) {
-	return platform.ListenUDP(l.name, netip.AddrPortFrom(local, uint16(l.port)))
+	return platform.ListenUDP(l.spec.Name, netip.AddrPortFrom(local, uint16(l.spec.Port)))
 }
 
-func (l *link) Up() error { return l.conf.Up(l.name) }
+func (l *link) Up() error { return l.conf.Up(l.spec.Name) }
 
 func (l *link) Configure(lease, _ *statemachine.Lease) error {
-	return l.conf.Apply(l.name, l.binding(lease))
+	return l.conf.Apply(l.spec.Name, l.binding(lease))
 }
 
 func (l *link) Deconfigure(lease *statemachine.Lease) error {
-	return l.conf.Remove(l.name, l.binding(lease))
+	return l.conf.Remove(l.spec.Name, l.binding(lease))
 }
 
+// Probe checks addr as arp-check says; its keywords are platform's.
 func (l *link) Probe(ctx context.Context, addr netip.Addr) (bool, error) {
-	if l.probeMode == platform.ProbeOff {
-		return false, nil
-	}
-	return platform.Probe(ctx, l.name, addr, l.probeMode)
+	return platform.Probe(ctx, l.spec.Name, addr, platform.ProbeMode(l.spec.Settings.ARPCheck))
 }
 
 // binding turns a lease into kernel state: the address lives as long as

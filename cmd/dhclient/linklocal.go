@@ -11,7 +11,7 @@ import (
 var _ client.LinkLocalLink = (*link)(nil)
 
 func (l *link) OpenARP() (client.ARPConn, error) {
-	c, err := platform.ListenARP(l.name)
+	c, err := platform.ListenARP(l.spec.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -19,26 +19,18 @@ func (l *link) OpenARP() (client.ARPConn, error) {
 }
 
 // AddLinkLocal puts addr/16 on the interface with its own Configurator,
-// so that it and a lease's address are added and removed independently;
-// no route: RFC 3927 §2.6.2's on-link 169.254/16 is the prefix route.
+// so that it and a lease's address are added and removed independently.
 func (l *link) AddLinkLocal(addr netip.Addr) error {
-	return l.llconf.Apply(l.name, l.linkLocalBinding(addr))
+	return l.llconf.Apply(l.spec.Name, l.linkLocalBinding(addr))
 }
 
 func (l *link) RemoveLinkLocal(addr netip.Addr) error {
-	return l.llconf.Remove(l.name, l.linkLocalBinding(addr))
+	return l.llconf.Remove(l.spec.Name, l.linkLocalBinding(addr))
 }
 
-// linkLocalBinding is addr/16 with its broadcast, and with ipv4ll-route
-// an on-link default route at the lease routes' metric and table (RFC
-// 3927 §2.6.2: every destination is then taken to be on the link).
+// linkLocalBinding is addr/16, with ipv4ll-route a default route.
 func (l *link) linkLocalBinding(addr netip.Addr) platform.Binding {
-	b := platform.Binding{Addr: netip.PrefixFrom(addr, linklocal.Prefix.Bits()), Broadcast: linklocal.Broadcast}
-	if l.llRoute {
-		b.Routes = []platform.Route{{Dst: netip.PrefixFrom(netip.IPv4Unspecified(), 0), OnLink: true,
-			Metric: l.routes.Metric, Table: l.routes.Table}}
-	}
-	return b
+	return platform.LinkLocalBinding(netip.PrefixFrom(addr, linklocal.Prefix.Bits()), l.spec.Settings.IPv4LLRoute, l.routes)
 }
 
 // arpConn adapts platform's ARP socket to client.ARPConn.

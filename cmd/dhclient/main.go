@@ -4,12 +4,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 
-	"github.com/leased/leased/client/config"
+	"github.com/leased/leased/client"
+	"github.com/leased/leased/platform"
+	"github.com/leased/leased/statemachine"
 )
 
 // version is printed by --version, on stderr as ISC does.
@@ -49,57 +52,34 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprint(stderr, usageText)
 		return 0
 	case ActionTest:
-		return checkConfig(f.ConfPath, stderr)
+		return client.CheckConfig(f.ConfPath, stderr)
 	}
-	if f.Verbose && !isChild() {
+	child := platform.IsDaemonChild()
+	if f.Verbose && !child {
 		fmt.Fprint(stderr, banner)
 	}
 	// Like ISC, problems in the file are reported and never fatal, and
 	// once: the parent already reported them for its child.
 	report := stderr
-	if isChild() {
+	if child {
 		report = nil
 	}
-	cfg, _, ok := loadConfig(f.ConfPath, report, stderr)
-	if !ok {
-		return 1
-	}
-	switch f.Action {
-	case ActionRelease, ActionExit:
-		return runRelease(f, cfg, stderr)
-	}
-	if !f.Foreground && !isChild() {
-		return spawnChild(args, stderr)
-	}
-	return runDaemon(f, cfg, stderr)
-}
-
-// checkConfig is dhclient -t: report every problem, exit 1 on any error.
-func checkConfig(path string, stderr io.Writer) int {
-	if _, err := os.Stat(path); err != nil {
+	d := &client.Daemon{Options: f.Options, TuneGC: true}
+	if _, err := d.LoadConfig(report); err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return 1
 	}
-	_, diags, ok := loadConfig(path, stderr, stderr)
-	if !ok || config.HasErrors(diags) {
-		return 1
+	switch {
+	case f.Action == ActionRelease, f.Action == ActionExit:
+		wire(d, f, stderr)
+		d.Leave(context.Background(), leaveEvent[f.Action])
+		return 0 // as ISC's, whatever went wrong
+	case !f.Foreground && !child:
+		return platform.StartDaemonChild(args, stderr)
 	}
-	fmt.Fprintf(stderr, "%s: configuration OK\n", path)
-	return 0
+	wire(d, f, stderr)
+	return runDaemon(d)
 }
 
-// loadConfig reads the configuration at path, rendering its problems to
-// report (nil: not at all); false when it cannot be read, said on stderr.
-func loadConfig(path string, report, stderr io.Writer) (*config.Config, []config.Diagnostic, bool) {
-	cfg, diags, err := config.Load(path)
-	if err != nil {
-		fmt.Fprintf(stderr, "%v\n", err)
-		return nil, nil, false
-	}
-	for _, d := range diags {
-		if report != nil {
-			fmt.Fprint(report, d.Render())
-		}
-	}
-	return cfg, diags, true
-}
+// leaveEvent is what -r and -x do to each interface (SPEC §2).
+var leaveEvent = map[Action]statemachine.Event{ActionRelease: statemachine.Release{}, ActionExit: statemachine.Stop{}}

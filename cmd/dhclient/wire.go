@@ -3,21 +3,27 @@ package main
 import (
 	"context"
 	"io"
-	"log/slog"
+	"log/syslog"
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/leased/leased/client"
-	"github.com/leased/leased/client/config"
 	"github.com/leased/leased/platform"
-	"github.com/leased/leased/statemachine"
 )
 
-// newDaemon plugs platform into the client's daemon.
-func newDaemon(f *Flags, cfg *config.Config, log *slog.Logger) *client.Daemon {
-	sys := client.System{
+// wire plugs platform into the daemon, and its log into stderr, into
+// syslog (facility daemon) when a syslog daemon listens, and into
+// LEASED_LOG's choice (client.NewLogger).
+func wire(d *client.Daemon, f *Flags, stderr io.Writer) {
+	var sys io.Writer
+	if w, err := syslog.New(syslog.LOG_DAEMON|syslog.LOG_INFO, filepath.Base(os.Args[0])); err == nil {
+		sys = w
+	}
+	d.Log = client.NewLogger(stderr, sys, f.Verbose, os.Getenv("LEASED_LOG"))
+	d.System = client.System{
 		OpenLink:     openLink,
 		HardwareAddr: hardwareAddr,
 		WatchLinks:   platform.WatchCarrier,
@@ -26,10 +32,9 @@ func newDaemon(f *Flags, cfg *config.Config, log *slog.Logger) *client.Daemon {
 		ProcessAlive: platform.ProcessAlive,
 	}
 	if os.Getenv("NOTIFY_SOCKET") != "" {
-		sys.Notify = platform.Notify
-		sys.Watchdog = platform.WatchdogInterval()
+		d.System.Notify = platform.Notify
+		d.System.Watchdog = platform.WatchdogInterval()
 	}
-	return &client.Daemon{Options: f.Options, Config: cfg, System: sys, Log: log}
 }
 
 func hardwareAddr(name string) (net.HardwareAddr, error) {
@@ -38,53 +43,14 @@ func hardwareAddr(name string) (net.HardwareAddr, error) {
 }
 
 // runDaemon is the client proper: in the foreground with -d, else as the
-// re-executed child, which detaches once every interface is ready.
-func runDaemon(f *Flags, cfg *config.Config, stderr io.Writer) int {
-	gcStarting()
-	det := newDetacher()
-	log := newLogger(f, stderr)
-	pid := &client.PIDFile{Path: f.PIDPath, Log: log}
-	if f.NoPID {
-		pid.Path = ""
-	}
-	d := newDaemon(f, cfg, log)
-	d.OnStart = func() {
-		if f.Foreground || f.NoWait {
-			pid.Write()
-		}
-	}
-	d.OnSent = func() {
-		if f.NoWait {
-			det.Detach(0)
-		}
-	}
-	d.OnReady = func() {
-		pid.Write()
-		det.Detach(0)
-		gcReady()
-	}
+// daemon-mode child, which detaches once every interface is ready.
+func runDaemon(d *client.Daemon) int {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	d.Hangup = hup
+	d.Detach = platform.ChildDetacher().Detach // nil in the foreground: does nothing
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	code := client.ExitCode(d.Run(ctx))
-	pid.Remove()
-	// A child that ends before it detached hands the parent its exit
-	// code, as ISC's finish() does (reference §1.3): 2 under -1, 0 when
-	// there was no interface (NBI).
-	det.Detach(code)
-	return code
-}
-
-// runRelease is dhclient -r and -x (SPEC §2); it always succeeds, as
-// ISC's.
-func runRelease(f *Flags, cfg *config.Config, stderr io.Writer) int {
-	var ev statemachine.Event = statemachine.Stop{}
-	if f.Action == ActionRelease {
-		ev = statemachine.Release{}
-	}
-	newDaemon(f, cfg, newLogger(f, stderr)).Leave(context.Background(), ev)
-	return 0
+	return d.Main(ctx)
 }
