@@ -98,7 +98,9 @@ func TestLeaseFileSurvivesKill9(t *testing.T) {
 		stop := make(chan struct{})
 		done := make(chan struct{})
 		go func() { defer close(done); bindRenewLoop(c, stop) }()
-		time.Sleep(time.Duration(moments.Int64N(int64(800 * time.Millisecond)))) // the random moment
+		// The random moment: renewals come one a second at most (the
+		// REQUEST gap), the first a second after the INIT-REBOOT request.
+		time.Sleep(500*time.Millisecond + time.Duration(moments.Int64N(int64(3*time.Second))))
 		if err := p.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
