@@ -12,8 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leased/leased/statemachine/dhcp4"
 	"github.com/vishvananda/netlink"
+
+	"github.com/leased/leased/statemachine/dhcp4"
 )
 
 // namespaces lists the named network namespaces.

@@ -3,15 +3,13 @@
 package lab
 
 import (
-	"net"
 	"net/netip"
 	"testing"
-	"time"
+
+	"github.com/mdlayher/packet"
 
 	"github.com/leased/leased/platform"
 	"github.com/leased/leased/statemachine/dhcp4"
-	"github.com/mdlayher/packet"
-	"golang.org/x/sys/unix"
 )
 
 // Datagram is a DHCP message seen on a link, with its UDP addresses.
@@ -28,36 +26,11 @@ type Datagram struct {
 // really sent. seen runs on the reader goroutine, one message at a time.
 func WatchDHCP(t testing.TB, ns, ifname string, seen func(Datagram)) {
 	t.Helper()
-	var c *packet.Conn
-	if err := Do(ns, func() error {
-		ifi, err := net.InterfaceByName(ifname)
-		if err == nil {
-			c, err = packet.Listen(ifi, packet.Datagram, unix.ETH_P_ALL, nil)
+	watchFrames(t, ns, ifname, packet.Datagram, func(b []byte) {
+		if d, ok := parseDatagram(b); ok {
+			seen(d)
 		}
-		return err
-	}); err != nil {
-		t.Fatalf("watch DHCP on %s: %v", ifname, err)
-	}
-	closing, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		b := make([]byte, 65536)
-		for {
-			n, _, err := c.ReadFrom(b)
-			if err != nil {
-				select {
-				case <-closing:
-					return
-				case <-time.After(10 * time.Millisecond): // no busy loop on a lasting error
-					continue
-				}
-			}
-			if d, ok := parseDatagram(b[:n]); ok {
-				seen(d)
-			}
-		}
-	}()
-	t.Cleanup(func() { close(closing); c.Close(); <-done })
+	})
 }
 
 // parseDatagram decodes an IPv4 frame carrying a DHCP message.
