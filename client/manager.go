@@ -17,25 +17,21 @@ type Manager struct {
 	obsMu     sync.Mutex
 	observers []func(Status)
 
-	mu      sync.Mutex
-	waiting int
-	ready   chan struct{}
-	unsent  int
-	sent    chan struct{}
+	ready *countdown // of interfaces not yet ready
+	sent  *countdown // of interfaces that have not sent yet
 }
 
 // NewManager builds runners for cfgs. Each config's OnReady is wrapped so
 // that Ready closes once every interface is ready.
 func NewManager(cfgs []RunnerConfig) *Manager {
-	m := &Manager{runners: make(map[string]*Runner), ready: make(chan struct{}), waiting: len(cfgs),
-		sent: make(chan struct{}), unsent: len(cfgs)}
+	m := &Manager{runners: make(map[string]*Runner), ready: newCountdown(len(cfgs)), sent: newCountdown(len(cfgs))}
 	for _, c := range cfgs {
 		ownSent := c.OnSent
 		c.OnSent = func() {
 			if ownSent != nil {
 				ownSent()
 			}
-			m.markSent()
+			m.sent.Count()
 		}
 		own := c.OnReady
 		ownChange := c.OnChange
@@ -49,45 +45,23 @@ func NewManager(cfgs []RunnerConfig) *Manager {
 			if own != nil {
 				own()
 			}
-			m.markReady()
+			m.ready.Count()
 		}
 		name := c.Link.Name()
 		m.runners[name] = NewRunner(c)
 		m.names = append(m.names, name)
 	}
 	slices.Sort(m.names)
-	if len(cfgs) == 0 {
-		close(m.ready)
-		close(m.sent)
-	}
 	return m
-}
-
-func (m *Manager) markSent() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.unsent--
-	if m.unsent == 0 {
-		close(m.sent)
-	}
 }
 
 // Sent is closed when every interface has sent its first message, or
 // ended without: where dhclient -nw detaches.
-func (m *Manager) Sent() <-chan struct{} { return m.sent }
-
-func (m *Manager) markReady() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.waiting--
-	if m.waiting == 0 {
-		close(m.ready)
-	}
-}
+func (m *Manager) Sent() <-chan struct{} { return m.sent.Done() }
 
 // Ready is closed when every interface has bound or timed out once: the
 // moment the dhclient parent returns and systemd gets READY=1 (SPEC §9).
-func (m *Manager) Ready() <-chan struct{} { return m.ready }
+func (m *Manager) Ready() <-chan struct{} { return m.ready.Done() }
 
 // Run runs every runner until ctx ends or all have stopped. It returns
 // ErrGaveUp if any runner gave up under -1, and other errors joined.
@@ -102,7 +76,7 @@ func (m *Manager) Run(ctx context.Context) error {
 		wg.Go(func() {
 			err := r.Run(ctx)
 			if !r.sent {
-				m.markSent() // ended without sending: not to be waited for
+				m.sent.Count() // ended without sending: not to be waited for
 			}
 			if err != nil {
 				mu.Lock()
@@ -112,7 +86,7 @@ func (m *Manager) Run(ctx context.Context) error {
 					// A runner that cannot start must not hold back the
 					// parent process forever.
 					if !r.ready {
-						m.markReady()
+						m.ready.Count()
 					}
 				}
 			}
