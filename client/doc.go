@@ -59,9 +59,11 @@
 //     it waits for each hook's result (SPEC §6.5), which hook-timeout
 //     bounds.
 //   - Each socket has a reader goroutine (socket.go) that drops what
-//     cannot be a reply in the open exchange (prefilter.go), decodes the
-//     rest and hands the messages to the runner's rx channel; it blocks
-//     only on that channel, and
+//     cannot be a reply in the open exchange (prefilter.go: the xid of
+//     the last message sent, matched by the kernel filter too, and lifted
+//     once BOUND, where a DHCPFORCERENEW carries the server's xid),
+//     decodes the rest and hands the messages to the runner's rx channel;
+//     it blocks only on that channel, and
 //     ends when the socket closes or the runner ends. An ARP probe runs on
 //     a goroutine of its own and delivers its result the same way.
 //   - Hooks run on the interface's hooks.Queue goroutine, one call at a
