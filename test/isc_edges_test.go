@@ -119,13 +119,7 @@ func leaseDates(t *testing.T, text string) (renew, rebind, expire time.Time) {
 // far-future dates, as far apart as ISC's; the kernel holds the address
 // for ever.
 func TestInfiniteLeaseAsISC(t *testing.T) {
-	t.Parallel()
-	for _, r := range edgeRuns() {
-		t.Run(r.name, func(t *testing.T) {
-			t.Parallel()
-			edgeCheckInfinite(t, r)
-		})
-	}
+	edgeEach(t, edgeCheckInfinite)
 }
 
 func edgeCheckInfinite(t *testing.T, r edgeRun) {
@@ -178,13 +172,7 @@ func edgeCheckInfinite(t *testing.T, r edgeRun) {
 // after the DISCOVERs as the recorded lease, and written again with
 // "bootp;".
 func TestBOOTPBindsAsISC(t *testing.T) {
-	t.Parallel()
-	for _, r := range edgeRuns() {
-		t.Run(r.name, func(t *testing.T) {
-			t.Parallel()
-			edgeCheckBOOTP(t, r)
-		})
-	}
+	edgeEach(t, edgeCheckBOOTP)
 }
 
 func edgeCheckBOOTP(t *testing.T, r edgeRun) {
@@ -242,13 +230,7 @@ func edgeCheckBOOTP(t *testing.T, r edgeRun) {
 // expiry, as ISC's (dhclient.c: cur_time > expiry): the EXPIRE hook runs
 // after the second of the lease's expiry, never within it.
 func TestShortLeaseAsISC(t *testing.T) {
-	t.Parallel()
-	for _, r := range edgeRuns() {
-		t.Run(r.name, func(t *testing.T) {
-			t.Parallel()
-			edgeCheckShortLease(t, r)
-		})
-	}
+	edgeEach(t, edgeCheckShortLease)
 }
 
 func edgeCheckShortLease(t *testing.T, r edgeRun) {
@@ -294,5 +276,16 @@ func edgeCheckShortLease(t *testing.T, r edgeRun) {
 	at, _ := strconv.ParseInt(env["HOOK_TIME"], 10, 64)
 	if at <= expiry {
 		t.Errorf("EXPIRE ran at %d, within the lease's last second %d: ISC ends a lease when now > expiry", at, expiry)
+	}
+}
+
+// edgeEach runs check as a parallel subtest for each of edgeRuns.
+func edgeEach(t *testing.T, check func(*testing.T, edgeRun)) {
+	t.Parallel()
+	for _, r := range edgeRuns() {
+		t.Run(r.name, func(t *testing.T) {
+			t.Parallel()
+			check(t, r)
+		})
 	}
 }

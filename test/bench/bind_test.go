@@ -38,15 +38,7 @@ type bindLab struct {
 // from an unconfigured link and no lease file, and prints a table of
 // medians and their ratio to leased's.
 func BenchmarkBindTime(b *testing.B) {
-	l := newLab(b)
-	l.StartDnsmasq(b, lab.ServerOpts{})
-	w, err := watchAddrs(l.ClientNS())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(w.close)
-	env := &bindLab{lab: l, ifname: l.ClientIf(), watch: w, leased: leasedBinary(b)}
-	env.link = links(b, l, []string{env.ifname})[0]
+	env := newBindLab(b, lab.ServerOpts{})
 
 	var rows []bindRow
 	var base time.Duration
@@ -132,4 +124,19 @@ func bindOnce(b *testing.B, env *bindLab, c client, bin string) (time.Duration, 
 		return 0, fmt.Errorf("%w\n--- %s ---\n%s", werr, p.log, p.logTail())
 	}
 	return got[env.link].Sub(p.started), nil
+}
+
+// newBindLab is a lab with dnsmasq started with opts and the client
+// link's addresses watched: what each bind-time benchmark measures on.
+func newBindLab(b *testing.B, opts lab.ServerOpts) *bindLab {
+	l := newLab(b)
+	l.StartDnsmasq(b, opts)
+	w, err := watchAddrs(l.ClientNS())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(w.close)
+	env := &bindLab{lab: l, ifname: l.ClientIf(), watch: w, leased: leasedBinary(b)}
+	env.link = links(b, l, []string{env.ifname})[0]
+	return env
 }

@@ -16,15 +16,7 @@ import (
 // instead of two), against one dnsmasq with dhcp-rapid-commit, in the
 // same run, and prints both medians and their ratio.
 func BenchmarkBindRapidCommit(b *testing.B) {
-	l := newLab(b)
-	l.StartDnsmasq(b, lab.ServerOpts{Extra: []string{"dhcp-rapid-commit"}})
-	w, err := watchAddrs(l.ClientNS())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(w.close)
-	env := &bindLab{lab: l, ifname: l.ClientIf(), watch: w, leased: leasedBinary(b)}
-	env.link = links(b, l, []string{env.ifname})[0]
+	env := newBindLab(b, lab.ServerOpts{Extra: []string{"dhcp-rapid-commit"}})
 
 	var rows []bindRow
 	var base time.Duration
