@@ -5,9 +5,10 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/leased/leased/test/lab"
 )
 
 // Paths of the binaries under test, built once by TestMain from this
@@ -34,10 +35,8 @@ func runMain(m *testing.M) int {
 	// script next to its data does not find this checkout's contrib/.
 	bin := filepath.Join(dir, "sbin")
 	for _, pkg := range []string{"dhclient", "dhclientctl"} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(bin, pkg), "../cmd/"+pkg)
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Run(); err != nil {
-			fmt.Fprintf(os.Stderr, "e2e: build %s: %v\n", pkg, err)
+		if err := lab.Build(filepath.Join(bin, pkg), "../cmd/"+pkg); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
 			return 1
 		}
 	}

@@ -154,8 +154,8 @@ func dhclientctl(b *testing.B, leased string) string {
 		return p
 	}
 	out := filepath.Join(b.TempDir(), "dhclientctl")
-	if msg, err := exec.Command("go", "build", "-o", out, "github.com/leased/leased/cmd/dhclientctl").CombinedOutput(); err != nil {
-		b.Fatalf("build dhclientctl: %v\n%s", err, msg)
+	if err := lab.Build(out, "github.com/leased/leased/cmd/dhclientctl"); err != nil {
+		b.Fatal(err)
 	}
 	return out
 }

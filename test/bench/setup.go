@@ -31,8 +31,8 @@ func leasedBinary(b *testing.B) string {
 		return p
 	}
 	out := filepath.Join(b.TempDir(), "dhclient")
-	if msg, err := exec.Command("go", "build", "-o", out, "github.com/leased/leased/cmd/dhclient").CombinedOutput(); err != nil {
-		b.Fatalf("build dhclient: %v\n%s", err, msg)
+	if err := lab.Build(out, "github.com/leased/leased/cmd/dhclient"); err != nil {
+		b.Fatal(err)
 	}
 	return out
 }
