@@ -102,9 +102,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		d.log.Info("Created duid " + lease.FormatDUID(d.createdDUID, d.Config.LeaseIDFormat) + ".")
 	}
 	// ISC rewrites the lease file at every start (reference §5.2).
-	if err := d.store.Save(); err != nil {
-		d.log.Warn("write lease file", "err", err)
-	}
+	d.store.Rewrite()
 	d.mgr = NewManager(cfgs)
 	if d.OnStart != nil {
 		d.OnStart()

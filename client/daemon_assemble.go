@@ -204,7 +204,7 @@ func (d *Daemon) alias(name string) *statemachine.Lease {
 // taken from the -df file, else made from hw (ISC keeps it as
 // default-duid in the lease file).
 func (d *Daemon) duid(hw net.HardwareAddr) []byte {
-	duid, err := d.store.DUID(func() []byte {
+	return d.store.DUID(func() []byte {
 		if d.DUIDPath != "" {
 			other := &lease.Store{Path: d.DUIDPath}
 			if f, _ := other.Load(d.Config.Catalogue); f != nil && f.DefaultDUID != nil {
@@ -218,10 +218,6 @@ func (d *Daemon) duid(hw net.HardwareAddr) []byte {
 		}
 		return d.createdDUID
 	})
-	if err != nil {
-		d.log.Warn("write lease file", "err", err)
-	}
-	return duid
 }
 
 // announceSockets logs ISC's lines for the sockets it opens (reference §8):

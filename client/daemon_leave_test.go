@@ -30,6 +30,9 @@ func (r *daemonRig) storeLease(iface string) {
 	if err := fs.Persist(iface, l); err != nil {
 		r.t.Fatal(err)
 	}
+	if err := fs.Flush(); err != nil {
+		r.t.Fatal(err)
+	}
 }
 
 // dhclient -x with no daemon: STOP with the stored lease and its address

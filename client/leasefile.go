@@ -18,26 +18,39 @@ type LeaseStore interface {
 }
 
 // FileStore keeps the lease database in memory and rewrites the file
-// atomically after changes (SPEC §7, §13: rewritten, not appended), at
-// most once per leaseWriteGap: a change within the gap is written, with
-// any others, when the gap ends (nextLeaseWrite), and Flush writes what
-// is left before the daemon ends. It is shared by every runner of a
-// daemon.
+// atomically after changes (SPEC §7, §13: rewritten, not appended). The
+// writes run on a goroutine of their own, so that a runner's Persist
+// never waits for the disk: the address is configured and the hook runs
+// while the lease is written, and the fsyncs are off the path from DHCPACK
+// to the address (issue 14). ISC too writes its lease after the script.
+// A change is written at once, or within leaseWriteGap of the last write
+// caused by a change when that gap ends (nextLeaseWrite), together with
+// any others; Flush writes what is left and waits for it, before the
+// daemon signals readiness and before it ends (SPEC §7: a -x or SIGTERM
+// right after the address appears still leaves the lease in the file).
+// It is shared by every runner of a daemon.
 type FileStore struct {
 	store *lease.Store
 	now   func() time.Time
-	// Log receives the errors of deferred writes, which have no caller to
-	// return them to; nil discards them.
+	// Log receives the errors of writes, which have no caller to return
+	// them to; nil discards them.
 	Log *slog.Logger
+
+	// writing serialises writes of the file; it is taken before mu, and
+	// held while the disk is written, which mu is not.
+	writing sync.Mutex
 
 	mu   sync.Mutex
 	file *lease.File
-	// lastWrite is when the last write caused by a change started; dirty
-	// says the file lags behind file, and deferred is the timer of the
-	// write that will catch it up.
-	lastWrite time.Time
-	dirty     bool
-	deferred  *time.Timer
+	// dirty says the file lags behind file; changed says that a lease
+	// change (not only the rewrite of a start or a new DUID) is among
+	// what lags. lastWrite is when the last write of a change started.
+	dirty, changed bool
+	lastWrite      time.Time
+	// scheduled says a write will run: on a goroutine started now, or
+	// when timer fires.
+	scheduled bool
+	timer     *time.Timer
 }
 
 var _ LeaseStore = (*FileStore)(nil)
@@ -50,9 +63,11 @@ func NewFileStore(s *lease.Store, f *lease.File) *FileStore {
 	return &FileStore{store: s, file: f, now: time.Now}
 }
 
-// Persist records l as iface's active lease and saves the file. Earlier
-// blocks of iface are kept only while unexpired and for another address:
-// ISC's alternatives, tried at TIMEOUT (reference §5.1).
+// Persist records l as iface's active lease, and has the file written.
+// Earlier blocks of iface are kept only while unexpired and for another
+// address: ISC's alternatives, tried at TIMEOUT (reference §5.1). The
+// error is always nil: a failed write is logged, and tried again at the
+// next change or Flush.
 func (s *FileStore) Persist(iface string, l *statemachine.Lease) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -66,77 +81,98 @@ func (s *FileStore) Persist(iface string, l *statemachine.Lease) error {
 		kept = append(kept, e)
 	}
 	s.file.Leases = append(kept, lease.Entry{Interface: iface, Lease: l.Clone()})
-	return s.changed()
+	s.markChanged()
+	return nil
 }
 
-// Forget removes iface's blocks for l's address and saves the file.
+// Forget removes iface's blocks for l's address, and has the file
+// written (as Persist).
 func (s *FileStore) Forget(iface string, l *statemachine.Lease) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.file.Leases = slices.DeleteFunc(s.file.Leases, func(e lease.Entry) bool {
 		return e.Interface == iface && e.Name == "" && e.Lease != nil && e.Lease.Addr == l.Addr
 	})
-	return s.changed()
+	s.markChanged()
+	return nil
 }
 
-// changed writes the file after a change, now or, within leaseWriteGap
-// of the last such write, when the gap ends. Called with s.mu held.
-func (s *FileStore) changed() error {
-	s.dirty = true
+// markChanged schedules the write of a lease change: now or, within
+// leaseWriteGap of the last such write, when the gap ends. Called with
+// s.mu held.
+func (s *FileStore) markChanged() {
+	s.dirty, s.changed = true, true
 	now := s.now()
-	at := nextLeaseWrite(s.lastWrite, now, leaseWriteGap)
-	if at.After(now) {
-		if s.deferred == nil {
-			s.deferred = time.AfterFunc(at.Sub(now), s.writeDeferred)
-		}
-		return nil
-	}
-	s.lastWrite = now
-	return s.save()
+	s.schedule(nextLeaseWrite(s.lastWrite, now, leaseWriteGap).Sub(now))
 }
 
-// writeDeferred is the write changed put off.
-func (s *FileStore) writeDeferred() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.deferred = nil
-	if !s.dirty {
+// schedule has the file written after delay, unless a write is already
+// scheduled: that one will write this change too. Called with s.mu held.
+func (s *FileStore) schedule(delay time.Duration) {
+	if s.scheduled {
 		return
 	}
-	s.lastWrite = s.now()
-	if err := s.save(); err != nil && s.Log != nil {
+	s.scheduled = true
+	if delay <= 0 {
+		go s.writeScheduled()
+		return
+	}
+	s.timer = time.AfterFunc(delay, s.writeScheduled)
+}
+
+// writeScheduled is the write schedule arranged.
+func (s *FileStore) writeScheduled() {
+	if err := s.write(); err != nil && s.Log != nil {
 		s.Log.Error("write lease file", "err", err)
 	}
 }
 
-// save writes the database and cancels a write put off; a failed write
-// leaves the file to the next change or Flush. Called with s.mu held.
-func (s *FileStore) save() error {
-	if s.deferred != nil {
-		s.deferred.Stop()
-		s.deferred = nil
+// write brings the file up to date with the database, if it lags, and
+// cancels a scheduled write. The text is made under s.mu and written to
+// disk outside it, so runners recording leases meanwhile do not wait. A
+// failed write leaves the file to the next change or Flush.
+func (s *FileStore) write() error {
+	s.writing.Lock()
+	defer s.writing.Unlock()
+	s.mu.Lock()
+	s.scheduled = false
+	if s.timer != nil {
+		s.timer.Stop()
+		s.timer = nil
 	}
-	err := s.store.Save(s.file)
-	s.dirty = err != nil
+	if !s.dirty {
+		s.mu.Unlock()
+		return nil
+	}
+	if s.changed {
+		s.lastWrite, s.changed = s.now(), false
+	}
+	data, err := s.store.Encode(s.file)
+	s.dirty = false
+	s.mu.Unlock()
+	if err == nil {
+		err = s.store.Replace(data)
+	}
+	if err != nil {
+		s.mu.Lock()
+		s.dirty = true
+		s.mu.Unlock()
+	}
 	return err
 }
 
-// Flush writes the changes a write put off has not written yet: the
-// daemon calls it before it ends, so the file holds the lease in use.
-func (s *FileStore) Flush() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.dirty {
-		return nil
-	}
-	return s.save()
-}
+// Flush writes what the file lags behind and waits for writes under way:
+// the daemon calls it before it signals readiness and before it ends, so
+// that the file then holds the leases in use.
+func (s *FileStore) Flush() error { return s.write() }
 
-// Save writes the current database, as ISC does at every start.
-func (s *FileStore) Save() error {
+// Rewrite has the current database written at once, as ISC writes it at
+// every start (reference §5.2), without waiting for it.
+func (s *FileStore) Rewrite() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.save()
+	s.dirty = true
+	s.schedule(0)
 }
 
 // Active returns iface's active lease and its alternatives as the file
@@ -156,16 +192,17 @@ func (s *FileStore) Interfaces() []string {
 
 // DUID returns the file's default-duid, where ISC keeps the DUID of its
 // RFC 4361 client identifiers. When the file has none it sets it to
-// create() and saves the file at once: a daemon restarted before its next
-// lease must send the same identifier. It holds the store's lock, so a
-// reload that asks for the DUID never writes the file's contents while a
-// runner saves them. The error is the save's; the DUID is good anyway.
-func (s *FileStore) DUID(create func() []byte) ([]byte, error) {
+// create() and has the file written at once: a daemon restarted before
+// its next lease must send the same identifier. It holds the store's
+// lock, so a reload that asks for the DUID never races a runner's change.
+func (s *FileStore) DUID(create func() []byte) []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.file.DefaultDUID != nil {
-		return s.file.DefaultDUID, nil
+		return s.file.DefaultDUID
 	}
 	s.file.DefaultDUID = create()
-	return s.file.DefaultDUID, s.save()
+	s.dirty = true
+	s.schedule(0)
+	return s.file.DefaultDUID
 }

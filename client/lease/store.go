@@ -44,22 +44,34 @@ func (s *Store) Load(cat *dhcp4.Catalogue) (*File, []error) {
 	return Parse(fh, s.Path, cat)
 }
 
-// Save replaces the file with f atomically (SPEC §7): the text goes to a
-// temporary file in the same directory, which is synced, given mode 0644
-// and renamed over the old file, and the directory is synced so that the
-// rename survives a crash. Readers see the old or the new file, never a
-// mix, whenever the process is killed.
+// Save replaces the file with f atomically: Encode, then Replace.
 func (s *Store) Save(f *File) error {
+	data, err := s.Encode(f)
+	if err != nil {
+		return err
+	}
+	return s.Replace(data)
+}
+
+// Encode is the text of f as Save writes it.
+func (s *Store) Encode(f *File) ([]byte, error) {
 	cat := s.Catalogue
 	if cat == nil {
 		cat = dhcp4.NewCatalogue()
 	}
 	var buf bytes.Buffer
 	if err := Write(&buf, f, cat, s.Format); err != nil {
-		return err
+		return nil, err
 	}
-	return writeAtomic(s.Path, buf.Bytes())
+	return buf.Bytes(), nil
 }
+
+// Replace puts data in place of the file atomically (SPEC §7): the text
+// goes to a temporary file in the same directory, which is synced, given
+// mode 0644 and renamed over the old file, and the directory is synced so
+// that the rename survives a crash. Readers see the old or the new file,
+// never a mix, whenever the process is killed.
+func (s *Store) Replace(data []byte) error { return writeAtomic(s.Path, data) }
 
 // writeAtomic replaces path with data through a synced temporary file.
 func writeAtomic(path string, data []byte) (err error) {
