@@ -1,7 +1,9 @@
 package client
 
 import (
+	"context"
 	"encoding/binary"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 
@@ -118,6 +120,13 @@ func (p *prefilter) framesDropped() uint64 {
 }
 
 // check returns why b cannot be a reply in the open exchange, or "".
+// Beyond the header it reads b once with dhcp4.Peek, which allocates
+// nothing: a message that would not decode is malformed, and while no
+// exchange is open (BOUND, where RFC 2131 figure 5 discards OFFER, ACK
+// and NAK) only a DHCPFORCERENEW, which carries the server's xid (RFC
+// 3203), can be wanted: another is not ours when its xid is another
+// exchange's, else unexpected. The machine would drop each of these with
+// the same class, after a copy and a decode.
 func (p *prefilter) check(b []byte) (statemachine.DropClass, string) {
 	switch {
 	case len(b) < bootpMinLen:
@@ -126,8 +135,20 @@ func (p *prefilter) check(b []byte) (statemachine.DropClass, string) {
 		return statemachine.DropNotOurs, "not a BOOTREPLY"
 	case [4]byte(b[bootpFixedLen:bootpMinLen]) != dhcp4.MagicCookie:
 		return statemachine.DropMalformed, "no DHCP magic cookie"
-	case p.hasXID.Load() && binary.BigEndian.Uint32(b[bootpXIDOff:]) != p.xid.Load():
+	}
+	xid, open := binary.BigEndian.Uint32(b[bootpXIDOff:]), p.hasXID.Load()
+	if open && xid != p.xid.Load() {
 		return statemachine.DropNotOurs, "wrong xid"
+	}
+	typ, err := dhcp4.Peek(b)
+	switch {
+	case err != nil:
+		return statemachine.DropMalformed, err.Error()
+	case open || typ == dhcp4.ForceRenew:
+	case xid != p.xid.Load():
+		return statemachine.DropNotOurs, "another xid, no exchange open"
+	default:
+		return statemachine.DropUnexpected, "no exchange open"
 	}
 	return 0, ""
 }
@@ -139,5 +160,7 @@ func (r *Runner) countUndecodable(err error) {
 	r.mu.Lock()
 	r.status.Dropped[statemachine.DropMalformed]++
 	r.mu.Unlock()
-	r.log.Debug("dropped packet", "class", statemachine.DropMalformed, "reason", err)
+	if r.log.Enabled(context.Background(), slog.LevelDebug) {
+		r.log.Debug("dropped packet", "class", statemachine.DropMalformed, "reason", err)
+	}
 }

@@ -40,6 +40,12 @@ func bootReply(xid uint32, n int) []byte {
 	return b
 }
 
+// typed puts option 53 with typ at the start of b's options field.
+func typed(b []byte, typ dhcp4.MessageType) []byte {
+	copy(b[bootpMinLen:], []byte{dhcp4.OptMessageType, 1, byte(typ), dhcp4.OptEnd})
+	return b
+}
+
 func TestPrefilterCheck(t *testing.T) {
 	var p prefilter
 	tests := []struct {
@@ -48,11 +54,12 @@ func TestPrefilterCheck(t *testing.T) {
 		class statemachine.DropClass
 		why   string
 	}{
-		{"a reply before any send", bootReply(7, 300), 0, ""},
+		{"a reply before any send", bootReply(7, 300), statemachine.DropNotOurs, "another xid, no exchange open"},
 		{"empty", nil, statemachine.DropMalformed, "shorter than a BOOTP header"},
 		{"cut short before the cookie", bootReply(7, bootpMinLen-1), statemachine.DropMalformed, "shorter than a BOOTP header"},
 		{"a request", func() []byte { b := bootReply(7, 300); b[0] = byte(dhcp4.BootRequest); return b }(), statemachine.DropNotOurs, "not a BOOTREPLY"},
 		{"bad cookie", func() []byte { b := bootReply(7, 300); b[bootpFixedLen+3]++; return b }(), statemachine.DropMalformed, "no DHCP magic cookie"},
+		{"an option overruns", func() []byte { b := bootReply(7, 300); b[bootpMinLen], b[bootpMinLen+1] = 12, 200; return b }(), statemachine.DropMalformed, "truncated"},
 	}
 	for _, tt := range tests {
 		if class, why := p.check(tt.b); class != tt.class || why != tt.why {
@@ -119,8 +126,14 @@ func TestPrefilterIdleLiftsXID(t *testing.T) {
 	if err := p.idle(c); err != nil {
 		t.Fatal(err)
 	}
-	if _, why := p.check(bootReply(0x9999, 300)); why != "" {
-		t.Errorf("idle: a reply with the server's xid dropped (%s)", why)
+	if _, why := p.check(typed(bootReply(0x9999, 300), dhcp4.ForceRenew)); why != "" {
+		t.Errorf("idle: a DHCPFORCERENEW with the server's xid dropped (%s)", why)
+	}
+	if class, why := p.check(typed(bootReply(0x9999, 300), dhcp4.Ack)); class != statemachine.DropNotOurs || why != "another xid, no exchange open" {
+		t.Errorf("idle: a DHCPACK with another xid: check = %v %q, want not-ours", class, why)
+	}
+	if class, why := p.check(typed(bootReply(0x1234, 300), dhcp4.Nak)); class != statemachine.DropUnexpected || why != "no exchange open" {
+		t.Errorf("idle: a DHCPNAK with the last exchange's xid: check = %v %q, want unexpected", class, why)
 	}
 	if err := p.idle(c); err != nil {
 		t.Fatal(err)

@@ -329,7 +329,11 @@ func (r *Runner) countDrop(class statemachine.DropClass, reason string) {
 	r.mu.Lock()
 	r.status.Dropped[class]++
 	r.mu.Unlock()
-	r.log.Debug("dropped packet", "class", class, "reason", reason)
+	// Checked first: the arguments would cost allocations under a flood
+	// even with debug logging off.
+	if r.log.Enabled(context.Background(), slog.LevelDebug) {
+		r.log.Debug("dropped packet", "class", class, "reason", reason)
+	}
 }
 
 func (r *Runner) closeConns() {

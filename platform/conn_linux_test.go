@@ -127,6 +127,51 @@ func TestRawConnDropsBadPackets(t *testing.T) {
 	}
 }
 
+// Reading allocates nothing, for the frames it drops and for the one it
+// returns: a flood costs the daemon reads, not garbage (issue 12).
+func TestRawConnReadsWithoutAllocating(t *testing.T) {
+	l := newLab(t)
+	var rc *RawConn
+	l.client.do(t, func() (err error) { rc, err = ListenRaw(l.clientLink, 68); return err })
+	defer rc.Close()
+	var inject *packet.Conn
+	l.server.do(t, func() error {
+		ifi, err := net.InterfaceByName(l.serverLink)
+		if err == nil {
+			inject, err = packet.Listen(ifi, packet.Datagram, unix.ETH_P_IP, nil)
+		}
+		return err
+	})
+	defer inject.Close()
+	from, to := netip.MustParseAddrPort("10.77.0.1:67"), netip.MustParseAddrPort("255.255.255.255:68")
+	bad := Frame(nil, []byte("corrupt"), from, to)
+	bad[len(bad)-1] ^= 0xff
+	good := Frame(nil, []byte("good"), from, to)
+	const runs = 20
+	for range runs + 1 { // AllocsPerRun calls once more to warm up
+		for _, p := range [][]byte{bad, good} {
+			if _, err := inject.WriteTo(p, &packet.Addr{HardwareAddr: net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := rc.SetReadDeadline(time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 1500)
+	allocs := testing.AllocsPerRun(runs, func() {
+		if n, _, err := rc.ReadFrom(b); err != nil || string(b[:n]) != "good" {
+			t.Fatalf("read %q, %v; want good", b[:n], err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("ReadFrom allocates %v times a call, want none", allocs)
+	}
+	if got := rc.Dropped(); got != runs+1 {
+		t.Errorf("dropped %d, want %d", got, runs+1)
+	}
+}
+
 // MatchXID replaces the socket's filter: only replies with the xid get
 // through, and a later call moves it to the next exchange.
 func TestRawConnMatchXID(t *testing.T) {

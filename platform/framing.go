@@ -48,6 +48,23 @@ func Frame(b []byte, payload []byte, src, dst netip.AddrPort) []byte {
 	return b
 }
 
+// The errors of Unframe, made once: a flood of malformed frames costs
+// the reader no allocation (issue 12).
+var (
+	errUDPHeaderShort = &FrameError{"udp header", ErrTruncated}
+	errUDPLength      = &FrameError{"udp length", ErrBadLength}
+	errUDPChecksum    = &FrameError{"udp checksum", ErrBadChecksum}
+	errIPHeaderShort  = &FrameError{"ip header", ErrTruncated}
+	errIPVersion      = &FrameError{"ip version", ErrNotIPv4}
+	errIPHeaderLength = &FrameError{"ip header length", ErrBadLength}
+	errIPOptionsShort = &FrameError{"ip options", ErrTruncated}
+	errIPTotalLength  = &FrameError{"ip total length", ErrBadLength}
+	errIPTotalShort   = &FrameError{"ip total length", ErrTruncated}
+	errIPProtocol     = &FrameError{"ip protocol", ErrNotUDP}
+	errIPFragment     = &FrameError{"ip fragment", ErrFragment}
+	errIPChecksum     = &FrameError{"ip header checksum", ErrBadChecksum}
+)
+
 // Unframe checks an IPv4 packet and returns the UDP payload it carries
 // (a subslice of pkt) with its source and destination. It rejects, with a
 // *FrameError, anything that is not an unfragmented IPv4 UDP packet with
@@ -67,18 +84,18 @@ func Unframe(pkt []byte, csumPartial bool) (payload []byte, src, dst netip.AddrP
 	ihl := int(pkt[0]&0x0f) * 4
 	udp := pkt[ihl:ip]
 	if len(udp) < udpHeaderLen {
-		return nil, src, dst, &FrameError{"udp header", ErrTruncated}
+		return nil, src, dst, errUDPHeaderShort
 	}
 	udpLen := int(binary.BigEndian.Uint16(udp[4:]))
 	if udpLen < udpHeaderLen || udpLen > len(udp) {
-		return nil, src, dst, &FrameError{"udp length", ErrBadLength}
+		return nil, src, dst, errUDPLength
 	}
 	udp = udp[:udpLen]
 	srcIP := netip.AddrFrom4([4]byte(pkt[12:16]))
 	dstIP := netip.AddrFrom4([4]byte(pkt[16:20]))
 	if !csumPartial && binary.BigEndian.Uint16(udp[6:]) != 0 {
 		if fold(sum16(pseudoSum(srcIP, dstIP, udpLen), udp)) != 0 {
-			return nil, src, dst, &FrameError{"udp checksum", ErrBadChecksum}
+			return nil, src, dst, errUDPChecksum
 		}
 	}
 	src = netip.AddrPortFrom(srcIP, binary.BigEndian.Uint16(udp[0:]))
@@ -90,31 +107,31 @@ func Unframe(pkt []byte, csumPartial bool) (payload []byte, src, dst netip.AddrP
 // the packet according to its total length.
 func ipPayloadBounds(pkt []byte) (int, error) {
 	if len(pkt) < ipHeaderLen {
-		return 0, &FrameError{"ip header", ErrTruncated}
+		return 0, errIPHeaderShort
 	}
 	if pkt[0]>>4 != 4 {
-		return 0, &FrameError{"ip version", ErrNotIPv4}
+		return 0, errIPVersion
 	}
 	ihl := int(pkt[0]&0x0f) * 4
 	total := int(binary.BigEndian.Uint16(pkt[2:]))
 	switch {
 	case ihl < ipHeaderLen:
-		return 0, &FrameError{"ip header length", ErrBadLength}
+		return 0, errIPHeaderLength
 	case len(pkt) < ihl:
-		return 0, &FrameError{"ip options", ErrTruncated}
+		return 0, errIPOptionsShort
 	case total < ihl:
-		return 0, &FrameError{"ip total length", ErrBadLength}
+		return 0, errIPTotalLength
 	case total > len(pkt):
-		return 0, &FrameError{"ip total length", ErrTruncated}
+		return 0, errIPTotalShort
 	case pkt[9] != protoUDP:
-		return 0, &FrameError{"ip protocol", ErrNotUDP}
+		return 0, errIPProtocol
 	case binary.BigEndian.Uint16(pkt[6:])&0x3fff != 0:
 		// More-fragments flag or a fragment offset: DHCP messages
 		// fit one packet, and reassembly is the kernel's job, which
 		// AF_PACKET bypasses.
-		return 0, &FrameError{"ip fragment", ErrFragment}
+		return 0, errIPFragment
 	case fold(sum16(0, pkt[:ihl])) != 0:
-		return 0, &FrameError{"ip header checksum", ErrBadChecksum}
+		return 0, errIPChecksum
 	}
 	return total, nil
 }

@@ -1,7 +1,6 @@
 package platform
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -28,16 +27,25 @@ import (
 // working, to get the PACKET_AUXDATA status that tells a packet with a
 // partial checksum (TP_STATUS_CSUMNOTREADY) from a corrupt one.
 type RawConn struct {
-	c       *packet.Conn
-	rc      syscall.RawConn
-	port    uint16
-	chaddr  net.HardwareAddr // matched by the filter, with MatchXID's xid
-	bcast   net.HardwareAddr
-	rmu     sync.Mutex // guards buf and oob
-	buf     []byte
-	oob     []byte
-	dropped atomic.Uint64
-	partial atomic.Uint64 // packets accepted with a partial checksum
+	c      *packet.Conn
+	rc     syscall.RawConn
+	port   uint16
+	chaddr net.HardwareAddr // matched by the filter, with MatchXID's xid
+	bcast  net.HardwareAddr
+	rmu    sync.Mutex // guards the read state below
+	buf    []byte
+	oob    []byte
+	// The read state: the msghdr pointing at buf and oob, the function
+	// given to rc.Read (made once: a closure per read would be an
+	// allocation per packet), and what the last recvmsg returned.
+	msg        unix.Msghdr
+	iov        unix.Iovec
+	readFn     func(fd uintptr) bool
+	rn, rflags int
+	roobn      int
+	rerrno     unix.Errno
+	dropped    atomic.Uint64
+	partial    atomic.Uint64 // packets accepted with a partial checksum
 }
 
 // ListenRaw opens a RawConn on ifname for UDP packets to port (68 for a
@@ -80,10 +88,17 @@ func listenRaw(ifname string, port int, chaddr net.HardwareAddr) (*RawConn, erro
 		c.Close()
 		return nil, fmt.Errorf("open raw socket on %s: %w", ifname, err)
 	}
-	return &RawConn{
+	r := &RawConn{
 		c: c, rc: rc, port: uint16(port), chaddr: chaddr, bcast: broadcastHW(max(len(ifi.HardwareAddr), 6)),
 		buf: make([]byte, frameBufSize(ifi.MTU)), oob: make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.TpacketAuxdata{})))),
-	}, nil
+	}
+	r.iov.Base = &r.buf[0]
+	r.iov.SetLen(len(r.buf))
+	r.msg.Iov = &r.iov
+	r.msg.Iovlen = 1
+	r.msg.Control = &r.oob[0]
+	r.readFn = r.recvmsgOnce
+	return r, nil
 }
 
 // frameBufSize is the receive buffer for a link of the given MTU: an IPv4
@@ -130,16 +145,31 @@ func (c *RawConn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
 	}
 }
 
+// recvmsg reads one frame into c.buf and its control messages into
+// c.oob, waiting in the runtime's poller. It allocates nothing but the
+// error of a failed read. Called with c.rmu held.
 func (c *RawConn) recvmsg() (n, oobn, flags int, err error) {
-	var serr error
-	err = c.rc.Read(func(fd uintptr) bool {
-		n, oobn, flags, _, serr = unix.Recvmsg(int(fd), c.buf, c.oob, 0)
-		return !errors.Is(serr, unix.EAGAIN) && !errors.Is(serr, unix.EINTR)
-	})
-	if err == nil && serr != nil {
-		err = os.NewSyscallError("recvmsg", serr)
+	c.rerrno = 0
+	err = c.rc.Read(c.readFn)
+	if err == nil && c.rerrno != 0 {
+		err = os.NewSyscallError("recvmsg", c.rerrno)
 	}
-	return n, oobn, flags, err
+	return c.rn, c.roobn, c.rflags, err
+}
+
+// recvmsgOnce is one recvmsg(2) on fd with c.msg, for rc.Read: false
+// to wait for the socket to be readable again (EAGAIN) or to retry
+// (EINTR). The sender's address is not asked for: Unframe reads it from
+// the IPv4 header.
+func (c *RawConn) recvmsgOnce(fd uintptr) bool {
+	c.msg.SetControllen(len(c.oob))
+	c.msg.Flags = 0
+	n, _, errno := unix.Syscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&c.msg)), 0)
+	if errno == unix.EAGAIN || errno == unix.EINTR {
+		return false
+	}
+	c.rn, c.roobn, c.rflags, c.rerrno = int(n), int(c.msg.Controllen), int(c.msg.Flags), errno
+	return true
 }
 
 // WriteTo frames payload as a UDP datagram from 0.0.0.0 and the conn's

@@ -3,6 +3,7 @@ package dhcp4
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -95,9 +96,16 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		typ, peekErr := Peek(b)
 		m, err := Parse(b)
 		if err != nil {
+			if peekErr == nil || !errors.Is(err, peekErr) {
+				t.Fatalf("Parse refuses with %v, Peek says %v", err, peekErr)
+			}
 			return
+		}
+		if peekErr != nil || typ != m.Type() {
+			t.Fatalf("Parse decodes type %v, Peek says %v, %v", m.Type(), typ, peekErr)
 		}
 		out, err := m.AppendBinary(nil)
 		if err != nil {

@@ -70,13 +70,13 @@ func (m *Message) Type() MessageType {
 
 // Parse decodes a DHCPv4 message. It never panics; the result does not
 // alias b. Options in sname/file are read only when option 52 in the main
-// field says so (RFC 2131 §4.1), file before sname.
+// field says so (RFC 2131 §4.1), file before sname. A message that does
+// not decode is refused before anything is copied (scan).
 func Parse(b []byte) (*Message, error) {
-	if len(b) < headerLen {
-		return nil, &ParseError{Offset: len(b), Field: "header", Err: ErrTruncated}
-	}
-	if len(b) > maxWireLen {
-		return nil, &ParseError{Offset: maxWireLen, Field: "message", Err: ErrTooLong}
+	l := scan(b)
+	if l.fail.Err != nil {
+		fail := l.fail
+		return nil, &fail
 	}
 	b = bytes.Clone(b)
 	m := &Message{
@@ -88,26 +88,16 @@ func Parse(b []byte) (*Message, error) {
 		SIAddr: addr4(b[20:]), GIAddr: addr4(b[24:]),
 	}
 	copy(m.CHAddr[:], b[chaddrOff:chaddrOff+16])
-	if [4]byte(b[fixedLen:headerLen]) != MagicCookie {
-		return nil, &ParseError{Offset: fixedLen, Field: "cookie", Err: ErrBadCookie}
-	}
-	opts, err := parseOptions(nil, b[headerLen:], headerLen, "options")
-	if err != nil {
-		return nil, err
-	}
+	opts := decodeOptions(make(Options, 0, l.options), b[headerLen:])
 	sname, file := b[snameOff:snameOff+snameLen], b[fileOff:fileOff+fileLen]
-	overload := overloadOf(opts)
+	overload := l.overloadField()
 	if overload&1 != 0 {
-		if opts, err = parseOptions(opts, file, fileOff, "file"); err != nil {
-			return nil, err
-		}
+		opts = decodeOptions(opts, file)
 	} else {
 		m.File = cstring(file)
 	}
 	if overload&2 != 0 {
-		if opts, err = parseOptions(opts, sname, snameOff, "sname"); err != nil {
-			return nil, err
-		}
+		opts = decodeOptions(opts, sname)
 	} else {
 		m.SName = cstring(sname)
 	}
@@ -115,36 +105,22 @@ func Parse(b []byte) (*Message, error) {
 	return m, nil
 }
 
-// overloadOf returns the option 52 value of the main options field, or 0.
-func overloadOf(opts Options) uint8 {
-	d, ok := opts.Get(OptOverload)
-	if !ok || len(d) != 1 || d[0] > 3 {
-		return 0
-	}
-	return d[0]
-}
-
-// parseOptions appends the options in area to opts. base is the offset of
-// area in the message, for errors. Parsing stops at the end option; pad
-// bytes are skipped.
-func parseOptions(opts Options, area []byte, base int, field string) (Options, error) {
+// decodeOptions appends the options in area, up to the end option, to
+// opts; pad bytes are skipped. scan has checked that none overruns.
+func decodeOptions(opts Options, area []byte) Options {
 	for i := 0; i < len(area); {
-		code := area[i]
-		switch code {
+		switch code := area[i]; code {
 		case OptPad:
 			i++
-			continue
 		case OptEnd:
-			return opts, nil
+			return opts
+		default:
+			n := int(area[i+1])
+			opts = append(opts, Option{Code: code, Data: area[i+2 : i+2+n : i+2+n]})
+			i += 2 + n
 		}
-		if i+2 > len(area) || i+2+int(area[i+1]) > len(area) {
-			return nil, &ParseError{Offset: base + i, Field: field, Err: ErrTruncated}
-		}
-		n := int(area[i+1])
-		opts = append(opts, Option{Code: code, Data: area[i+2 : i+2+n : i+2+n]})
-		i += 2 + n
 	}
-	return opts, nil
+	return opts
 }
 
 // UnmarshalBinary implements encoding.BinaryUnmarshaler.
