@@ -8,7 +8,9 @@ import (
 // Queue runs one interface's hook calls in submission order on its own
 // goroutine, so a slow hook never blocks the caller (SPEC §6.5): the
 // protocol goroutine submits and goes on, and learns the result through
-// the done callback.
+// the done callback. The goroutine runs only while calls are queued: an
+// idle interface, bound for hours, holds none and no stack grown by the
+// last hook it ran (issue 14).
 //
 // The backlog has no fixed bound and no call is ever skipped (SPEC §4
 // "Never stuck"): a hook slower than the lease's timers makes only its own
@@ -22,7 +24,7 @@ type Queue struct {
 	mu       sync.Mutex
 	pending  []job
 	closed   bool
-	wake     *sync.Cond // on mu; signalled when pending grows or the queue closes
+	running  bool       // the goroutine runs; it ends when pending is empty
 	progress *sync.Cond // on mu; broadcast when finished grows
 	// submitted and finished count calls, so that Flush can wait for
 	// those submitted before it without waiting for later ones.
@@ -37,12 +39,10 @@ type job struct {
 	done   func(Result)
 }
 
-// NewQueue starts a queue that runs calls with r.
+// NewQueue returns a queue that runs calls with r.
 func NewQueue(r *Runner) *Queue {
 	q := &Queue{r: r}
-	q.wake = sync.NewCond(&q.mu)
 	q.progress = sync.NewCond(&q.mu)
-	q.wg.Go(q.loop)
 	return q
 }
 
@@ -57,7 +57,10 @@ func (q *Queue) Submit(script string, env []string, done func(Result)) bool {
 	}
 	q.pending = append(q.pending, job{script, env, done})
 	q.submitted++
-	q.wake.Signal()
+	if !q.running {
+		q.running = true
+		q.wg.Go(q.loop)
+	}
 	return true
 }
 
@@ -84,25 +87,24 @@ func (q *Queue) DropPending() int {
 
 // Close stops accepting calls, lets the queued ones run (each still bound
 // by the runner's timeout), and returns when the goroutine has ended.
-// Calling Close more than once is harmless.
+// Calling Close more than once is harmless. Submit adds to the wait group
+// only while the queue is open, under q.mu, so every Add comes before the
+// Wait here.
 func (q *Queue) Close() {
 	q.mu.Lock()
 	q.closed = true
-	q.wake.Signal()
 	q.mu.Unlock()
 	q.wg.Wait()
 }
 
-// next waits for the next call and returns it with the context it runs
-// under, which DropPending cancels; ok is false once the queue is closed
-// and empty.
+// next returns the next call with the context it runs under, which
+// DropPending cancels; ok is false when none is queued, and the goroutine
+// then ends (Submit starts another).
 func (q *Queue) next() (j job, ctx context.Context, ok bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for len(q.pending) == 0 && !q.closed {
-		q.wake.Wait()
-	}
 	if len(q.pending) == 0 {
+		q.running = false
 		return job{}, nil, false
 	}
 	j = q.pending[0]

@@ -171,3 +171,27 @@ func TestQueueFlushWaitsForEarlierCalls(t *testing.T) {
 		t.Errorf("results when Flush returned: %v, want [7 2]", got)
 	}
 }
+
+// The queue's goroutine ends once the queue is empty, and the next call
+// starts another: an idle interface holds no goroutine (issue 14). With a
+// goroutine kept for the queue's life, the Wait below never returns.
+func TestQueueGoroutineOnlyWhileCallsQueued(t *testing.T) {
+	q := NewQueue(&Runner{})
+	defer q.Close()
+	for round := 1; round <= 2; round++ {
+		var got Result
+		if !q.Submit(script(t, fmt.Sprintf("exit %d", round)), nil, func(r Result) { got = r }) {
+			t.Fatalf("round %d: submit refused", round)
+		}
+		q.wg.Wait() // the goroutine ran the call and ended
+		if got.ExitCode != round {
+			t.Errorf("round %d: exit code %d, want %d", round, got.ExitCode, round)
+		}
+		q.mu.Lock()
+		running := q.running
+		q.mu.Unlock()
+		if running {
+			t.Errorf("round %d: queue still marked running after its goroutine ended", round)
+		}
+	}
+}
