@@ -67,7 +67,8 @@
 //     ends when the socket closes or the runner ends. An ARP probe runs on
 //     a goroutine of its own and delivers its result the same way.
 //   - Hooks run on the interface's hooks.Queue goroutine, one call at a
-//     time in submission order. The runner submits without waiting and
+//     time in submission order; the goroutine runs only while calls are
+//     queued, so an idle interface holds none. The runner submits without waiting and
 //     the result comes back through Runner.post: an inbox guarded by a
 //     mutex plus a wake-up channel of capacity one, so posting never
 //     blocks, whichever goroutine posts.
@@ -86,11 +87,14 @@
 //
 // The lease file's contents belong to FileStore and are touched only
 // under its lock: runners save through it, and a reload creates the DUID
-// through it (FileStore.DUID). A change within leaseWriteGap of the last
-// write is written by a timer's goroutine when the gap ends (its only
-// wait is that lock), and Run writes what is left before it returns. A Runner's Status is guarded by its own
-// mutex.
-//
+// through it (FileStore.DUID). The file is written by a goroutine of the
+// store's, started for a change (or by a timer, when the change falls
+// within leaseWriteGap of the last write): a runner's Persist returns at
+// once, and the address is configured while the disk is written. The
+// text is made under the lock and written outside it, one write at a
+// time. Readiness and Run's return wait for what is left (Flush). A
+// Runner's Status is guarded by its own mutex.
+
 // # Who may block whom
 //
 // Nothing a runner waits on waits on the runner. Watchers and control
