@@ -89,21 +89,36 @@ func TestRawConnRoundTrip(t *testing.T) {
 	}
 }
 
-// Corrupt packets are counted and skipped; other ports never arrive.
-func TestRawConnDropsBadPackets(t *testing.T) {
+// rawWithInjector opens a RawConn for port 68 on a lab's client link
+// (ListenDHCP: matching chaddr, or, nil, ListenRaw's filter) and returns
+// it with a function that broadcasts a whole IPv4 packet from the
+// server's end, as a raw sender of forged frames does.
+func rawWithInjector(t *testing.T, chaddr net.HardwareAddr) (*RawConn, func(pkt []byte)) {
+	t.Helper()
 	l := newLab(t)
 	var rc *RawConn
-	l.client.do(t, func() (err error) { rc, err = ListenRaw(l.clientLink, 68); return err })
-	defer rc.Close()
-	var inject *packet.Conn
+	l.client.do(t, func() (err error) { rc, err = ListenDHCP(l.clientLink, 68, chaddr); return err })
+	t.Cleanup(func() { rc.Close() })
+	var c *packet.Conn
 	l.server.do(t, func() error {
 		ifi, err := net.InterfaceByName(l.serverLink)
 		if err == nil {
-			inject, err = packet.Listen(ifi, packet.Datagram, unix.ETH_P_IP, nil)
+			c, err = packet.Listen(ifi, packet.Datagram, unix.ETH_P_IP, nil)
 		}
 		return err
 	})
-	defer inject.Close()
+	t.Cleanup(func() { c.Close() })
+	return rc, func(pkt []byte) {
+		t.Helper()
+		if _, err := c.WriteTo(pkt, &packet.Addr{HardwareAddr: net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Corrupt packets are counted and skipped; other ports never arrive.
+func TestRawConnDropsBadPackets(t *testing.T) {
+	rc, inject := rawWithInjector(t, nil)
 	from, to := netip.MustParseAddrPort("10.77.0.1:67"), netip.MustParseAddrPort("255.255.255.255:68")
 	badUDP := Frame(nil, []byte("corrupt"), from, to)
 	badUDP[len(badUDP)-1] ^= 0xff
@@ -114,9 +129,7 @@ func TestRawConnDropsBadPackets(t *testing.T) {
 		Frame(nil, []byte("not for us"), from, netip.MustParseAddrPort("255.255.255.255:67")),
 		Frame(nil, []byte("good"), from, to),
 	} {
-		if _, err := inject.WriteTo(p, &packet.Addr{HardwareAddr: net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}); err != nil {
-			t.Fatal(err)
-		}
+		inject(p)
 	}
 	recv(t, rc, "good", "10.77.0.1:67")
 	if got := rc.Dropped(); got != 2 {
@@ -130,30 +143,15 @@ func TestRawConnDropsBadPackets(t *testing.T) {
 // Reading allocates nothing, for the frames it drops and for the one it
 // returns: a flood costs the daemon reads, not garbage (issue 12).
 func TestRawConnReadsWithoutAllocating(t *testing.T) {
-	l := newLab(t)
-	var rc *RawConn
-	l.client.do(t, func() (err error) { rc, err = ListenRaw(l.clientLink, 68); return err })
-	defer rc.Close()
-	var inject *packet.Conn
-	l.server.do(t, func() error {
-		ifi, err := net.InterfaceByName(l.serverLink)
-		if err == nil {
-			inject, err = packet.Listen(ifi, packet.Datagram, unix.ETH_P_IP, nil)
-		}
-		return err
-	})
-	defer inject.Close()
+	rc, inject := rawWithInjector(t, nil)
 	from, to := netip.MustParseAddrPort("10.77.0.1:67"), netip.MustParseAddrPort("255.255.255.255:68")
 	bad := Frame(nil, []byte("corrupt"), from, to)
 	bad[len(bad)-1] ^= 0xff
 	good := Frame(nil, []byte("good"), from, to)
 	const runs = 20
 	for range runs + 1 { // AllocsPerRun calls once more to warm up
-		for _, p := range [][]byte{bad, good} {
-			if _, err := inject.WriteTo(p, &packet.Addr{HardwareAddr: net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		inject(bad)
+		inject(good)
 	}
 	if err := rc.SetReadDeadline(time.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)
@@ -175,27 +173,12 @@ func TestRawConnReadsWithoutAllocating(t *testing.T) {
 // MatchXID replaces the socket's filter: only replies with the xid get
 // through, and a later call moves it to the next exchange.
 func TestRawConnMatchXID(t *testing.T) {
-	l := newLab(t)
 	ours := net.HardwareAddr{0x02, 0x11, 0x22, 0x33, 0x44, 0x55}
-	var rc *RawConn
-	l.client.do(t, func() (err error) { rc, err = ListenDHCP(l.clientLink, 68, ours); return err })
-	defer rc.Close()
-	var inject *packet.Conn
-	l.server.do(t, func() error {
-		ifi, err := net.InterfaceByName(l.serverLink)
-		if err == nil {
-			inject, err = packet.Listen(ifi, packet.Datagram, unix.ETH_P_IP, nil)
-		}
-		return err
-	})
-	defer inject.Close()
+	rc, inject := rawWithInjector(t, ours)
 	from, to := netip.MustParseAddrPort("10.77.0.1:67"), netip.MustParseAddrPort("255.255.255.255:68")
 	send := func(xid uint32) {
 		t.Helper()
-		p := Frame(nil, bootpMessage(2, xid, ours), from, to)
-		if _, err := inject.WriteTo(p, &packet.Addr{HardwareAddr: net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}); err != nil {
-			t.Fatal(err)
-		}
+		inject(Frame(nil, bootpMessage(2, xid, ours), from, to))
 	}
 	expect := func(xid uint32) {
 		t.Helper()
