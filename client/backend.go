@@ -16,6 +16,13 @@ import (
 type Backend struct {
 	m   *Manager
 	cat *dhcp4.Catalogue
+	// FlushLeases, when set, runs before a verb is answered, and writes
+	// the leases recorded before the request (FileStore.Flush, its error
+	// logged: the verb was delivered all the same). A lease is recorded
+	// before its address is configured, so `dhclient -x` or `-r` sent the
+	// moment the address appears returns with the lease in the file
+	// (SPEC §7), whether or not it finds the daemon's pid to wait for.
+	FlushLeases func()
 
 	mu   sync.Mutex
 	subs map[chan control.Event]struct{}
@@ -133,7 +140,14 @@ func (b *Backend) Act(verb, iface string) error {
 	if !b.m.Send(iface, ev) {
 		return fmt.Errorf("%s: not running", iface)
 	}
+	b.flushLeases()
 	return nil
+}
+
+func (b *Backend) flushLeases() {
+	if b.FlushLeases != nil {
+		b.FlushLeases()
+	}
 }
 
 var verbEvents = map[string]statemachine.Event{
@@ -148,6 +162,7 @@ func (b *Backend) Shutdown() error {
 	b.m.Send("", statemachine.Release{})
 	// An interface without a lease does not stop on Release.
 	b.m.Send("", statemachine.Stop{})
+	b.flushLeases()
 	return nil
 }
 

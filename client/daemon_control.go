@@ -37,6 +37,7 @@ func (d *Daemon) listenControl(path string) *control.Server {
 // removes the socket.
 func (d *Daemon) serveControl(ctx context.Context, srv *control.Server, path string) {
 	b := NewBackend(d.mgr, d.Config.Catalogue)
+	b.FlushLeases = d.flushLeases
 	if err := srv.Serve(ctx, b); err != nil {
 		d.log.Warn("control socket", "err", err)
 	}
