@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"bytes"
 	"fmt"
 	"net/netip"
 	"os"
@@ -139,6 +140,20 @@ func (c *bindClient) readLeaseFile(t *testing.T) *statemachine.Lease {
 		t.Fatalf("lease file holds no lease for %s:\n%s", c.ifname, b)
 	}
 	return active
+}
+
+// waitLeaseFile waits until the lease file names a as the interface's
+// active lease: the daemon writes it beside the protocol, at most a
+// second after the bind.
+func (c *bindClient) waitLeaseFile(t *testing.T, a netip.Addr) {
+	t.Helper()
+	lab.PollUntil(t, 10*time.Second, func() bool {
+		b, err := os.ReadFile(c.leases)
+		return err == nil && bytes.Contains(b, []byte("fixed-address "+a.String()+";"))
+	}, func() string { return fmt.Sprintf("a lease of %v in %s", a, c.leases) })
+	if got := c.readLeaseFile(t); got.Addr != a {
+		t.Errorf("lease file holds %v as active, want %v", got.Addr, a)
+	}
 }
 
 // scriptReasons returns the reasons the client script was called with,
