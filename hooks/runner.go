@@ -91,7 +91,9 @@ func (r *Runner) Run(ctx context.Context, script string, env []string) Result {
 		rd.Close() // unblocks the reader
 		res.Output = <-out
 	}
-	logOutcome(log, res)
+	// The outcome names the interface too: a daemon stopping ends the
+	// running call of each interface, and says which.
+	logOutcome(log.With("interface", envValue(env, "interface")), res)
 	return res
 }
 
@@ -189,11 +191,16 @@ func logOutcome(log *slog.Logger, res Result) {
 
 // reasonOf returns the value of reason= (or NBI's REASON=) in env.
 func reasonOf(env []string) string {
+	if v := envValue(env, "reason"); v != "" {
+		return v
+	}
+	return envValue(env, "REASON")
+}
+
+// envValue is the value of name in env, or "".
+func envValue(env []string, name string) string {
 	for _, kv := range env {
-		if v, ok := strings.CutPrefix(kv, "reason="); ok {
-			return v
-		}
-		if v, ok := strings.CutPrefix(kv, "REASON="); ok {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
 			return v
 		}
 	}

@@ -215,17 +215,19 @@ func alive(pid int) bool {
 }
 
 // A call the daemon ends as it stops (SIGTERM) is killed and reported as
-// ended by the caller: a notice, not a failure in ISC's -v stream.
+// ended by the caller: a notice, not a failure in ISC's -v stream, which
+// names the call's interface.
 func TestRunContextCancelKills(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	var log lockedBuffer
 	r := &Runner{Log: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: LevelNotice}))}
-	res := r.Run(ctx, script(t, "sleep 1000"), []string{"reason=BOUND"})
+	res := r.Run(ctx, script(t, "sleep 1000"), []string{"reason=BOUND", "interface=eth7"})
 	if res.TimedOut || !errors.Is(res.Err, context.Canceled) || res.ExitCode != 0 {
 		t.Errorf("got %+v, want ended by the caller, not timed out", res)
 	}
-	if s := log.String(); strings.Contains(s, "hook failed") || !strings.Contains(s, "hook ended, daemon stopping") {
+	if s := log.String(); strings.Contains(s, "hook failed") || !strings.Contains(s, `msg="hook ended, daemon stopping"`) ||
+		!strings.Contains(s, "reason=BOUND interface=eth7") {
 		t.Errorf("log, want the stopping notice and no failure:\n%s", s)
 	}
 }
