@@ -91,9 +91,7 @@ func (r *Runner) Run(ctx context.Context, script string, env []string) Result {
 		rd.Close() // unblocks the reader
 		res.Output = <-out
 	}
-	// The outcome names the interface too: a daemon stopping ends the
-	// running call of each interface, and says which.
-	logOutcome(log.With("interface", envValue(env, "interface")), res)
+	logOutcome(log, res, envValue(env, "interface"))
 	return res
 }
 
@@ -172,12 +170,14 @@ func fromState(st *os.ProcessState) Result {
 // prints (client.LevelNotice).
 const LevelNotice = slog.LevelInfo - 2
 
-func logOutcome(log *slog.Logger, res Result) {
+// logOutcome logs how a call of iface's hook ended.
+func logOutcome(log *slog.Logger, res Result, iface string) {
 	switch {
 	case errors.Is(res.Err, context.Canceled):
 		// The daemon is stopping (SIGTERM): ISC leaves its script
-		// running and says nothing; a notice, outside ISC's stream.
-		log.Log(context.Background(), LevelNotice, "hook ended, daemon stopping")
+		// running and says nothing; a notice, outside ISC's stream. It
+		// names the interface: the daemon ends the running call of each.
+		log.Log(context.Background(), LevelNotice, "hook ended, daemon stopping", "interface", iface)
 	case res.Err != nil:
 		log.Warn("hook failed", "err", res.Err)
 	case res.ExitCode != 0:
