@@ -15,29 +15,37 @@ var ErrPermission = errors.New("permission denied")
 // RemoteError.Is finds it: fmt.Errorf("%w %s", ErrUnknownInterface, name).
 var ErrUnknownInterface = errors.New("unknown interface")
 
-// handle answers the requests of one connection until it ends.
+// handle answers the requests of one connection until it ends. A
+// connection is idle, and so may be evicted, from the moment its reply is
+// on its way until its next request arrives: its client already has what
+// it asked for.
 func (s *Server) handle(ctx context.Context, c *conn, b Backend, uid int, credErr error) {
 	defer c.close()
-	for c.armRead(s.readTimeout) {
-		c.setIdle(true)
+	for {
+		if !c.armRead(s.readTimeout) {
+			s.farewell(c, "")
+			return
+		}
 		line, err := c.readRequest()
 		c.setIdle(false)
 		if err != nil && !errors.Is(err, errTooLong) {
-			s.readFailed(c, err, len(line) > 0)
+			s.farewell(c, readFailure(err, len(line) > 0))
+			s.logger().Debug("control read", "err", err)
 			return
 		}
 		req, err := s.admit(line, err, uid, credErr)
-		if err != nil {
-			if c.write(Reply{Error: err.Error()}, s.writeTimeout) != nil {
-				return
-			}
-			continue
-		}
-		if req.Verb == VerbWatch {
+		var rep Reply
+		switch {
+		case err != nil:
+			rep = Reply{Error: err.Error()}
+		case req.Verb == VerbWatch:
 			s.watch(ctx, c, b, req)
 			return
+		default:
+			rep = s.dispatch(b, req)
 		}
-		if c.write(s.dispatch(b, req), s.writeTimeout) != nil {
+		c.setIdle(true)
+		if c.write(rep, s.writeTimeout) != nil {
 			return
 		}
 	}
@@ -47,10 +55,10 @@ func (s *Server) handle(ctx context.Context, c *conn, b Backend, uid int, credEr
 // privileged peer (see pool).
 const evictedReply = "too many connections: idle connection closed to make room for root"
 
-// readFailed tells the client why its connection ends, unless the client
-// went away or the server is shutting down.
-func (s *Server) readFailed(c *conn, err error, partial bool) {
-	msg := readFailure(err, partial)
+// farewell sends a connection that ends its last reply: why it was
+// evicted, else msg. A connection ended by shutdown, or by a client that
+// went away (msg ""), gets none.
+func (s *Server) farewell(c *conn, msg string) {
 	switch {
 	case c.wasEvicted():
 		msg = evictedReply
@@ -60,7 +68,6 @@ func (s *Server) readFailed(c *conn, err error, partial bool) {
 	if msg != "" {
 		c.write(Reply{Error: msg}, s.writeTimeout)
 	}
-	s.logger().Debug("control read", "err", err)
 }
 
 // admit decodes a request line (or takes readErr, an oversized line) and
