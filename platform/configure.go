@@ -10,7 +10,9 @@ import (
 // Configurator applies Bindings to interfaces through netlink and
 // remembers what it added, so that it removes only that (SPEC §5,
 // ARCHITECTURE "I/O"). It is safe for concurrent use by the runners of
-// several interfaces.
+// several interfaces. Each call keeps a 64 KiB buffer on the caller's
+// stack (the netlink module's receive), so a goroutine that lives long
+// makes it from a short one (cmd/dhclient link.go offStack).
 type Configurator struct {
 	h     *netlink.Handle
 	mu    sync.Mutex

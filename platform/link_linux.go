@@ -6,6 +6,7 @@ import (
 	"net"
 
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 )
 
@@ -20,12 +21,12 @@ func HardwareAddr(ifname string) (net.HardwareAddr, int, error) {
 }
 
 // interfaceByName looks ifname up through netlink in the calling
-// thread's network namespace; unlike net.InterfaceByName, a missing
-// interface is told apart (ErrLinkGone).
+// thread's network namespace; unlike net.InterfaceByName, it asks for
+// one link, not a dump of all, and a missing interface is told apart
+// (ErrLinkGone).
 func interfaceByName(ifname string) (*net.Interface, error) {
-	l, err := netlink.LinkByName(ifname)
-	var nf netlink.LinkNotFoundError
-	if errors.As(err, &nf) || errors.Is(err, unix.ENODEV) {
+	l, err := getLink(ifname)
+	if errors.Is(err, unix.ENODEV) {
 		return nil, fmt.Errorf("interface %s: %w", ifname, ErrLinkGone)
 	}
 	if err != nil {
@@ -33,6 +34,47 @@ func interfaceByName(ifname string) (*net.Interface, error) {
 	}
 	a := l.Attrs()
 	return &net.Interface{Index: a.Index, MTU: a.MTU, Name: a.Name, HardwareAddr: a.HardwareAddr, Flags: a.Flags}, nil
+}
+
+// rtextFilterSkipStats is RTEXT_FILTER_SKIP_STATS (linux/rtnetlink.h,
+// Linux 4.19); older kernels ignore the bit.
+const rtextFilterSkipStats = 1 << 3
+
+// getLink is netlink.LinkByName through an rtnl socket, which reads
+// into the heap instead of the calling goroutine's stack.
+func getLink(ifname string) (netlink.Link, error) {
+	r, err := openRTNL(0)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	seq, err := r.request(unix.RTM_GETLINK, 0,
+		nl.NewIfInfomsg(unix.AF_UNSPEC),
+		nl.NewRtAttr(unix.IFLA_IFNAME, nl.ZeroTerminated(ifname)),
+		// Statistics are most of a link message and unused here.
+		nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(rtextFilterSkipStats)))
+	if err != nil {
+		return nil, err
+	}
+	for {
+		msgs, err := r.receive()
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range msgs {
+			if m.Header.Seq != seq {
+				continue
+			}
+			switch m.Header.Type {
+			case unix.NLMSG_ERROR:
+				if err := errorOf(m); err != nil {
+					return nil, err
+				}
+			case unix.RTM_NEWLINK:
+				return netlink.LinkDeserialize(nil, m.Data)
+			}
+		}
+	}
 }
 
 // broadcastHW is the all-ones link-layer address of length n.

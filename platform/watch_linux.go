@@ -2,11 +2,12 @@ package platform
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
+	"syscall"
 
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 )
 
@@ -39,38 +40,39 @@ func WatchCarrier(ctx context.Context, report func(name string, up bool)) error 
 	})
 }
 
-// watchLinks implements WatchLinks: emit returns false when ctx ended.
+// watchLinks implements WatchLinks on the calling goroutine: emit
+// returns false when ctx ended.
 func watchLinks(ctx context.Context, emit func(LinkEvent) bool) error {
-	updates, done := make(chan netlink.LinkUpdate, 64), make(chan struct{})
-	// The callback runs on the subscription's goroutine, which closes
-	// updates after its last call: reading subErr after seeing the close
-	// is ordered after every write.
-	var subErr error
-	err := netlink.LinkSubscribeWithOptions(updates, done, netlink.LinkSubscribeOptions{
-		ListExisting:  true,
-		ErrorCallback: func(err error) { subErr = err },
-	})
+	r, err := openRTNL(unix.RTMGRP_LINK)
 	if err != nil {
 		return fmt.Errorf("subscribe to link changes: %w", err)
 	}
-	defer func() {
-		close(done)
-		for range updates { // let the subscription goroutine finish
-		}
-	}()
+	defer r.Close()
+	// Subscribed first, then the dump: a change during the dump comes as
+	// a notification after it, never lost between the two.
+	if _, err := r.request(unix.RTM_GETLINK, unix.NLM_F_DUMP, nl.NewIfInfomsg(unix.AF_UNSPEC),
+		nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(rtextFilterSkipStats))); err != nil {
+		return fmt.Errorf("list links: %w", err)
+	}
+	stop := context.AfterFunc(ctx, r.interrupt)
+	defer stop()
 	last := make(map[int]LinkEvent)
 	for {
-		select {
-		case <-ctx.Done():
+		msgs, err := r.receive()
+		if ctx.Err() != nil {
 			return nil
-		case u, ok := <-updates:
-			if !ok {
-				if ctx.Err() != nil {
-					return nil
-				}
-				return fmt.Errorf("link subscription: %w", errors.Join(subErr, errSubscriptionClosed))
+		}
+		if err != nil {
+			return fmt.Errorf("link subscription: %w", err)
+		}
+		for _, m := range msgs {
+			ev, ok, err := linkMessage(m)
+			if err != nil {
+				return fmt.Errorf("link subscription: %w", err)
 			}
-			ev := linkEvent(u)
+			if !ok {
+				continue
+			}
 			if prev, seen := last[ev.Index]; seen && prev == ev {
 				continue
 			}
@@ -86,15 +88,26 @@ func watchLinks(ctx context.Context, emit func(LinkEvent) bool) error {
 	}
 }
 
-var errSubscriptionClosed = errors.New("closed")
-
-func linkEvent(u netlink.LinkUpdate) LinkEvent {
-	a := u.Link.Attrs()
-	ev := LinkEvent{Name: a.Name, Index: a.Index, Gone: u.Header.Type == unix.RTM_DELLINK}
+// linkMessage decodes a link message of the dump or a notification; ok
+// is false for the other messages (the dump's end).
+func linkMessage(m syscall.NetlinkMessage) (ev LinkEvent, ok bool, err error) {
+	switch m.Header.Type {
+	case unix.NLMSG_ERROR:
+		return LinkEvent{}, false, errorOf(m)
+	case unix.RTM_NEWLINK, unix.RTM_DELLINK:
+	default:
+		return LinkEvent{}, false, nil
+	}
+	l, err := netlink.LinkDeserialize(nil, m.Data)
+	if err != nil {
+		return LinkEvent{}, false, err
+	}
+	a := l.Attrs()
+	ev = LinkEvent{Name: a.Name, Index: a.Index, Gone: m.Header.Type == unix.RTM_DELLINK}
 	if !ev.Gone {
 		ev.Up = carrierUp(a)
 	}
-	return ev
+	return ev, true, nil
 }
 
 // carrierUp reports whether a link can carry traffic: operstate up

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -141,4 +142,35 @@ func TestWatchCarrier(t *testing.T) {
 		t.Fatal(err)
 	}
 	next(report{a, false})
+}
+
+// The existing interfaces come in datagrams larger than the first read
+// buffer (a link message is about a kilobyte): every one is listed.
+func TestWatchLinksListsManyLinks(t *testing.T) {
+	ns := newNS(t)
+	h := ns.handle(t)
+	a, _ := linkNames(t)
+	want := map[string]bool{"lo": true}
+	for i := range 10 {
+		x, y := fmt.Sprintf("%s%dx", a, i), fmt.Sprintf("%s%dy", a, i)
+		if err := h.LinkAdd(vethLink(x, y)); err != nil {
+			t.Fatal(err)
+		}
+		want[x], want[y] = true, true
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	ch := make(chan LinkEvent)
+	done := ns.goDo(func() error { return WatchLinks(ctx, ch) })
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("WatchLinks: %v", err)
+		}
+	}()
+	for len(want) > 0 {
+		nextEvent(t, ch, fmt.Sprintf("%d links still unlisted", len(want)), func(ev LinkEvent) bool {
+			delete(want, ev.Name)
+			return true
+		})
+	}
 }

@@ -37,14 +37,28 @@ func (l *link) OpenUnicast(local netip.Addr) (client.Conn, error) {
 	return platform.ListenUDP(l.spec.Name, netip.AddrPortFrom(local, uint16(l.spec.Port)))
 }
 
-func (l *link) Up() error { return l.conf.Up(l.spec.Name) }
+func (l *link) Up() error { return offStack(func() error { return l.conf.Up(l.spec.Name) }) }
 
 func (l *link) Configure(lease, _ *statemachine.Lease) error {
-	return l.conf.Apply(l.spec.Name, l.binding(lease))
+	return offStack(func() error { return l.conf.Apply(l.spec.Name, l.binding(lease)) })
 }
 
 func (l *link) Deconfigure(lease *statemachine.Lease) error {
-	return l.conf.Remove(l.spec.Name, l.binding(lease))
+	return offStack(func() error { return l.conf.Remove(l.spec.Name, l.binding(lease)) })
+}
+
+// offStack runs a Configurator call on a goroutine of its own and waits
+// for it. Each netlink exchange of the netlink module keeps a 64 KiB
+// buffer on the stack (nl.NetlinkSocket.Receive): called on the
+// interface's runner, which lives as long as the daemon, it would leave
+// a 128 KiB stack there after every bind and renewal, until the
+// collector has halved it four times. The short goroutine takes the
+// stack with it when it ends. The daemon's threads share one network
+// namespace, so the call sees the same interfaces from any of them.
+func offStack(call func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- call() }()
+	return <-done
 }
 
 // Probe checks addr as arp-check says; its keywords are platform's.
