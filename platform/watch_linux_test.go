@@ -144,8 +144,9 @@ func TestWatchCarrier(t *testing.T) {
 	next(report{a, false})
 }
 
-// The existing interfaces come in datagrams larger than the first read
-// buffer (a link message is about a kilobyte): every one is listed.
+// The existing interfaces come in several datagrams of the dump (a link
+// message is about a kilobyte, a datagram at most a page): every one is
+// listed.
 func TestWatchLinksListsManyLinks(t *testing.T) {
 	ns := newNS(t)
 	h := ns.handle(t)
