@@ -12,7 +12,8 @@ import (
 )
 
 // rtnl is a NETLINK_ROUTE socket whose messages are read into a buffer on
-// the heap, sized to each datagram. The netlink module's own receive
+// the heap, grown to the largest datagram yet (a lookup's one link, a
+// dump's page). The netlink module's own receive
 // (nl.NetlinkSocket.Receive) keeps a 64 KiB array on the stack, so each
 // goroutine that calls it holds a 128 KiB stack until the collector has
 // halved it four times, and one blocked in it for a subscription holds
@@ -22,7 +23,7 @@ type rtnl struct {
 	f   *os.File
 	rc  syscall.RawConn
 	seq uint32
-	buf []byte
+	buf []byte // nil until the first datagram
 }
 
 // openRTNL opens a route netlink socket in the calling thread's network
@@ -44,7 +45,7 @@ func openRTNL(groups uint32) (*rtnl, error) {
 		f.Close()
 		return nil, err
 	}
-	return &rtnl{f: f, rc: rc, buf: make([]byte, 4096)}, nil
+	return &rtnl{f: f, rc: rc}, nil
 }
 
 func (r *rtnl) Close() error { return r.f.Close() }
