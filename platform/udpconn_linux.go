@@ -1,7 +1,6 @@
 package platform
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -40,14 +39,39 @@ type UDPConn struct {
 // and port 68). SO_REUSEADDR lets the daemons of several interfaces share
 // the port, and SO_BROADCAST permits a broadcast rebind through it.
 func ListenUDP(ifname string, local netip.AddrPort) (*UDPConn, error) {
-	lc := net.ListenConfig{Control: func(_, _ string, rc syscall.RawConn) error {
-		return bindToDevice(rc, ifname)
-	}}
-	pc, err := lc.ListenPacket(context.Background(), "udp4", local.String())
+	c, err := listenUDP4(ifname, local)
 	if err != nil {
 		return nil, fmt.Errorf("open udp socket on %s: %w", ifname, err)
 	}
-	return &UDPConn{c: pc.(*net.UDPConn), ifname: ifname, local: local}, nil
+	return &UDPConn{c: c, ifname: ifname, local: local}, nil
+}
+
+// listenUDP4 makes the socket itself rather than through
+// net.ListenConfig, whose address lookup would link the DNS resolver
+// into the daemon (about 100 KB of its resident binary) for an address
+// that is never a name.
+func listenUDP4(ifname string, local netip.AddrPort) (*net.UDPConn, error) {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_UDP)
+	if err != nil {
+		return nil, os.NewSyscallError("socket", err)
+	}
+	f := os.NewFile(uintptr(fd), "udp4 "+local.String())
+	defer f.Close() // the conn has a copy of the descriptor
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	if err := bindToDevice(rc, ifname); err != nil {
+		return nil, err
+	}
+	if err := unix.Bind(fd, &unix.SockaddrInet4{Port: int(local.Port()), Addr: local.Addr().As4()}); err != nil {
+		return nil, os.NewSyscallError("bind "+local.String(), err)
+	}
+	pc, err := net.FilePacketConn(f)
+	if err != nil {
+		return nil, err
+	}
+	return pc.(*net.UDPConn), nil
 }
 
 func bindToDevice(rc syscall.RawConn, ifname string) error {

@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"syscall"
-	"time"
 )
 
 // ErrInUse is returned by Listen when a live daemon already answers on
@@ -47,7 +46,9 @@ func removeStale(path string) error {
 	if fi.Mode().Type() != fs.ModeSocket {
 		return fmt.Errorf("%s exists and is not a socket", path)
 	}
-	c, err := net.DialTimeout("unix", path, time.Second)
+	// DialUnix, not Dial: a Dial links the DNS resolver into the daemon.
+	// Connecting to a unix socket does not wait for the peer.
+	c, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: path, Net: "unix"})
 	if err == nil {
 		c.Close()
 		return fmt.Errorf("%w: a daemon answers on %s", ErrInUse, path)

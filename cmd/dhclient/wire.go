@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"log/syslog"
 	"net"
 	"os"
 	"os/signal"
@@ -19,7 +18,7 @@ import (
 // LEASED_LOG's choice (client.NewLogger).
 func wire(d *client.Daemon, f *Flags, stderr io.Writer) {
 	var sys io.Writer
-	if w, err := syslog.New(syslog.LOG_DAEMON|syslog.LOG_INFO, filepath.Base(os.Args[0])); err == nil {
+	if w, err := platform.DialSyslog(filepath.Base(os.Args[0])); err == nil {
 		sys = w
 	}
 	d.Log = client.NewLogger(stderr, sys, f.Verbose, os.Getenv("LEASED_LOG"))
