@@ -156,11 +156,13 @@ func (r *Runner) openUnicast(addr netip.Addr) {
 		r.log.Warn("open unicast socket", "addr", addr, "err", err)
 		return
 	}
-	r.ucast, r.ucastA = r.listen(c), addr
+	r.ucast, r.ucastA = c, addr
 }
 
 func (r *Runner) closeUnicast() {
-	r.ucast.close()
+	if r.ucast != nil {
+		r.ucast.Close()
+	}
 	r.ucast, r.ucastA = nil, netip.Addr{}
 }
 

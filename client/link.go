@@ -15,6 +15,14 @@ type Conn interface {
 	Close() error
 }
 
+// Sender is a socket the runner only sends through: the one bound to the
+// leased address. What answers it arrives on the broadcast socket, which
+// receives every DHCP reply on the link.
+type Sender interface {
+	WriteTo(b []byte, to netip.AddrPort) error
+	Close() error
+}
+
 // SourceConn is a Conn that can set the IP source address of what it
 // sends: the broadcast socket, whose frames it builds itself.
 type SourceConn interface {
@@ -31,8 +39,8 @@ type Link interface {
 	// (AF_PACKET on Linux): it receives every DHCP reply on the link.
 	OpenBroadcast() (Conn, error)
 	// OpenUnicast opens a socket bound to the leased address, used for
-	// unicast renewal and release (RFC 2131 §4.4.5).
-	OpenUnicast(local netip.Addr) (Conn, error)
+	// unicast renewal and release (RFC 2131 §4.4.5). It receives nothing.
+	OpenUnicast(local netip.Addr) (Sender, error)
 	// Up brings the interface up (PREINIT).
 	Up() error
 	// Configure applies the lease; old is the previous lease, if any.

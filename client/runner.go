@@ -87,7 +87,7 @@ type Runner struct {
 	done   chan struct{}
 	timer  *time.Timer
 	bcast  *socket
-	ucast  *socket
+	ucast  Sender
 	ucastA netip.Addr
 	pre    prefilter       // what the readers drop before copying
 	ctx    context.Context // of Run, for steps requested through ctl
@@ -338,7 +338,7 @@ func (r *Runner) countDrop(class statemachine.DropClass, reason string) {
 
 func (r *Runner) closeConns() {
 	r.bcast.close()
-	r.ucast.close()
+	r.closeUnicast()
 	r.closeLinkLocal()
 }
 

@@ -234,6 +234,50 @@ func TestUDPConnUnicast(t *testing.T) {
 	recv(t, uc, "ack", "10.77.0.1:67")
 }
 
+// SendUDP's socket sends from the leased address and keeps nothing it
+// is sent: the reply reaches the packet socket, once.
+func TestSendUDPReceivesNothing(t *testing.T) {
+	l := newLab(t)
+	srv := l.serverUDP(t)
+	if err := l.hc.AddrAdd(linkByName(t, l.hc, l.clientLink), &netlink.Addr{IPNet: mustCIDR("10.77.0.23/24")}); err != nil {
+		t.Fatal(err)
+	}
+	var uc *UDPConn
+	var rc *RawConn
+	l.client.do(t, func() (err error) {
+		if rc, err = ListenRaw(l.clientLink, 68); err != nil {
+			return err
+		}
+		uc, err = SendUDP(l.clientLink, netip.MustParseAddrPort("10.77.0.23:68"))
+		return err
+	})
+	defer rc.Close()
+	defer uc.Close()
+	if err := uc.WriteTo([]byte("renew"), netip.MustParseAddrPort("10.77.0.1:67")); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, srv, "renew", "10.77.0.23:68")
+	if err := srv.WriteTo([]byte("ack"), netip.MustParseAddrPort("10.77.0.23:68")); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, rc, "ack", "10.77.0.1:67")
+	// The packet socket has the reply, so the kernel has delivered it;
+	// the UDP socket's filter dropped its copy.
+	rawUC, err := uc.c.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	var rerr error
+	rawUC.Read(func(fd uintptr) bool {
+		n, _, rerr = unix.Recvfrom(int(fd), make([]byte, 100), unix.MSG_DONTWAIT)
+		return true
+	})
+	if !errors.Is(rerr, unix.EAGAIN) {
+		t.Errorf("the send-only socket had a datagram: %d bytes (err %v)", n, rerr)
+	}
+}
+
 func TestConnDeadlines(t *testing.T) {
 	ns := newNS(t)
 	h := ns.handle(t)

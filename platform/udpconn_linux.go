@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 )
 
@@ -39,7 +40,22 @@ type UDPConn struct {
 // and port 68). SO_REUSEADDR lets the daemons of several interfaces share
 // the port, and SO_BROADCAST permits a broadcast rebind through it.
 func ListenUDP(ifname string, local netip.AddrPort) (*UDPConn, error) {
-	c, err := listenUDP4(ifname, local)
+	return listenUDP(ifname, local, false)
+}
+
+// SendUDP opens a UDPConn like ListenUDP that receives nothing: a kernel
+// filter, attached before the bind, drops every datagram for it. The
+// client's renewal socket is one. Its replies reach the packet socket,
+// which sees every reply on the link, as ISC's LPF socket does; a reader
+// here would get each of them a second time. Bound, the socket still
+// holds the port, so the kernel answers a server's unicast reply with no
+// ICMP port unreachable, and nothing queues on it.
+func SendUDP(ifname string, local netip.AddrPort) (*UDPConn, error) {
+	return listenUDP(ifname, local, true)
+}
+
+func listenUDP(ifname string, local netip.AddrPort, sendOnly bool) (*UDPConn, error) {
+	c, err := listenUDP4(ifname, local, sendOnly)
 	if err != nil {
 		return nil, fmt.Errorf("open udp socket on %s: %w", ifname, err)
 	}
@@ -50,7 +66,7 @@ func ListenUDP(ifname string, local netip.AddrPort) (*UDPConn, error) {
 // net.ListenConfig, whose address lookup would link the DNS resolver
 // into the daemon (about 100 KB of its resident binary) for an address
 // that is never a name.
-func listenUDP4(ifname string, local netip.AddrPort) (*net.UDPConn, error) {
+func listenUDP4(ifname string, local netip.AddrPort, sendOnly bool) (*net.UDPConn, error) {
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_UDP)
 	if err != nil {
 		return nil, os.NewSyscallError("socket", err)
@@ -64,6 +80,11 @@ func listenUDP4(ifname string, local netip.AddrPort) (*net.UDPConn, error) {
 	if err := bindToDevice(rc, ifname); err != nil {
 		return nil, err
 	}
+	if sendOnly {
+		if err := attachDropAll(fd); err != nil {
+			return nil, err
+		}
+	}
 	if err := unix.Bind(fd, &unix.SockaddrInet4{Port: int(local.Port()), Addr: local.Addr().As4()}); err != nil {
 		return nil, os.NewSyscallError("bind "+local.String(), err)
 	}
@@ -72,6 +93,20 @@ func listenUDP4(ifname string, local netip.AddrPort) (*net.UDPConn, error) {
 		return nil, err
 	}
 	return pc.(*net.UDPConn), nil
+}
+
+// attachDropAll gives the socket fd the filter dropAll.
+func attachDropAll(fd int) error {
+	raw, err := bpf.Assemble(dropAll)
+	if err != nil {
+		return fmt.Errorf("assemble drop filter: %w", err)
+	}
+	filter := make([]unix.SockFilter, len(raw))
+	for i, in := range raw {
+		filter[i] = unix.SockFilter{Code: in.Op, Jt: in.Jt, Jf: in.Jf, K: in.K}
+	}
+	prog := unix.SockFprog{Len: uint16(len(filter)), Filter: &filter[0]}
+	return os.NewSyscallError("setsockopt SO_ATTACH_FILTER", unix.SetsockoptSockFprog(fd, unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &prog))
 }
 
 func bindToDevice(rc syscall.RawConn, ifname string) error {

@@ -17,6 +17,11 @@ func ListenUDP(ifname string, local netip.AddrPort) (*UDPConn, error) {
 	return nil, fmt.Errorf("open udp socket on %s: %w", ifname, ErrUnsupported)
 }
 
+// SendUDP returns an error wrapping ErrUnsupported outside Linux.
+func SendUDP(ifname string, local netip.AddrPort) (*UDPConn, error) {
+	return nil, fmt.Errorf("open udp socket on %s: %w", ifname, ErrUnsupported)
+}
+
 // ReadFrom returns ErrUnsupported.
 func (c *UDPConn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
 	return 0, netip.AddrPort{}, ErrUnsupported

@@ -137,7 +137,7 @@ func (l *Link) Return() {
 }
 
 // OpenUnicast implements client.Link.
-func (l *Link) OpenUnicast(netip.Addr) (client.Conn, error) { return l.openConn(true), nil }
+func (l *Link) OpenUnicast(netip.Addr) (client.Sender, error) { return l.openConn(true), nil }
 
 func (l *Link) openConn(unicast bool) *conn {
 	c := &conn{link: l, unicast: unicast, closed: make(chan struct{})}

@@ -33,8 +33,8 @@ func (l *link) OpenBroadcast() (client.Conn, error) {
 	return platform.ListenDHCP(l.spec.Name, l.spec.Port, l.spec.CHAddr)
 }
 
-func (l *link) OpenUnicast(local netip.Addr) (client.Conn, error) {
-	return platform.ListenUDP(l.spec.Name, netip.AddrPortFrom(local, uint16(l.spec.Port)))
+func (l *link) OpenUnicast(local netip.Addr) (client.Sender, error) {
+	return platform.SendUDP(l.spec.Name, netip.AddrPortFrom(local, uint16(l.spec.Port)))
 }
 
 func (l *link) Up() error { return offStack(func() error { return l.conf.Up(l.spec.Name) }) }
