@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -33,7 +34,10 @@ func interfaceByName(ifname string) (*net.Interface, error) {
 		return nil, fmt.Errorf("look up interface %s: %w", ifname, err)
 	}
 	a := l.Attrs()
-	return &net.Interface{Index: a.Index, MTU: a.MTU, Name: a.Name, HardwareAddr: a.HardwareAddr, Flags: a.Flags}, nil
+	// A copy: the attribute is a slice of the whole reply, which the
+	// sockets that keep the address would keep too.
+	hw := net.HardwareAddr(bytes.Clone(a.HardwareAddr))
+	return &net.Interface{Index: a.Index, MTU: a.MTU, Name: a.Name, HardwareAddr: hw, Flags: a.Flags}, nil
 }
 
 // rtextFilterSkipStats is RTEXT_FILTER_SKIP_STATS (linux/rtnetlink.h,
