@@ -2,18 +2,16 @@ package platform
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"strconv"
 
-	"github.com/godbus/dbus/v5"
+	"github.com/leased/leased/platform/internal/dbus"
 )
 
 // logind's D-Bus names (org.freedesktop.login1(5)).
 const (
 	logindName      = "org.freedesktop.login1"
-	logindPath      = dbus.ObjectPath("/org/freedesktop/login1")
+	logindPath      = "/org/freedesktop/login1"
 	logindManager   = "org.freedesktop.login1.Manager"
 	prepareForSleep = "PrepareForSleep"
 )
@@ -28,19 +26,16 @@ const (
 	inhibitMode = "delay"
 )
 
-// errBusClosed reports that the bus connection ended while ctx was live.
-var errBusClosed = errors.New("bus connection closed")
-
 // SleepWatcher follows logind's PrepareForSleep signal on a D-Bus
 // connection and holds a delay inhibitor lock while the system is awake,
 // so that the daemon can pause its interfaces before a suspend (SPEC §1.4,
 // §9). Create it with NewSleepWatcher, drive it with Run and end it with
 // Close. It is not safe for concurrent use.
 type SleepWatcher struct {
-	conn    *dbus.Conn
-	signals chan *dbus.Signal
-	lock    *os.File // the delay inhibitor; nil while none is held
-	owner   string   // logind's unique bus name, as last looked up
+	conn      *dbus.Conn
+	lock      *os.File    // the delay inhibitor; nil while none is held
+	owner     string      // logind's unique bus name, as last looked up
+	unbindCtx func() bool // stops the closing of conn when ctx ends
 }
 
 // WatchSleep runs a SleepWatcher on the system bus
@@ -70,50 +65,28 @@ func WatchSleepOn(ctx context.Context, busAddress string, onSleep func(suspendin
 // lock. The connection is closed when ctx ends or by Close. It fails if
 // there is no bus or logind does not answer.
 func NewSleepWatcher(ctx context.Context, busAddress string) (*SleepWatcher, error) {
-	conn, err := connectBus(ctx, busAddress)
+	conn, err := dbus.Dial(ctx, busAddress)
 	if err != nil {
-		return nil, err
+		if busAddress == "" {
+			busAddress = "system bus"
+		}
+		return nil, fmt.Errorf("connect to %s: %w", busAddress, err)
 	}
-	w := &SleepWatcher{conn: conn, signals: make(chan *dbus.Signal, 8)}
+	w := &SleepWatcher{conn: conn, unbindCtx: context.AfterFunc(ctx, func() { conn.Close() })}
 	// Subscribe before taking the lock so that no announcement made after
 	// the lock exists can be missed.
-	conn.Signal(w.signals)
-	err = conn.AddMatchSignalContext(ctx,
-		dbus.WithMatchSender(logindName),
-		dbus.WithMatchObjectPath(logindPath),
-		dbus.WithMatchInterface(logindManager),
-		dbus.WithMatchMember(prepareForSleep))
+	err = conn.Subscribe(ctx, dbus.Match{
+		Sender: logindName, Path: logindPath, Interface: logindManager, Member: prepareForSleep,
+	})
 	if err != nil {
-		conn.Close()
+		w.Close()
 		return nil, fmt.Errorf("subscribe to %s: %w", prepareForSleep, err)
 	}
 	if err := w.inhibit(ctx); err != nil {
-		conn.Close()
+		w.Close()
 		return nil, err
 	}
 	return w, nil
-}
-
-// connectBus opens and authenticates a private connection; it uses the
-// numeric uid for EXTERNAL authentication, so that no user database
-// lookup is needed.
-func connectBus(ctx context.Context, address string) (*dbus.Conn, error) {
-	opts := []dbus.ConnOption{
-		dbus.WithContext(ctx),
-		dbus.WithAuth(dbus.AuthExternal(strconv.Itoa(os.Getuid()))),
-	}
-	var conn *dbus.Conn
-	var err error
-	if address == "" {
-		conn, err = dbus.ConnectSystemBus(opts...)
-		address = "system bus"
-	} else {
-		conn, err = dbus.Connect(address, opts...)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", address, err)
-	}
-	return conn, nil
 }
 
 // Run calls onSleep for each PrepareForSleep signal until ctx ends, then
@@ -124,23 +97,19 @@ func connectBus(ctx context.Context, address string) (*dbus.Conn, error) {
 // new lock can be taken after a wake-up; the watcher is then finished.
 func (w *SleepWatcher) Run(ctx context.Context, onSleep func(suspending bool)) error {
 	for {
-		select {
-		case <-ctx.Done():
+		sig, err := w.conn.NextSignal(ctx)
+		if ctx.Err() != nil {
 			return nil
-		case sig, ok := <-w.signals:
-			if !ok {
-				if ctx.Err() != nil {
-					return nil
-				}
-				return fmt.Errorf("watch %s: %w", prepareForSleep, errBusClosed)
-			}
-			suspending, ok := w.announcement(ctx, sig)
-			if !ok {
-				continue
-			}
-			if err := w.handle(ctx, suspending, onSleep); err != nil {
-				return err
-			}
+		}
+		if err != nil {
+			return fmt.Errorf("watch %s: %w", prepareForSleep, err)
+		}
+		suspending, ok := w.announcement(ctx, sig)
+		if !ok {
+			continue
+		}
+		if err := w.handle(ctx, suspending, onSleep); err != nil {
+			return err
 		}
 	}
 }
@@ -166,14 +135,15 @@ func (w *SleepWatcher) handle(ctx context.Context, suspending bool, onSleep func
 // org.freedesktop.login1 (a unicast signal from any local peer) is
 // refused: it would let an unprivileged user pause the network.
 func (w *SleepWatcher) announcement(ctx context.Context, sig *dbus.Signal) (suspending, ok bool) {
-	if sig.Path != logindPath || sig.Name != logindManager+"."+prepareForSleep || len(sig.Body) != 1 {
+	if sig.Path != logindPath || sig.Interface != logindManager || sig.Member != prepareForSleep ||
+		sig.Signature != "b" {
 		return false, false
 	}
-	suspending, ok = sig.Body[0].(bool)
-	if !ok || !w.fromLogind(ctx, sig.Sender) {
+	args, err := sig.Args()
+	if err != nil || !w.fromLogind(ctx, sig.Sender) {
 		return false, false
 	}
-	return suspending, true
+	return args[0].(bool), true
 }
 
 // fromLogind reports whether sender is logind's unique name, looking the
@@ -182,8 +152,7 @@ func (w *SleepWatcher) fromLogind(ctx context.Context, sender string) bool {
 	if sender != "" && sender == w.owner {
 		return true
 	}
-	var owner string
-	err := w.conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.GetNameOwner", 0, logindName).Store(&owner)
+	owner, err := w.conn.NameOwner(ctx, logindName)
 	if err != nil {
 		return false
 	}
@@ -194,13 +163,12 @@ func (w *SleepWatcher) fromLogind(ctx context.Context, sender string) bool {
 // inhibit takes a delay inhibitor lock: logind hands out one end of a
 // pipe and waits for it to be closed.
 func (w *SleepWatcher) inhibit(ctx context.Context) error {
-	var fd dbus.UnixFD
-	err := w.conn.Object(logindName, logindPath).CallWithContext(ctx, logindManager+".Inhibit", 0,
-		inhibitWhat, inhibitWho, inhibitWhy, inhibitMode).Store(&fd)
+	inhibit := dbus.Method{Dest: logindName, Path: logindPath, Interface: logindManager, Member: "Inhibit"}
+	lock, err := w.conn.CallFD(ctx, inhibit, "ssss", inhibitWhat, inhibitWho, inhibitWhy, inhibitMode)
 	if err != nil {
 		return fmt.Errorf("take %s inhibitor lock: %w", inhibitMode, err)
 	}
-	w.lock = os.NewFile(uintptr(fd), "logind inhibitor")
+	w.lock = lock
 	return nil
 }
 
@@ -215,6 +183,7 @@ func (w *SleepWatcher) release() {
 // Close releases the inhibitor lock and closes the bus connection.
 func (w *SleepWatcher) Close() error {
 	w.release()
+	w.unbindCtx()
 	if err := w.conn.Close(); err != nil {
 		return fmt.Errorf("close bus connection: %w", err)
 	}

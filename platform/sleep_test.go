@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+	busclient "github.com/leased/leased/platform/internal/dbus"
 )
 
 // startWatcher runs WatchSleepOn on addr and returns its result channel
@@ -102,7 +103,7 @@ func TestSleepWatcherIgnoresSpoofedSignal(t *testing.T) {
 	unicast := &dbus.Message{
 		Type: dbus.TypeSignal,
 		Headers: map[dbus.HeaderField]dbus.Variant{
-			dbus.FieldPath:        dbus.MakeVariant(logindPath),
+			dbus.FieldPath:        dbus.MakeVariant(dbus.ObjectPath(logindPath)),
 			dbus.FieldInterface:   dbus.MakeVariant(logindManager),
 			dbus.FieldMember:      dbus.MakeVariant(prepareForSleep),
 			dbus.FieldDestination: dbus.MakeVariant(string(lock.Sender)),
@@ -149,8 +150,8 @@ func TestWatchSleepErrors(t *testing.T) {
 		if err := bus.Kill(); err != nil {
 			t.Fatal(err)
 		}
-		if err := waitResult(t, errc); !errors.Is(err, errBusClosed) {
-			t.Fatalf("WatchSleepOn after the bus exited: %v, want %v", err, errBusClosed)
+		if err := waitResult(t, errc); !errors.Is(err, busclient.ErrClosed) {
+			t.Fatalf("WatchSleepOn after the bus exited: %v, want %v", err, busclient.ErrClosed)
 		}
 	})
 }
