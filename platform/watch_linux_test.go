@@ -23,18 +23,26 @@ func nextEvent(t *testing.T, ch <-chan LinkEvent, what string, ok func(LinkEvent
 	}
 }
 
-func TestWatchLinks(t *testing.T) {
-	ns := newNS(t)
-	h := ns.handle(t)
+// startWatch runs WatchLinks in ns until the test ends, when it must
+// return nil.
+func startWatch(t *testing.T, ns *testNS) <-chan LinkEvent {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
-	ch := make(chan LinkEvent)
+	ch := make(chan LinkEvent, 16)
 	done := ns.goDo(func() error { return WatchLinks(ctx, ch) })
-	defer func() {
+	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("WatchLinks: %v", err)
 		}
-	}()
+	})
+	return ch
+}
+
+func TestWatchLinks(t *testing.T) {
+	ns := newNS(t)
+	h := ns.handle(t)
+	ch := startWatch(t, ns)
 
 	if ev := <-ch; ev.Name != "lo" || ev.Up || ev.Gone {
 		t.Fatalf("first event: got %+v, want the existing lo, down", ev)
@@ -61,15 +69,7 @@ func TestWatchLinksSuppressesRepeats(t *testing.T) {
 	if err := h.LinkAdd(vethLink(a, b)); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(t.Context())
-	ch := make(chan LinkEvent, 16)
-	done := ns.goDo(func() error { return WatchLinks(ctx, ch) })
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("WatchLinks: %v", err)
-		}
-	}()
+	ch := startWatch(t, ns)
 	nextEvent(t, ch, a+" listed", func(ev LinkEvent) bool { return ev.Name == a })
 	// Changing the MTU makes the kernel announce the link again, with
 	// nothing a LinkEvent carries changed.
@@ -159,15 +159,7 @@ func TestWatchLinksListsManyLinks(t *testing.T) {
 		}
 		want[x], want[y] = true, true
 	}
-	ctx, cancel := context.WithCancel(t.Context())
-	ch := make(chan LinkEvent)
-	done := ns.goDo(func() error { return WatchLinks(ctx, ch) })
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("WatchLinks: %v", err)
-		}
-	}()
+	ch := startWatch(t, ns)
 	for len(want) > 0 {
 		nextEvent(t, ch, fmt.Sprintf("%d links still unlisted", len(want)), func(ev LinkEvent) bool {
 			delete(want, ev.Name)
