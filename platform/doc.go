@@ -1,8 +1,11 @@
 // Package platform holds leased's Linux side effects: the AF_PACKET
 // transport with its IPv4/UDP framing (RawConn), the device-bound UDP
-// socket for unicast renewals (UDPConn), the netlink configurator that
-// applies and removes a lease (SPEC §5), the link watcher, the ARP probe
-// for arp-check, sd_notify and the boot-clock check for suspend.
+// socket for unicast renewals (UDPConn; SendUDP's only sends), the
+// netlink configurator that applies and removes a lease (SPEC §5), the
+// link watcher and link lookups (read through rtnl, off the caller's
+// stack), the ARP probe for arp-check, sd_notify, syslog, the sleep
+// watcher (logind over internal/dbus) and the boot-clock check for
+// suspend.
 //
 // Only this package touches the kernel. The framing, the BPF filter, the
 // ARP codec and BindingFor are pure and build on every OS; everything
