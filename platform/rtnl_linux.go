@@ -50,6 +50,15 @@ func openRTNL(groups uint32) (*rtnl, error) {
 
 func (r *rtnl) Close() error { return r.f.Close() }
 
+// strictCheck asks the kernel to apply a dump request's header as a
+// filter (NETLINK_GET_STRICT_CHK, Linux 4.20). An older kernel refuses
+// the option and dumps everything; callers filter the replies anyway.
+func (r *rtnl) strictCheck() {
+	r.rc.Control(func(fd uintptr) {
+		_ = unix.SetsockoptInt(int(fd), unix.SOL_NETLINK, unix.NETLINK_GET_STRICT_CHK, 1)
+	})
+}
+
 // interrupt ends a blocked read, and every later one, with
 // os.ErrDeadlineExceeded.
 func (r *rtnl) interrupt() { r.f.SetReadDeadline(time.Unix(1, 0)) }

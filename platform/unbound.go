@@ -54,23 +54,3 @@ func (s *framedSender) send(payload []byte, src, dst netip.AddrPort) error {
 }
 
 func (s *framedSender) close() { s.c.Close() }
-
-// linkHasAddr reports whether addr is assigned to the interface ifname.
-func linkHasAddr(ifname string, addr netip.Addr) (bool, error) {
-	ifi, err := interfaceByName(ifname)
-	if err != nil {
-		return false, err
-	}
-	addrs, err := ifi.Addrs()
-	if err != nil {
-		return false, fmt.Errorf("addresses of %s: %w", ifname, err)
-	}
-	for _, a := range addrs {
-		if n, ok := a.(*net.IPNet); ok {
-			if got, ok := netip.AddrFromSlice(n.IP); ok && got.Unmap() == addr {
-				return true, nil
-			}
-		}
-	}
-	return false, nil
-}
