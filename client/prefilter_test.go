@@ -150,3 +150,47 @@ func TestPrefilterIdleLiftsXID(t *testing.T) {
 		t.Errorf("kernel filter calls %x, want %x", c.xids, want)
 	}
 }
+
+// pushConn is a client.Pusher that records what it was given.
+type pushConn struct {
+	plainConn
+	deliver func([]byte, netip.AddrPort)
+	stopped bool
+}
+
+func (c *pushConn) Push(deliver func([]byte, netip.AddrPort)) (func(), error) {
+	c.deliver = deliver
+	return func() { c.stopped = true }, nil
+}
+
+// namedLink is a Link of which only the name is used.
+type namedLink struct{ Link }
+
+func (namedLink) Name() string { return "eth0" }
+
+// A shared reader never waits for a runner: what arrives while the
+// runner's queue is full is dropped and counted as overrun.
+func TestPushOverrunIsCounted(t *testing.T) {
+	r := NewRunner(RunnerConfig{Link: namedLink{}})
+	c := &pushConn{}
+	s := r.listen(c)
+	if c.deliver == nil {
+		t.Fatal("listen did not push")
+	}
+	forceRenew := typed(bootReply(7, 300), dhcp4.ForceRenew)
+	from := netip.MustParseAddrPort("10.0.0.1:67")
+	queue := cap(r.rx)
+	for range queue + 3 {
+		c.deliver(forceRenew, from)
+	}
+	if got := r.Status().Dropped[statemachine.DropOverrun]; got != 3 {
+		t.Errorf("overrun %d, want 3 past the queue of %d", got, queue)
+	}
+	if len(r.rx) != queue {
+		t.Errorf("queued %d, want %d", len(r.rx), queue)
+	}
+	s.close()
+	if !c.stopped {
+		t.Error("close did not stop the deliveries")
+	}
+}

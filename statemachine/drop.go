@@ -24,11 +24,14 @@ const (
 	// DropUnauthenticated: a DHCPFORCERENEW without a valid RFC 6704
 	// digest under the server's reconfigure key, or a replay.
 	DropUnauthenticated
+	// DropOverrun: received while the interface's receive queue was full
+	// (a burst faster than the runner; the runner counts these).
+	DropOverrun
 
-	NumDropClasses = int(DropUnauthenticated) + 1
+	NumDropClasses = int(DropOverrun) + 1
 )
 
-var dropClassNames = [NumDropClasses]string{"malformed", "not-ours", "unexpected", "rejected", "unusable", "unauthenticated"}
+var dropClassNames = [NumDropClasses]string{"malformed", "not-ours", "unexpected", "rejected", "unusable", "unauthenticated", "overrun"}
 
 // String names the class as status shows it.
 func (c DropClass) String() string {

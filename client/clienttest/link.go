@@ -40,10 +40,13 @@ func (d Datagram) Msg() *dhcp4.Message {
 
 // Link is a fake client.Link. Sent datagrams appear on Sent; datagrams
 // written to Deliver reach the runner. Configure and friends are recorded.
+// Its broadcast socket is a client.Pusher, as the platform's is, unless
+// Read is set before the runner starts: then the runner reads it.
 type Link struct {
 	IfName string
 	HW     net.HardwareAddr
 	Sent   chan Datagram
+	Read   bool
 	in     chan Datagram
 	errs   chan error
 
@@ -78,7 +81,8 @@ func (l *Link) Deliver(m *dhcp4.Message, from netip.AddrPort) {
 }
 
 // FailRead makes the broadcast socket's next read return err, as a packet
-// socket reports ENETDOWN once after its link went down.
+// socket reports ENETDOWN once after its link went down. A pushing
+// socket passes the error over, as platform.Receiver does.
 func (l *Link) FailRead(err error) { l.errs <- err }
 
 // DeliverRaw hands arbitrary bytes to the runner.
@@ -111,7 +115,11 @@ func (l *Link) OpenBroadcast() (client.Conn, error) {
 	if gone {
 		return nil, errGone
 	}
-	return l.openConn(false), nil
+	c := l.openConn(false)
+	if l.Read {
+		return c, nil
+	}
+	return pushConn{c}, nil
 }
 
 var errGone = errors.New("fake link is gone")
@@ -224,4 +232,31 @@ func (c *conn) WriteFrom(b []byte, src netip.Addr, to netip.AddrPort) error {
 func (c *conn) Close() error {
 	c.closeOnce.Do(func() { close(c.closed) })
 	return nil
+}
+
+// pushConn is the broadcast socket as a client.Pusher: a goroutine of its
+// own stands for the daemon's shared reader.
+type pushConn struct{ *conn }
+
+func (c pushConn) Push(deliver func([]byte, netip.AddrPort)) (func(), error) {
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case d := <-c.link.in:
+				deliver(d.B, d.From)
+			case <-c.link.errs:
+			case <-stop:
+				return
+			case <-c.closed:
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() { close(stop) })
+		<-done
+	}, nil
 }
