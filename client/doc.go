@@ -58,21 +58,17 @@
 //     its own select, except in configure-interface script mode, where
 //     it waits for each hook's result (SPEC §6.5), which hook-timeout
 //     bounds.
-//   - The broadcast socket receives every DHCP reply on the link. What
-//     cannot be a reply in the open exchange is dropped (prefilter.go:
-//     the xid of the last message sent, matched by the kernel filter
-//     too, and lifted once BOUND, where a DHCPFORCERENEW carries the
-//     server's xid), the rest is decoded and handed to the runner's rx
-//     channel (socket.go). On Linux the socket is a Pusher: one reader
-//     for every interface of the daemon (platform.Receiver, in cmd) does
-//     this on its goroutine and never blocks, so a datagram that finds
-//     rx full is dropped and counted as overrun; an interface then has
-//     no goroutine of its own parked in a read (issue 14). Another Conn
-//     gets a reader goroutine that blocks only on rx and ends when the
-//     socket closes or the runner ends. The socket bound to the leased
-//     address only sends (Sender): its replies arrive on the broadcast
-//     socket too, as on ISC's LPF socket. An ARP probe runs on a
-//     goroutine of its own and delivers its result the same way.
+//   - The broadcast socket, which receives every DHCP reply on the link,
+//     has a reader goroutine (socket.go) that drops what cannot be a
+//     reply in the open exchange (prefilter.go: the xid of the last
+//     message sent, matched by the kernel filter too, and lifted once
+//     BOUND, where a DHCPFORCERENEW carries the server's xid), decodes
+//     the rest and hands the messages to the runner's rx channel; it
+//     blocks only on that channel, and ends when the socket closes or the
+//     runner ends. The socket bound to the leased address only sends
+//     (Sender): its replies arrive on the broadcast socket too, as on
+//     ISC's LPF socket. An ARP probe runs on a goroutine of its own and
+//     delivers its result the same way.
 //   - Hooks run on the interface's hooks.Queue goroutine, one call at a
 //     time in submission order; the goroutine runs only while calls are
 //     queued, so an idle interface holds none. The runner submits without waiting and

@@ -66,13 +66,7 @@ type harness struct {
 // sets the hooks' exit codes.
 func start(t *testing.T, exit map[statemachine.Reason]int) *harness {
 	t.Helper()
-	return startOn(t, clienttest.NewLink("eth0"), exit)
-}
-
-// startOn is start on the given fake link.
-func startOn(t *testing.T, link *clienttest.Link, exit map[statemachine.Reason]int) *harness {
-	t.Helper()
-	h := &harness{t: t, link: link, hooks: &clienttest.Hooks{Exit: exit},
+	h := &harness{t: t, link: clienttest.NewLink("eth0"), hooks: &clienttest.Hooks{Exit: exit},
 		store: &clienttest.Store{}, done: make(chan error, 1), ready: make(chan struct{})}
 	cfg := defaultMachine(h.link.HW)
 	cfg.Rand = rand.New(rand.NewPCG(1, 2))
@@ -306,13 +300,9 @@ func TestRunnerWaitsForVanishedInterface(t *testing.T) {
 	})
 }
 
-// A runner that reads its socket itself (a Conn that is no
-// client.Pusher) goes on after an error.
 func TestRunnerKeepsReadingAfterAReadError(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		link := clienttest.NewLink("eth0")
-		link.Read = true
-		h := startOn(t, link, nil)
+		h := start(t, nil)
 		d := h.expect(dhcp4.Discover)
 		h.link.FailRead(syscall.ENETDOWN)
 		synctest.Wait()

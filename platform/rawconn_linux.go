@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/mdlayher/packet"
 	"golang.org/x/sys/unix"
@@ -26,21 +27,25 @@ import (
 // working, to get the PACKET_AUXDATA status that tells a packet with a
 // partial checksum (TP_STATUS_CSUMNOTREADY) from a corrupt one.
 type RawConn struct {
-	c         *packet.Conn
-	rc        syscall.RawConn
-	port      uint16
-	chaddr    net.HardwareAddr // matched by the filter, with MatchXID's xid
-	bcast     net.HardwareAddr
-	frameSize int        // the largest frame the link delivers (frameBufSize)
-	rmu       sync.Mutex // guards rd and readFn
-	// ReadFrom's read state, made by the first ReadFrom: a conn that a
-	// Receiver reads never needs one. readFn is the function given to
-	// rc.Read, made once: a closure per read would be an allocation per
-	// packet.
-	rd      *frameReader
-	readFn  func(fd uintptr) bool
-	dropped atomic.Uint64
-	partial atomic.Uint64 // packets accepted with a partial checksum
+	c      *packet.Conn
+	rc     syscall.RawConn
+	port   uint16
+	chaddr net.HardwareAddr // matched by the filter, with MatchXID's xid
+	bcast  net.HardwareAddr
+	rmu    sync.Mutex // guards the read state below
+	buf    []byte
+	oob    []byte
+	// The read state: the msghdr pointing at buf and oob, the function
+	// given to rc.Read (made once: a closure per read would be an
+	// allocation per packet), and what the last recvmsg returned.
+	msg        unix.Msghdr
+	iov        unix.Iovec
+	readFn     func(fd uintptr) bool
+	rn, rflags int
+	roobn      int
+	rerrno     unix.Errno
+	dropped    atomic.Uint64
+	partial    atomic.Uint64 // packets accepted with a partial checksum
 }
 
 // ListenRaw opens a RawConn on ifname for UDP packets to port (68 for a
@@ -85,8 +90,14 @@ func listenRaw(ifname string, port int, chaddr net.HardwareAddr) (*RawConn, erro
 	}
 	r := &RawConn{
 		c: c, rc: rc, port: uint16(port), chaddr: chaddr, bcast: broadcastHW(max(len(ifi.HardwareAddr), 6)),
-		frameSize: frameBufSize(ifi.MTU),
+		buf: make([]byte, frameBufSize(ifi.MTU)), oob: make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.TpacketAuxdata{})))),
 	}
+	r.iov.Base = &r.buf[0]
+	r.iov.SetLen(len(r.buf))
+	r.msg.Iov = &r.iov
+	r.msg.Iovlen = 1
+	r.msg.Control = &r.oob[0]
+	r.readFn = r.recvmsgOnce
 	return r, nil
 }
 
@@ -112,43 +123,53 @@ func setAuxData(rc syscall.RawConn) error {
 // ReadFrom waits for a UDP datagram to the conn's port and copies its
 // payload into b, returning the payload length (truncated to len(b), as
 // net.UDPConn does) and the sender. Packets that fail Unframe's checks or
-// did not fit the buffer are dropped and counted (Dropped). A conn that
-// a Receiver reads must not be read here too.
+// did not fit the buffer are dropped and counted (Dropped).
 func (c *RawConn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
-	if c.rd == nil {
-		rd := newFrameReader(c.frameSize)
-		c.rd = rd
-		c.readFn = func(fd uintptr) bool { return rd.recvmsg(fd, 0) }
-	}
 	for {
-		if err := c.rc.Read(c.readFn); err != nil {
+		n, oobn, flags, err := c.recvmsg()
+		if err != nil {
 			return 0, netip.AddrPort{}, fmt.Errorf("read raw socket: %w", err)
 		}
-		if c.rd.errno != 0 {
-			return 0, netip.AddrPort{}, fmt.Errorf("read raw socket: %w", os.NewSyscallError("recvmsg", c.rd.errno))
+		partial := csumNotReady(c.oob[:oobn])
+		payload, src, _, err := Unframe(c.buf[:n], partial)
+		if err != nil || flags&unix.MSG_TRUNC != 0 {
+			c.dropped.Add(1)
+			continue
 		}
-		if payload, src, ok := c.accept(c.rd); ok {
-			return copy(b, payload), src, nil
+		if partial {
+			c.partial.Add(1)
 		}
+		return copy(b, payload), src, nil
 	}
 }
 
-// accept checks the frame last read into rd: its UDP payload and
-// sender, or false for a frame dropped and counted (Dropped) because it
-// fails Unframe's checks or did not fit the buffer.
-func (c *RawConn) accept(rd *frameReader) ([]byte, netip.AddrPort, bool) {
-	partial := csumNotReady(rd.oob[:rd.oobn])
-	payload, src, _, err := Unframe(rd.buf[:rd.n], partial)
-	if err != nil || rd.flags&unix.MSG_TRUNC != 0 {
-		c.dropped.Add(1)
-		return nil, netip.AddrPort{}, false
+// recvmsg reads one frame into c.buf and its control messages into
+// c.oob, waiting in the runtime's poller. It allocates nothing but the
+// error of a failed read. Called with c.rmu held.
+func (c *RawConn) recvmsg() (n, oobn, flags int, err error) {
+	c.rerrno = 0
+	err = c.rc.Read(c.readFn)
+	if err == nil && c.rerrno != 0 {
+		err = os.NewSyscallError("recvmsg", c.rerrno)
 	}
-	if partial {
-		c.partial.Add(1)
+	return c.rn, c.roobn, c.rflags, err
+}
+
+// recvmsgOnce is one recvmsg(2) on fd with c.msg, for rc.Read: false
+// to wait for the socket to be readable again (EAGAIN) or to retry
+// (EINTR). The sender's address is not asked for: Unframe reads it from
+// the IPv4 header.
+func (c *RawConn) recvmsgOnce(fd uintptr) bool {
+	c.msg.SetControllen(len(c.oob))
+	c.msg.Flags = 0
+	n, _, errno := unix.Syscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&c.msg)), 0)
+	if errno == unix.EAGAIN || errno == unix.EINTR {
+		return false
 	}
-	return payload, src, true
+	c.rn, c.roobn, c.rflags, c.rerrno = int(n), int(c.msg.Controllen), int(c.msg.Flags), errno
+	return true
 }
 
 // WriteTo frames payload as a UDP datagram from 0.0.0.0 and the conn's

@@ -24,14 +24,11 @@ const (
 	// DropUnauthenticated: a DHCPFORCERENEW without a valid RFC 6704
 	// digest under the server's reconfigure key, or a replay.
 	DropUnauthenticated
-	// DropOverrun: received while the interface's receive queue was full
-	// (a burst faster than the runner; the runner counts these).
-	DropOverrun
 
-	NumDropClasses = int(DropOverrun) + 1
+	NumDropClasses = int(DropUnauthenticated) + 1
 )
 
-var dropClassNames = [NumDropClasses]string{"malformed", "not-ours", "unexpected", "rejected", "unusable", "unauthenticated", "overrun"}
+var dropClassNames = [NumDropClasses]string{"malformed", "not-ours", "unexpected", "rejected", "unusable", "unauthenticated"}
 
 // String names the class as status shows it.
 func (c DropClass) String() string {

@@ -40,13 +40,10 @@ func (d Datagram) Msg() *dhcp4.Message {
 
 // Link is a fake client.Link. Sent datagrams appear on Sent; datagrams
 // written to Deliver reach the runner. Configure and friends are recorded.
-// Its broadcast socket is a client.Pusher, as the platform's is, unless
-// Read is set before the runner starts: then the runner reads it.
 type Link struct {
 	IfName string
 	HW     net.HardwareAddr
 	Sent   chan Datagram
-	Read   bool
 	in     chan Datagram
 	errs   chan error
 
@@ -81,8 +78,7 @@ func (l *Link) Deliver(m *dhcp4.Message, from netip.AddrPort) {
 }
 
 // FailRead makes the broadcast socket's next read return err, as a packet
-// socket reports ENETDOWN once after its link went down. A pushing
-// socket passes the error over, as platform.Receiver does.
+// socket reports ENETDOWN once after its link went down.
 func (l *Link) FailRead(err error) { l.errs <- err }
 
 // DeliverRaw hands arbitrary bytes to the runner.
@@ -115,11 +111,7 @@ func (l *Link) OpenBroadcast() (client.Conn, error) {
 	if gone {
 		return nil, errGone
 	}
-	c := l.openConn(false)
-	if l.Read {
-		return c, nil
-	}
-	return pushConn{c}, nil
+	return l.openConn(false), nil
 }
 
 var errGone = errors.New("fake link is gone")
@@ -232,31 +224,4 @@ func (c *conn) WriteFrom(b []byte, src netip.Addr, to netip.AddrPort) error {
 func (c *conn) Close() error {
 	c.closeOnce.Do(func() { close(c.closed) })
 	return nil
-}
-
-// pushConn is the broadcast socket as a client.Pusher: a goroutine of its
-// own stands for the daemon's shared reader.
-type pushConn struct{ *conn }
-
-func (c pushConn) Push(deliver func([]byte, netip.AddrPort)) (func(), error) {
-	stop, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			select {
-			case d := <-c.link.in:
-				deliver(d.B, d.From)
-			case <-c.link.errs:
-			case <-stop:
-				return
-			case <-c.closed:
-				return
-			}
-		}
-	}()
-	var once sync.Once
-	return func() {
-		once.Do(func() { close(stop) })
-		<-done
-	}, nil
 }

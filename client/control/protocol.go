@@ -82,8 +82,8 @@ type InterfaceStatus struct {
 	// reply: whole seconds until expiry, 0 when expired or without expiry.
 	SecondsLeft int64 `json:"seconds_left"`
 	// Dropped counts the received packets dropped, by class (malformed,
-	// not-ours, unexpected, rejected, unusable, unauthenticated,
-	// overrun); classes never seen are left out.
+	// not-ours, unexpected, rejected, unusable, unauthenticated); classes never seen are
+	// left out.
 	Dropped map[string]uint64 `json:"dropped,omitempty"`
 	// ConfigureError is why the lease could not be configured on the
 	// interface at its last attempt (such as "operation not permitted"),

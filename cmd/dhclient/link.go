@@ -13,7 +13,6 @@ import (
 // link adapts platform to client.Link for one interface.
 type link struct {
 	spec   client.LinkSpec
-	recv   receiver
 	routes platform.RouteSettings
 	conf   *platform.Configurator // the lease's address and routes
 	llconf *platform.Configurator // the link-local address (ipv4ll)
@@ -21,40 +20,17 @@ type link struct {
 
 var _ client.Link = (*link)(nil)
 
-// receiver returns the daemon's one reader of its interfaces' packet
-// sockets, started by the first interface that opens one.
-type receiver func() (*platform.Receiver, error)
-
 // openLink builds the kernel side the daemon decided on.
-func openLink(s client.LinkSpec, recv receiver) client.Link {
+func openLink(s client.LinkSpec) client.Link {
 	routes := platform.RouteSettings{Metric: s.Metric, Classless: s.Settings.ClasslessRoutes,
 		SetMTU: s.Settings.SetMTU, Table: s.Settings.RouteTable}
-	return &link{spec: s, recv: recv, routes: routes, conf: platform.NewConfigurator(nil), llconf: platform.NewConfigurator(nil)}
+	return &link{spec: s, routes: routes, conf: platform.NewConfigurator(nil), llconf: platform.NewConfigurator(nil)}
 }
 
 func (l *link) Name() string { return l.spec.Name }
 
 func (l *link) OpenBroadcast() (client.Conn, error) {
-	c, err := platform.ListenDHCP(l.spec.Name, l.spec.Port, l.spec.CHAddr)
-	if err != nil {
-		return nil, err
-	}
-	return &broadcast{RawConn: c, recv: l.recv}, nil
-}
-
-// broadcast is an interface's packet socket, read by the daemon's
-// Receiver (client.Pusher) rather than by a goroutine of its own.
-type broadcast struct {
-	*platform.RawConn
-	recv receiver
-}
-
-func (b *broadcast) Push(deliver func([]byte, netip.AddrPort)) (func(), error) {
-	r, err := b.recv()
-	if err != nil {
-		return nil, err
-	}
-	return r.Add(b.RawConn, deliver)
+	return platform.ListenDHCP(l.spec.Name, l.spec.Port, l.spec.CHAddr)
 }
 
 func (l *link) OpenUnicast(local netip.Addr) (client.Sender, error) {

@@ -13,12 +13,12 @@ import (
 func TestLinkLocalBinding(t *testing.T) {
 	a := netip.MustParseAddr("169.254.7.9")
 	s := config.New().For("eth0")
-	plain := openLink(client.LinkSpec{Name: "eth0", Settings: s, Metric: 50}, nil).(*link).linkLocalBinding(a)
+	plain := openLink(client.LinkSpec{Name: "eth0", Settings: s, Metric: 50}).(*link).linkLocalBinding(a)
 	if plain.Addr.String() != "169.254.7.9/16" || plain.Broadcast.String() != "169.254.255.255" || len(plain.Routes) != 0 {
 		t.Errorf("without ipv4ll-route: %+v", plain)
 	}
 	s.IPv4LLRoute = true
-	routed := openLink(client.LinkSpec{Name: "eth0", Settings: s, Metric: 50}, nil).(*link).linkLocalBinding(a)
+	routed := openLink(client.LinkSpec{Name: "eth0", Settings: s, Metric: 50}).(*link).linkLocalBinding(a)
 	if len(routed.Routes) != 1 || routed.Routes[0].String() != "0.0.0.0/0 dev metric 50" {
 		t.Errorf("with ipv4ll-route: routes %v, want 0.0.0.0/0 dev metric 50", routed.Routes)
 	}

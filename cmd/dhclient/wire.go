@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sync"
 	"syscall"
 
 	"github.com/leased/leased/client"
@@ -23,9 +22,8 @@ func wire(d *client.Daemon, f *Flags, stderr io.Writer) {
 		sys = w
 	}
 	d.Log = client.NewLogger(stderr, sys, f.Verbose, os.Getenv("LEASED_LOG"))
-	recv := receiver(sync.OnceValues(platform.NewReceiver))
 	d.System = client.System{
-		OpenLink:     func(s client.LinkSpec) client.Link { return openLink(s, recv) },
+		OpenLink:     openLink,
 		HardwareAddr: hardwareAddr,
 		WatchLinks:   platform.WatchCarrier,
 		WatchSleep:   platform.WatchSleep,
