@@ -224,13 +224,19 @@ func (r *Runner) post(ev statemachine.Event) {
 	}
 }
 
-// takeInbox returns and clears the posted events, in posting order.
-func (r *Runner) takeInbox() []statemachine.Event {
+// firstPosted takes the posted events, in posting order: it returns
+// the first and queues the rest in pending, which is stepped before
+// anything else is read; nil when none was posted.
+func (r *Runner) firstPosted() statemachine.Event {
 	r.inboxMu.Lock()
-	defer r.inboxMu.Unlock()
-	evs := r.inbox
+	posted := r.inbox
 	r.inbox = nil
-	return evs
+	r.inboxMu.Unlock()
+	if len(posted) == 0 {
+		return nil
+	}
+	r.pending = append(r.pending, posted[1:]...)
+	return posted[0]
 }
 
 // deliver queues an event from another goroutine unless the runner ended.

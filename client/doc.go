@@ -63,9 +63,12 @@
 //     reply in the open exchange (prefilter.go: the xid of the last
 //     message sent, matched by the kernel filter too, and lifted once
 //     BOUND, where a DHCPFORCERENEW carries the server's xid), decodes
-//     the rest and hands the messages to the runner's rx channel; it
-//     blocks only on that channel, and ends when the socket closes or the
-//     runner ends. The socket bound to the leased address only sends
+//     the rest and hands them as Received events to the runner's rx
+//     channel, of capacity one: while the runner is busy, the datagrams
+//     behind wait in the socket. It blocks only on that channel, and
+//     ends when the socket closes or the runner ends. Both goroutines
+//     wait in frames kept small, so that the collector can halve their
+//     stacks to 4 KiB when idle (Runner.next). The socket bound to the leased address only sends
 //     (Sender): its replies arrive on the broadcast socket too, as on
 //     ISC's LPF socket. An ARP probe runs on a goroutine of its own and
 //     delivers its result the same way.

@@ -36,7 +36,7 @@ type LinkLocalLink interface {
 type linkLocal struct {
 	claimer *linklocal.Claimer
 	conn    ARPConn
-	rx      chan linklocal.Packet
+	rx      chan *linklocal.Packet
 	quit    chan struct{}
 	timer   *time.Timer
 	timerC  <-chan time.Time
@@ -69,7 +69,7 @@ func (r *Runner) startLinkLocal() {
 	if ll.claimer == nil { // kept across runs: it remembers the last address
 		ll.claimer = linklocal.New(r.cfg.Machine.HWAddr, rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
 	}
-	ll.conn, ll.rx, ll.quit = conn, make(chan linklocal.Packet, 16), make(chan struct{})
+	ll.conn, ll.rx, ll.quit = conn, make(chan *linklocal.Packet, 16), make(chan struct{})
 	rx, quit := ll.rx, ll.quit
 	r.wg.Go(func() {
 		for {
@@ -78,7 +78,7 @@ func (r *Runner) startLinkLocal() {
 				return // closed by stopLinkLocal or at the end of Run
 			}
 			select {
-			case rx <- p:
+			case rx <- &p:
 			case <-quit:
 				return
 			case <-r.done:
@@ -112,8 +112,8 @@ func (r *Runner) linkLocalTimeout() {
 	r.linkLocalDo(r.ll.claimer.Timeout(time.Now()))
 }
 
-func (r *Runner) linkLocalARP(p linklocal.Packet) {
-	r.linkLocalDo(r.ll.claimer.Received(time.Now(), p))
+func (r *Runner) linkLocalARP(p *linklocal.Packet) {
+	r.linkLocalDo(r.ll.claimer.Received(time.Now(), *p))
 }
 
 // linkLocalDo carries out the claimer's actions and re-arms its timer.
