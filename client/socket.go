@@ -9,9 +9,10 @@ import (
 	"github.com/leased/leased/statemachine/dhcp4"
 )
 
-// maxDatagram bounds the DHCP payload read from a socket: the largest
-// message on an Ethernet link (1500 less the IPv4 and UDP headers) and
-// more than the 576 bytes a server sends unless asked (RFC 2131 §2).
+// maxDatagram is a reader's buffer, into which the packet socket reads
+// whole IPv4 packets (platform.RawConn): 1500 bytes hold every packet on
+// an Ethernet link, far more than the 576-byte message a server sends
+// unless asked (RFC 2131 §2). A longer one is dropped and counted.
 const maxDatagram = 1500
 
 // socket is an open Conn and the goroutine reading it into the runner.

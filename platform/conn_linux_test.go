@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"net"
@@ -137,6 +138,30 @@ func TestRawConnDropsBadPackets(t *testing.T) {
 	}
 	if got := rc.partial.Load(); got != 0 {
 		t.Errorf("partial checksums: got %d, want 0 for packets injected whole", got)
+	}
+}
+
+// A packet is read whole into the caller's buffer and its payload moved
+// to the start; one longer than the buffer is dropped and counted, not
+// cut short.
+func TestRawConnReadsIntoTheCallersBuffer(t *testing.T) {
+	rc, inject := rawWithInjector(t, nil)
+	from, to := netip.MustParseAddrPort("10.77.0.1:67"), netip.MustParseAddrPort("255.255.255.255:68")
+	inject(Frame(nil, bytes.Repeat([]byte("x"), 100), from, to)) // 128 bytes with headers
+	inject(Frame(nil, []byte("fits"), from, to))
+	if err := rc.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 64)
+	n, _, err := rc.ReadFrom(b)
+	if err != nil || string(b[:n]) != "fits" {
+		t.Errorf("read %q, %v; want fits", b[:n], err)
+	}
+	if got := rc.Dropped(); got != 1 {
+		t.Errorf("dropped %d, want the packet longer than the buffer", got)
+	}
+	if _, _, err := rc.ReadFrom(nil); err == nil {
+		t.Error("ReadFrom(nil) returned no error")
 	}
 }
 

@@ -33,9 +33,9 @@ type RawConn struct {
 	chaddr net.HardwareAddr // matched by the filter, with MatchXID's xid
 	bcast  net.HardwareAddr
 	rmu    sync.Mutex // guards the read state below
-	buf    []byte
 	oob    []byte
-	// The read state: the msghdr pointing at buf and oob, the function
+	// The read state: the msghdr pointing at the caller's buffer and at
+	// oob, the function
 	// given to rc.Read (made once: a closure per read would be an
 	// allocation per packet), and what the last recvmsg returned.
 	msg        unix.Msghdr
@@ -90,24 +90,14 @@ func listenRaw(ifname string, port int, chaddr net.HardwareAddr) (*RawConn, erro
 	}
 	r := &RawConn{
 		c: c, rc: rc, port: uint16(port), chaddr: chaddr, bcast: broadcastHW(max(len(ifi.HardwareAddr), 6)),
-		buf: make([]byte, frameBufSize(ifi.MTU)), oob: make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.TpacketAuxdata{})))),
+		oob: make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.TpacketAuxdata{})))),
 	}
-	r.iov.Base = &r.buf[0]
-	r.iov.SetLen(len(r.buf))
 	r.msg.Iov = &r.iov
 	r.msg.Iovlen = 1
 	r.msg.Control = &r.oob[0]
 	r.readFn = r.recvmsgOnce
 	return r, nil
 }
-
-// frameBufSize is the receive buffer for a link of the given MTU: an IPv4
-// packet on it is at most that long, and a DHCP server answers within
-// 576 bytes unless the client asks for more (RFC 2131 §2, option 57), so
-// 1500 covers every link with a smaller MTU. A longer packet is cut short
-// by the kernel (MSG_TRUNC) and dropped and counted. 64 KiB per
-// interface, as before, was 64 MiB for a thousand interfaces.
-func frameBufSize(mtu int) int { return max(mtu, 1500) }
 
 func setAuxData(rc syscall.RawConn) error {
 	var serr error
@@ -120,20 +110,28 @@ func setAuxData(rc syscall.RawConn) error {
 	return err
 }
 
-// ReadFrom waits for a UDP datagram to the conn's port and copies its
-// payload into b, returning the payload length (truncated to len(b), as
-// net.UDPConn does) and the sender. Packets that fail Unframe's checks or
-// did not fit the buffer are dropped and counted (Dropped).
+// ReadFrom waits for a UDP datagram to the conn's port and returns its
+// payload, moved to the start of b, and the sender. The whole IPv4
+// packet is read into b: the conn keeps no buffer of its own, which for
+// a thousand interfaces would be a thousand buffers of an MTU each,
+// waiting. A packet longer than b (the kernel cuts it short,
+// MSG_TRUNC), and one that fails Unframe's checks, is dropped and
+// counted (Dropped); a b of 1500 bytes holds every packet on an
+// Ethernet link, and a DHCP server answers within 576 bytes unless the
+// client asks for more (RFC 2131 §2, option 57).
 func (c *RawConn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
+	if len(b) == 0 {
+		return 0, netip.AddrPort{}, fmt.Errorf("read raw socket: empty buffer")
+	}
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	for {
-		n, oobn, flags, err := c.recvmsg()
+		n, oobn, flags, err := c.recvmsg(b)
 		if err != nil {
 			return 0, netip.AddrPort{}, fmt.Errorf("read raw socket: %w", err)
 		}
 		partial := csumNotReady(c.oob[:oobn])
-		payload, src, _, err := Unframe(c.buf[:n], partial)
+		payload, src, _, err := Unframe(b[:n], partial)
 		if err != nil || flags&unix.MSG_TRUNC != 0 {
 			c.dropped.Add(1)
 			continue
@@ -145,12 +143,15 @@ func (c *RawConn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
 	}
 }
 
-// recvmsg reads one frame into c.buf and its control messages into
-// c.oob, waiting in the runtime's poller. It allocates nothing but the
-// error of a failed read. Called with c.rmu held.
-func (c *RawConn) recvmsg() (n, oobn, flags int, err error) {
+// recvmsg reads one frame into b and its control messages into c.oob,
+// waiting in the runtime's poller. It allocates nothing but the error of
+// a failed read. Called with c.rmu held.
+func (c *RawConn) recvmsg(b []byte) (n, oobn, flags int, err error) {
+	c.iov.Base = &b[0]
+	c.iov.SetLen(len(b))
 	c.rerrno = 0
 	err = c.rc.Read(c.readFn)
+	c.iov.Base = nil // the conn keeps no reference to the caller's buffer
 	if err == nil && c.rerrno != 0 {
 		err = os.NewSyscallError("recvmsg", c.rerrno)
 	}
