@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"syscall"
 
-	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 )
 
@@ -39,53 +38,34 @@ func eachIPv4Addr(index int, fn func(netip.Addr)) error {
 	}
 	defer r.Close()
 	r.strictCheck()
-	msg := nl.NewIfAddrmsg(unix.AF_INET)
-	msg.Index = uint32(index)
-	seq, err := r.request(unix.RTM_GETADDR, unix.NLM_F_DUMP, msg)
-	if err != nil {
-		return err
-	}
-	for {
-		msgs, err := r.receive()
-		if err != nil {
-			return err
+	q := newRequest(unix.RTM_GETADDR, unix.NLM_F_DUMP, unix.IfAddrmsg{Family: unix.AF_INET, Index: uint32(index)})
+	return r.exchange(q, func(m syscall.NetlinkMessage) bool {
+		if m.Header.Type != unix.RTM_NEWADDR {
+			return true
 		}
-		for _, m := range msgs {
-			if m.Header.Seq != seq {
-				continue
-			}
-			switch m.Header.Type {
-			case unix.NLMSG_DONE:
-				return nil
-			case unix.NLMSG_ERROR:
-				if err := errorOf(m); err != nil {
-					return err
-				}
-			case unix.RTM_NEWADDR:
-				if a, ok := localAddrOf(m, index); ok {
-					fn(a)
-				}
-			}
+		if a, ok := localAddrOf(m.Data, index); ok {
+			fn(a)
 		}
-	}
+		return true
+	})
 }
 
-// localAddrOf returns the IFA_LOCAL address of an RTM_NEWADDR message
+// localAddrOf returns the IFA_LOCAL address of an RTM_NEWADDR payload
 // for the link index, and false for another link's or a malformed one.
-func localAddrOf(m syscall.NetlinkMessage, index int) (netip.Addr, bool) {
-	if len(m.Data) < unix.SizeofIfAddrmsg ||
-		binary.NativeEndian.Uint32(m.Data[4:8]) != uint32(index) { // struct ifaddrmsg's ifa_index
+func localAddrOf(b []byte, index int) (netip.Addr, bool) {
+	if len(b) < unix.SizeofIfAddrmsg ||
+		binary.NativeEndian.Uint32(b[4:8]) != uint32(index) { // struct ifaddrmsg's ifa_index
 		return netip.Addr{}, false
 	}
-	attrs, err := syscall.ParseNetlinkRouteAttr(&m)
-	if err != nil {
-		return netip.Addr{}, false
-	}
-	for _, a := range attrs {
-		if a.Attr.Type == unix.IFA_LOCAL {
-			addr, ok := netip.AddrFromSlice(a.Value)
-			return addr.Unmap(), ok
+	var local netip.Addr
+	err := eachAttr(b[unix.SizeofIfAddrmsg:], func(typ uint16, v []byte) error {
+		if typ == unix.IFA_LOCAL && !local.IsValid() {
+			local, _ = netip.AddrFromSlice(v)
 		}
+		return nil
+	})
+	if err != nil || !local.IsValid() {
+		return netip.Addr{}, false
 	}
-	return netip.Addr{}, false
+	return local.Unmap(), true
 }

@@ -3,18 +3,20 @@ package platform
 import (
 	"net/netip"
 	"sync"
-
-	"github.com/vishvananda/netlink"
 )
 
 // Configurator applies Bindings to interfaces through netlink and
 // remembers what it added, so that it removes only that (SPEC §5,
 // ARCHITECTURE "I/O"). It is safe for concurrent use by the runners of
-// several interfaces. Each call keeps a 64 KiB buffer on the caller's
-// stack (the netlink module's receive), so a goroutine that lives long
-// makes it from a short one (cmd/dhclient link.go offStack).
+// several interfaces. Each call works in the network namespace of its
+// calling thread, through a route netlink socket of its own that it
+// closes before it returns: a socket stays in the namespace it was
+// opened in, so one kept by the Configurator would go on changing the
+// namespace of its first call (tests run calls on threads that joined
+// namespaces of their own), and the daemon would hold a descriptor and
+// the kernel's socket buffers per interface between renewals that come
+// hours apart.
 type Configurator struct {
-	h     *netlink.Handle
 	mu    sync.Mutex
 	links map[string]*applied // by interface name
 }
@@ -27,13 +29,9 @@ type applied struct {
 	origMTU   int     // the MTU before leased changed it; 0 = unchanged
 }
 
-// NewConfigurator returns a Configurator working through h; a nil h
-// means the network namespace of the calling thread at each call.
-func NewConfigurator(h *netlink.Handle) *Configurator {
-	if h == nil {
-		h = &netlink.Handle{} // netlink's own default: a socket per call
-	}
-	return &Configurator{h: h, links: make(map[string]*applied)}
+// NewConfigurator returns a Configurator that has applied nothing yet.
+func NewConfigurator() *Configurator {
+	return &Configurator{links: make(map[string]*applied)}
 }
 
 // state returns the record for ifname, creating it.

@@ -3,25 +3,23 @@ package platform
 import (
 	"errors"
 	"fmt"
-	"math"
-	"net"
 	"net/netip"
 	"time"
 
-	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
 // Up sets ifname administratively up (ISC's PREINIT, SPEC §5).
 func (c *Configurator) Up(ifname string) error {
-	link, err := c.link(ifname)
+	h, err := openLink(ifname)
 	if err != nil {
 		return err
 	}
-	if err := c.h.LinkSetUp(link); err != nil {
+	defer h.close()
+	if err := h.setUp(); err != nil {
 		return fmt.Errorf("set %s up: %w", ifname, err)
 	}
-	c.waitOperational(ifname, link)
+	h.waitOperational()
 	return nil
 }
 
@@ -35,29 +33,17 @@ const operWait = 2 * time.Second
 // (up to a second later); a DISCOVER sent before that is dropped without
 // an error. This runs once per start, so re-reading the link every 10 ms
 // for at most operWait is cheaper than a subscription.
-func (c *Configurator) waitOperational(ifname string, link netlink.Link) {
+func (h *linkHandle) waitOperational() {
 	for end := time.Now().Add(operWait); ; time.Sleep(10 * time.Millisecond) {
-		if operational(link.Attrs()) || time.Now().After(end) {
+		if operational(h.link) || time.Now().After(end) {
 			return
 		}
-		l, err := c.h.LinkByName(ifname)
+		l, err := h.r.getLink(h.link.Name)
 		if err != nil {
 			return
 		}
-		link = l
+		h.link = l
 	}
-}
-
-// operational reports whether a link passes packets: RFC 2863 "up", or
-// "unknown" (drivers that do not report it) with carrier.
-func operational(a *netlink.LinkAttrs) bool {
-	switch a.OperState {
-	case netlink.OperUp:
-		return true
-	case netlink.OperUnknown:
-		return a.RawFlags&unix.IFF_LOWER_UP != 0
-	}
-	return false
 }
 
 // Apply puts b on ifname: the MTU, the address with its broadcast and
@@ -72,26 +58,27 @@ func operational(a *netlink.LinkAttrs) bool {
 func (c *Configurator) Apply(ifname string, b Binding) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	link, err := c.link(ifname)
+	h, err := openLink(ifname)
 	if err != nil {
 		return err
 	}
+	defer h.close()
 	st := c.state(ifname)
 	if st.addr.IsValid() && (st.addr != b.Addr || st.broadcast != b.Broadcast) {
 		// The kernel keeps the old broadcast on a replace, and a new
 		// prefix length would add a second address.
-		if err := c.removeAll(link, st, Binding{}); err != nil {
+		if err := h.removeAll(st, Binding{}); err != nil {
 			return err
 		}
 	}
-	if err := c.setMTU(link, st, b.MTU); err != nil {
+	if err := h.setMTU(st, b.MTU); err != nil {
 		return err
 	}
-	if err := c.h.AddrReplace(link, toAddr(b)); err != nil {
+	if err := h.r.exchange(replaceAddrRequest(h.link.Index, b), nil); err != nil {
 		return fmt.Errorf("add address %v to %s: %w", b.Addr, ifname, err)
 	}
 	st.addr, st.broadcast = b.Addr, b.Broadcast
-	return c.applyRoutes(link, st, b.Routes)
+	return h.applyRoutes(st, b.Routes)
 }
 
 // Remove takes off ifname the routes and address of b and of earlier
@@ -103,53 +90,59 @@ func (c *Configurator) Apply(ifname string, b Binding) error {
 // Datagrams still waiting for ARP on the interface, such as a
 // DHCPRELEASE, get up to resolveGrace to leave first (awaitResolution).
 func (c *Configurator) Remove(ifname string, b Binding) error {
-	if link, err := c.link(ifname); err == nil {
-		c.awaitResolution(link, resolveGrace) // outside the lock: other links go on
+	r, err := openRTNL(0)
+	if err != nil {
+		return fmt.Errorf("interface %s: %w", ifname, err)
+	}
+	defer r.Close()
+	if link, err := readLink(r, ifname); err == nil {
+		awaitResolution(r, link.Index, resolveGrace) // outside the lock: other links go on
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	st := c.state(ifname)
 	defer delete(c.links, ifname)
-	link, err := c.link(ifname)
+	link, err := readLink(r, ifname)
 	if errors.Is(err, ErrLinkGone) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	return errors.Join(c.removeAll(link, st, b), c.setMTU(link, st, 0))
+	h := &linkHandle{r: r, link: link}
+	return errors.Join(h.removeAll(st, b), h.setMTU(st, 0))
 }
 
 // removeAll deletes the routes and address st records and b names, and
 // clears them from st; the MTU is left to the caller.
-func (c *Configurator) removeAll(link netlink.Link, st *applied, b Binding) error {
+func (h *linkHandle) removeAll(st *applied, b Binding) error {
 	routes := append(append([]Route(nil), st.routes...), b.Routes...)
 	var errs []error
 	for i := len(routes) - 1; i >= 0; i-- { // users of a gateway before its host route
-		errs = append(errs, c.delRoute(link, routes[i]))
+		errs = append(errs, h.delRoute(routes[i]))
 	}
 	st.routes = nil
 	for _, a := range []netip.Prefix{st.addr, b.Addr} {
 		if a.IsValid() {
-			errs = append(errs, c.delAddr(link, a))
+			errs = append(errs, h.delAddr(a))
 		}
 	}
 	st.addr, st.broadcast = netip.Prefix{}, netip.Addr{}
 	return errors.Join(errs...)
 }
 
-func (c *Configurator) delAddr(link netlink.Link, a netip.Prefix) error {
-	err := c.h.AddrDel(link, &netlink.Addr{IPNet: ipNet(a)})
+func (h *linkHandle) delAddr(a netip.Prefix) error {
+	err := h.r.exchange(addrRequest(unix.RTM_DELADDR, unix.NLM_F_ACK, h.link.Index, a), nil)
 	if err == nil || errors.Is(err, unix.EADDRNOTAVAIL) || errors.Is(err, unix.ENOENT) {
 		return nil
 	}
-	return fmt.Errorf("delete address %v from %s: %w", a, link.Attrs().Name, err)
+	return fmt.Errorf("delete address %v from %s: %w", a, h.link.Name, err)
 }
 
 // setMTU sets the MTU to want, remembering the original the first time;
 // want 0 restores the original if leased changed it.
-func (c *Configurator) setMTU(link netlink.Link, st *applied, want int) error {
-	cur := link.Attrs().MTU
+func (h *linkHandle) setMTU(st *applied, want int) error {
+	cur := h.link.MTU
 	if want == 0 {
 		if st.origMTU == 0 {
 			return nil
@@ -157,10 +150,10 @@ func (c *Configurator) setMTU(link netlink.Link, st *applied, want int) error {
 		want = st.origMTU
 	}
 	if cur != want {
-		if err := c.h.LinkSetMTU(link, want); err != nil {
-			return fmt.Errorf("set mtu %d on %s: %w", want, link.Attrs().Name, err)
+		if err := h.r.exchange(mtuRequest(h.link.Index, want), nil); err != nil {
+			return fmt.Errorf("set mtu %d on %s: %w", want, h.link.Name, err)
 		}
-		link.Attrs().MTU = want
+		h.link.MTU = want
 	}
 	switch {
 	case want == st.origMTU:
@@ -169,38 +162,4 @@ func (c *Configurator) setMTU(link netlink.Link, st *applied, want int) error {
 		st.origMTU = cur
 	}
 	return nil
-}
-
-func (c *Configurator) link(ifname string) (netlink.Link, error) {
-	link, err := c.h.LinkByName(ifname)
-	var nf netlink.LinkNotFoundError
-	if errors.As(err, &nf) || errors.Is(err, unix.ENODEV) {
-		return nil, fmt.Errorf("interface %s: %w", ifname, ErrLinkGone)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("look up interface %s: %w", ifname, err)
-	}
-	return link, nil
-}
-
-// toAddr builds the netlink address of b. Lifetimes are whole seconds,
-// rounded up so that a lease is never cut short; the kernel's largest
-// finite lifetime is 0xfffffffe, and 0 sends none, which the kernel
-// takes as forever.
-func toAddr(b Binding) *netlink.Addr {
-	a := &netlink.Addr{IPNet: ipNet(b.Addr)}
-	if b.Broadcast.IsValid() {
-		a.Broadcast = b.Broadcast.AsSlice()
-	} else {
-		a.Broadcast = net.IPv4zero // tells netlink not to compute one
-	}
-	if b.Lifetime > 0 {
-		secs := min(int64((b.Lifetime+time.Second-1)/time.Second), math.MaxUint32-1)
-		a.ValidLft, a.PreferedLft = int(secs), int(secs)
-	}
-	return a
-}
-
-func ipNet(p netip.Prefix) *net.IPNet {
-	return &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
 }

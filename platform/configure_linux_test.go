@@ -72,7 +72,7 @@ func TestConfiguratorApplyRemove(t *testing.T) {
 	ns := newNS(t)
 	h := ns.handle(t)
 	ifname, _ := vethPair(t, h, nil)
-	c := NewConfigurator(h)
+	c := ns.configurator()
 	b := testBinding("10.77.0.23/24", 10*time.Minute)
 	if err := c.Apply(ifname, b); err != nil {
 		t.Fatal(err)
@@ -112,7 +112,7 @@ func TestConfiguratorRenewDoesNotFlap(t *testing.T) {
 	ns := newNS(t)
 	h := ns.handle(t)
 	ifname, _ := vethPair(t, h, nil)
-	c := NewConfigurator(h)
+	c := ns.configurator()
 	if err := c.Apply(ifname, testBinding("10.77.0.23/24", 10*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestConfiguratorAddressChange(t *testing.T) {
 	ns := newNS(t)
 	h := ns.handle(t)
 	ifname, _ := vethPair(t, h, nil)
-	c := NewConfigurator(h)
+	c := ns.configurator()
 	if err := c.Apply(ifname, testBinding("10.77.0.23/24", time.Minute)); err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +221,7 @@ func TestConfiguratorLeavesForeignState(t *testing.T) {
 	}
 	before := kernelRoutes(t, h, link)
 
-	c := NewConfigurator(h)
+	c := ns.configurator()
 	b := testBinding("10.77.0.23/24", time.Minute)
 	err := c.Apply(ifname, b)
 	if !errors.Is(err, ErrRouteConflict) {
@@ -239,7 +239,7 @@ func TestConfiguratorLeavesForeignState(t *testing.T) {
 
 func TestConfiguratorLinkGone(t *testing.T) {
 	ns := newNS(t)
-	c := NewConfigurator(ns.handle(t))
+	c := ns.configurator()
 	err := c.Apply("nosuchlink0", testBinding("10.77.0.23/24", time.Minute))
 	if !errors.Is(err, ErrLinkGone) {
 		t.Errorf("Apply: got %v, want ErrLinkGone", err)
@@ -261,7 +261,7 @@ func TestConfiguratorRouteSlotOwners(t *testing.T) {
 	if err := h.AddrAdd(otherLink, &netlink.Addr{IPNet: mustCIDR("10.99.0.5/24")}); err != nil {
 		t.Fatal(err)
 	}
-	c := NewConfigurator(h)
+	c := ns.configurator()
 	if err := c.Apply(ifname, testBinding("10.77.0.23/24", time.Minute)); err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +275,7 @@ func TestConfiguratorRouteSlotOwners(t *testing.T) {
 	if err := h.RouteAdd(stale); err != nil {
 		t.Fatal(err)
 	}
-	if err := NewConfigurator(h).Apply(ifname, testBinding("10.77.0.23/24", time.Minute)); err != nil {
+	if err := ns.configurator().Apply(ifname, testBinding("10.77.0.23/24", time.Minute)); err != nil {
 		t.Fatalf("Apply over a route of an earlier daemon: %v", err)
 	}
 	wantRoutes(t, h, link,
@@ -292,8 +292,39 @@ func TestConfiguratorRouteSlotOwners(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := kernelRoutes(t, h, otherLink)
-	if err := NewConfigurator(h).Apply(ifname, testBinding("10.77.0.23/24", time.Minute)); !errors.Is(err, ErrRouteConflict) {
+	if err := ns.configurator().Apply(ifname, testBinding("10.77.0.23/24", time.Minute)); !errors.Is(err, ErrRouteConflict) {
 		t.Errorf("Apply with the slot held on another link: got %v, want ErrRouteConflict", err)
 	}
 	wantRoutes(t, h, otherLink, before...)
+}
+
+// Routes go into the table the settings name, whether its id fits the
+// route message's byte or needs RTA_TABLE, and Remove takes them out.
+func TestConfiguratorRouteTable(t *testing.T) {
+	for _, table := range []int{100, 1000} {
+		ns := newNS(t)
+		h := ns.handle(t)
+		ifname, _ := vethPair(t, h, nil)
+		link := linkByName(t, h, ifname)
+		c := ns.configurator()
+		b := BindingFor(netip.MustParsePrefix("10.77.0.23/24"), dhcp4.Options{{Code: dhcp4.OptRouter, Data: ip4("10.77.0.1")}},
+			time.Minute, RouteSettings{Metric: 5, Table: table})
+		if err := c.Apply(ifname, b); err != nil {
+			t.Fatal(err)
+		}
+		filter := &netlink.Route{LinkIndex: link.Attrs().Index, Table: table}
+		rs, err := h.RouteListFiltered(netlink.FAMILY_V4, filter, netlink.RT_FILTER_OIF|netlink.RT_FILTER_TABLE)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) != 1 || rs[0].Gw.String() != "10.77.0.1" || rs[0].Priority != 5 || rs[0].Protocol != protoDHCP {
+			t.Errorf("table %d: got %v, want the default route via 10.77.0.1 metric 5", table, rs)
+		}
+		if err := c.Remove(ifname, b); err != nil {
+			t.Fatal(err)
+		}
+		if rs, err := h.RouteListFiltered(netlink.FAMILY_V4, filter, netlink.RT_FILTER_OIF|netlink.RT_FILTER_TABLE); err != nil || len(rs) != 0 {
+			t.Errorf("table %d after Remove: got %v, %v; want no route", table, rs, err)
+		}
+	}
 }

@@ -2,8 +2,9 @@
 // transport with its IPv4/UDP framing (RawConn), the device-bound UDP
 // socket for unicast renewals (UDPConn; SendUDP's only sends), the
 // netlink configurator that applies and removes a lease (SPEC §5), the
-// link watcher and link lookups (read through rtnl, off the caller's
-// stack), the ARP probe for arp-check, sd_notify, syslog, the sleep
+// link watcher and link lookups (all through rtnl: platform's own route
+// netlink socket, requests and parsers, read off the caller's stack),
+// the ARP probe for arp-check, sd_notify, syslog, the sleep
 // watcher (logind over internal/dbus) and the boot-clock check for
 // suspend.
 //

@@ -5,9 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"syscall"
 
-	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 )
 
@@ -26,59 +25,68 @@ func HardwareAddr(ifname string) (net.HardwareAddr, int, error) {
 // one link, not a dump of all, and a missing interface is told apart
 // (ErrLinkGone).
 func interfaceByName(ifname string) (*net.Interface, error) {
-	l, err := getLink(ifname)
+	r, err := openRTNL(0)
+	if err != nil {
+		return nil, fmt.Errorf("look up interface %s: %w", ifname, err)
+	}
+	defer r.Close()
+	l, err := readLink(r, ifname)
+	if err != nil {
+		return nil, err
+	}
+	// A copy: the attribute is a slice of the whole reply, which the
+	// sockets that keep the address would keep too.
+	hw := net.HardwareAddr(bytes.Clone(l.HardwareAddr))
+	return &net.Interface{Index: l.Index, MTU: l.MTU, Name: l.Name, HardwareAddr: hw, Flags: netFlags(l.Flags)}, nil
+}
+
+// readLink looks ifname up through r; a missing interface is an error
+// wrapping ErrLinkGone.
+func readLink(r *rtnl, ifname string) (*linkInfo, error) {
+	l, err := r.getLink(ifname)
 	if errors.Is(err, unix.ENODEV) {
 		return nil, fmt.Errorf("interface %s: %w", ifname, ErrLinkGone)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("look up interface %s: %w", ifname, err)
 	}
-	a := l.Attrs()
-	// A copy: the attribute is a slice of the whole reply, which the
-	// sockets that keep the address would keep too.
-	hw := net.HardwareAddr(bytes.Clone(a.HardwareAddr))
-	return &net.Interface{Index: a.Index, MTU: a.MTU, Name: a.Name, HardwareAddr: hw, Flags: a.Flags}, nil
+	return l, nil
 }
 
 // rtextFilterSkipStats is RTEXT_FILTER_SKIP_STATS (linux/rtnetlink.h,
 // Linux 4.19); older kernels ignore the bit.
 const rtextFilterSkipStats = 1 << 3
 
-// getLink is netlink.LinkByName through an rtnl socket, which reads
-// into the heap instead of the calling goroutine's stack.
-func getLink(ifname string) (netlink.Link, error) {
-	r, err := openRTNL(0)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	seq, err := r.request(unix.RTM_GETLINK, 0,
-		nl.NewIfInfomsg(unix.AF_UNSPEC),
-		nl.NewRtAttr(unix.IFLA_IFNAME, nl.ZeroTerminated(ifname)),
-		// Statistics are most of a link message and unused here.
-		nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(rtextFilterSkipStats)))
-	if err != nil {
-		return nil, err
-	}
-	for {
-		msgs, err := r.receive()
-		if err != nil {
-			return nil, err
+// errNoLink reports a lookup the kernel answered without a link.
+var errNoLink = errors.New("netlink: no link in the reply")
+
+// getLink asks the kernel for the one link named ifname (RTM_GETLINK,
+// answered by RTM_NEWLINK or an error such as ENODEV).
+func (r *rtnl) getLink(ifname string) (*linkInfo, error) {
+	q := newRequest(unix.RTM_GETLINK, 0, unix.IfInfomsg{Family: unix.AF_UNSPEC})
+	q.str(unix.IFLA_IFNAME, ifname)
+	// Statistics are most of a link message and unused here.
+	q.u32(unix.IFLA_EXT_MASK, rtextFilterSkipStats)
+	var l *linkInfo
+	var perr error
+	err := r.exchange(q, func(m syscall.NetlinkMessage) bool {
+		if m.Header.Type != unix.RTM_NEWLINK {
+			return true
 		}
-		for _, m := range msgs {
-			if m.Header.Seq != seq {
-				continue
-			}
-			switch m.Header.Type {
-			case unix.NLMSG_ERROR:
-				if err := errorOf(m); err != nil {
-					return nil, err
-				}
-			case unix.RTM_NEWLINK:
-				return netlink.LinkDeserialize(nil, m.Data)
-			}
-		}
+		var li linkInfo
+		li, perr = parseLink(m.Data)
+		l = &li
+		return false
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case perr != nil:
+		return nil, perr
+	case l == nil:
+		return nil, errNoLink
 	}
+	return l, nil
 }
 
 // broadcastHW is the all-ones link-layer address of length n.

@@ -6,11 +6,13 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 )
 
 // A unicast datagram sent just before Remove, while the peer's address
@@ -39,7 +41,7 @@ func TestRemoveLetsQueuedDatagramsLeave(t *testing.T) {
 	})
 	t.Cleanup(func() { listener.Close() })
 
-	c := NewConfigurator(h)
+	c := ns.configurator()
 	b := Binding{Addr: netip.MustParsePrefix("10.78.0.23/24"), Broadcast: netip.MustParseAddr("10.78.0.255")}
 	if err := c.Apply(ifname, b); err != nil {
 		t.Fatal(err)
@@ -53,7 +55,9 @@ func TestRemoveLetsQueuedDatagramsLeave(t *testing.T) {
 		return conn.WriteTo([]byte("release"), netip.MustParseAddrPort("10.78.0.1:6767"))
 	})
 	link := linkByName(t, h, ifname)
-	if ns, _ := h.NeighList(link.Attrs().Index, netlink.FAMILY_V4); !slices.ContainsFunc(ns, resolving) {
+	if ns, _ := h.NeighList(link.Attrs().Index, netlink.FAMILY_V4); !slices.ContainsFunc(ns, func(n netlink.Neigh) bool {
+		return n.State&netlink.NUD_INCOMPLETE != 0
+	}) {
 		t.Fatalf("no neighbour being resolved after the send: %v", ns)
 	}
 	go func() {
@@ -84,21 +88,29 @@ func TestRemoveWithoutPendingResolutionDoesNotWait(t *testing.T) {
 	ns := newNS(t)
 	h := ns.handle(t)
 	ifname, _ := vethPair(t, h, nil)
-	c := NewConfigurator(h)
+	c := ns.configurator()
 	b := Binding{Addr: netip.MustParsePrefix("10.78.0.23/24"), Broadcast: netip.MustParseAddr("10.78.0.255")}
 	if err := c.Apply(ifname, b); err != nil {
 		t.Fatal(err)
 	}
 	link := linkByName(t, h, ifname)
 	var listings []string
-	awaitResolved(func() ([]netlink.Neigh, error) {
-		ns, err := h.NeighList(link.Attrs().Index, netlink.FAMILY_V4)
+	ns.do(t, func() error {
+		r, err := openRTNL(0)
 		if err != nil {
-			t.Errorf("list neighbours: %v", err)
+			return err
 		}
-		listings = append(listings, fmt.Sprint(ns))
-		return ns, err
-	}, resolveGrace)
+		defer r.Close()
+		awaitResolved(func() ([]neighbour, error) {
+			ns, err := dumpNeighbours(r, link.Attrs().Index)
+			if err != nil {
+				t.Errorf("list neighbours: %v", err)
+			}
+			listings = append(listings, fmt.Sprint(ns))
+			return ns, err
+		}, resolveGrace)
+		return nil
+	})
 	if len(listings) != 1 {
 		t.Errorf("listed the neighbours %d times (%q), want once: nothing was being resolved", len(listings), listings)
 	}
@@ -115,8 +127,8 @@ func TestRemoveWithoutPendingResolutionDoesNotWait(t *testing.T) {
 // at the first error, and otherwise gives up with the first listing
 // after resolveGrace.
 func TestAwaitResolvedStopsWhenResolvedOrAfterGrace(t *testing.T) {
-	incomplete := []netlink.Neigh{{State: netlink.NUD_REACHABLE}, {State: netlink.NUD_INCOMPLETE}}
-	reachable := []netlink.Neigh{{State: netlink.NUD_REACHABLE}, {State: netlink.NUD_STALE}}
+	incomplete := []neighbour{{State: unix.NUD_REACHABLE}, {State: unix.NUD_INCOMPLETE}}
+	reachable := []neighbour{{State: unix.NUD_REACHABLE}, {State: unix.NUD_STALE}}
 	graceCalls := int(resolveGrace/resolvePoll) + 2 // at 0, then every poll until past the grace
 	for _, tc := range []struct {
 		name      string
@@ -135,7 +147,7 @@ func TestAwaitResolvedStopsWhenResolvedOrAfterGrace(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				start := time.Now() // fake time: exact
 				var at []time.Duration
-				awaitResolved(func() ([]netlink.Neigh, error) {
+				awaitResolved(func() ([]neighbour, error) {
 					at = append(at, time.Since(start))
 					if len(at) > 2*graceCalls {
 						return nil, errors.New("still listing after twice the grace")
@@ -164,4 +176,52 @@ func TestAwaitResolvedStopsWhenResolvedOrAfterGrace(t *testing.T) {
 			})
 		})
 	}
+}
+
+// The neighbour dump asks the kernel for one link's entries: those of
+// another link are neither returned nor sent.
+func TestDumpNeighboursOfOneLink(t *testing.T) {
+	ns := newNS(t)
+	h := ns.handle(t)
+	a, b := vethPair(t, h, nil)
+	setUp(t, h, b)
+	la, lb := linkByName(t, h, a), linkByName(t, h, b)
+	for i, l := range []netlink.Link{la, la, lb} {
+		n := &netlink.Neigh{LinkIndex: l.Attrs().Index, Family: netlink.FAMILY_V4, State: netlink.NUD_PERMANENT,
+			IP: net.IPv4(10, 66, 0, byte(10+i)), HardwareAddr: net.HardwareAddr{2, 0, 0, 0, 0, byte(10 + i)}}
+		if err := h.NeighAdd(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	index := la.Attrs().Index
+	ns.do(t, func() error {
+		r, err := openRTNL(0)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		got, err := dumpNeighbours(r, index)
+		if err != nil {
+			return err
+		}
+		want := neighbour{Index: index, State: unix.NUD_PERMANENT}
+		if len(got) != 2 || got[0] != want || got[1] != want {
+			t.Errorf("got %+v, want link %d's two permanent entries", got, index)
+		}
+		// The kernel filtered: the cost of a look does not grow with
+		// the other links' entries.
+		var sent []int
+		err = r.exchange(neighboursRequest(index), func(m syscall.NetlinkMessage) bool {
+			n, _ := parseNeighbour(m.Data)
+			sent = append(sent, n.Index)
+			return true
+		})
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(sent, func(i int) bool { return i != index }) {
+			t.Errorf("the kernel sent entries of links %v, want only %d's", sent, index)
+		}
+		return nil
+	})
 }

@@ -75,6 +75,29 @@ func (n *testNS) goDo(fn func() error) <-chan error {
 	return ch
 }
 
+// nsConfigurator is a Configurator whose calls run inside a test
+// namespace, each on a thread that joined it, as the daemon's run in its
+// own.
+type nsConfigurator struct {
+	ns *testNS
+	c  *Configurator
+}
+
+// configurator returns a new Configurator working in the namespace.
+func (n *testNS) configurator() nsConfigurator { return nsConfigurator{ns: n, c: NewConfigurator()} }
+
+func (c nsConfigurator) Up(ifname string) error {
+	return <-c.ns.goDo(func() error { return c.c.Up(ifname) })
+}
+
+func (c nsConfigurator) Apply(ifname string, b Binding) error {
+	return <-c.ns.goDo(func() error { return c.c.Apply(ifname, b) })
+}
+
+func (c nsConfigurator) Remove(ifname string, b Binding) error {
+	return <-c.ns.goDo(func() error { return c.c.Remove(ifname, b) })
+}
+
 // handle opens a netlink handle bound to the namespace.
 func (n *testNS) handle(t *testing.T) *netlink.Handle {
 	t.Helper()

@@ -36,7 +36,7 @@ func TestPermissionErrors(t *testing.T) {
 		_, rawErr := ListenRaw(ifname, 68)
 		_, udpErr := ListenUDP(ifname, netip.MustParseAddrPort("0.0.0.0:68"))
 		_, probeErr := Probe(t.Context(), ifname, netip.MustParseAddr("10.77.0.1"), ProbeFast)
-		upErr := NewConfigurator(nil).Up(ifname)
+		upErr := NewConfigurator().Up(ifname)
 		for name, err := range map[string]error{"ListenRaw": rawErr, "ListenUDP": udpErr, "Probe": probeErr, "Up": upErr} {
 			if !errors.Is(err, os.ErrPermission) {
 				t.Errorf("%s: got %v, want an error matching os.ErrPermission", name, err)

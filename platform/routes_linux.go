@@ -3,25 +3,25 @@ package platform
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 
-	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
 // applyRoutes removes the routes of an earlier Apply that want no longer
 // has, then installs want in order, recording those it owns in st.
-func (c *Configurator) applyRoutes(link netlink.Link, st *applied, want []Route) error {
+func (h *linkHandle) applyRoutes(st *applied, want []Route) error {
 	var errs []error
 	for i := len(st.routes) - 1; i >= 0; i-- {
 		if !slices.Contains(want, st.routes[i]) {
-			errs = append(errs, c.delRoute(link, st.routes[i]))
+			errs = append(errs, h.delRoute(st.routes[i]))
 		}
 	}
 	had := slices.Clone(st.routes)
 	st.routes = st.routes[:0]
 	for _, r := range want {
-		owned, err := c.addRoute(link, r, slices.Contains(had, r))
+		owned, err := h.addRoute(r, slices.Contains(had, r))
 		if owned {
 			st.routes = append(st.routes, r)
 		}
@@ -41,60 +41,38 @@ func (c *Configurator) applyRoutes(link netlink.Link, st *applied, want []Route)
 // place; when the delete finds nothing, the slot is someone else's. No
 // route table is listed: with a thousand interfaces whose default routes
 // all want one slot, a dump per conflict made binding quadratic.
-func (c *Configurator) addRoute(link netlink.Link, r Route, had bool) (owned bool, err error) {
-	nr := toRoute(link, r)
-	err = c.h.RouteAdd(nr)
+func (h *linkHandle) addRoute(r Route, had bool) (owned bool, err error) {
+	add := routeRequest(unix.RTM_NEWROUTE, unix.NLM_F_CREATE|unix.NLM_F_EXCL|unix.NLM_F_ACK, h.link.Index, r)
+	err = h.r.exchange(add, nil)
 	if err == nil {
 		return true, nil
 	}
 	if !errors.Is(err, unix.EEXIST) {
-		return false, fmt.Errorf("add route %v on %s: %w", r, link.Attrs().Name, err)
+		return false, fmt.Errorf("add route %v on %s: %w", r, h.link.Name, err)
 	}
 	if had {
 		return true, nil
 	}
-	earlier := *nr
-	earlier.Gw = nil // any gateway of leased's on this link
-	if err := c.h.RouteDel(&earlier); err != nil {
+	earlier := r
+	earlier.Gateway = netip.Addr{} // any gateway of leased's on this link
+	if err := h.r.exchange(routeRequest(unix.RTM_DELROUTE, unix.NLM_F_ACK, h.link.Index, earlier), nil); err != nil {
 		if errors.Is(err, unix.ESRCH) || errors.Is(err, unix.ENOENT) {
-			return false, fmt.Errorf("route %v on %s: %w", r, link.Attrs().Name, ErrRouteConflict)
+			return false, fmt.Errorf("route %v on %s: %w", r, h.link.Name, ErrRouteConflict)
 		}
-		return false, fmt.Errorf("take over route %v on %s: %w", r, link.Attrs().Name, err)
+		return false, fmt.Errorf("take over route %v on %s: %w", r, h.link.Name, err)
 	}
-	if err := c.h.RouteAdd(nr); err != nil {
-		return false, fmt.Errorf("add route %v on %s: %w", r, link.Attrs().Name, err)
+	if err := h.r.exchange(add, nil); err != nil {
+		return false, fmt.Errorf("add route %v on %s: %w", r, h.link.Name, err)
 	}
 	return true, nil
 }
 
 // delRoute deletes r if a route with leased's protocol tag matches it;
 // the kernel compares the protocol, link, gateway and metric given.
-func (c *Configurator) delRoute(link netlink.Link, r Route) error {
-	err := c.h.RouteDel(toRoute(link, r))
+func (h *linkHandle) delRoute(r Route) error {
+	err := h.r.exchange(routeRequest(unix.RTM_DELROUTE, unix.NLM_F_ACK, h.link.Index, r), nil)
 	if err == nil || errors.Is(err, unix.ESRCH) || errors.Is(err, unix.ENOENT) {
 		return nil
 	}
-	return fmt.Errorf("delete route %v on %s: %w", r, link.Attrs().Name, err)
-}
-
-// toRoute builds the netlink route for r, tagged RTPROT_DHCP so that it
-// is recognisably leased's (ip route shows "proto dhcp").
-func toRoute(link netlink.Link, r Route) *netlink.Route {
-	nr := &netlink.Route{
-		LinkIndex: link.Attrs().Index,
-		Dst:       ipNet(r.Dst),
-		Priority:  r.Metric,
-		Protocol:  unix.RTPROT_DHCP,
-		Table:     r.Table,
-		Scope:     netlink.SCOPE_UNIVERSE,
-	}
-	if nr.Table == 0 {
-		nr.Table = unix.RT_TABLE_MAIN
-	}
-	if r.OnLink {
-		nr.Scope = netlink.SCOPE_LINK
-	} else {
-		nr.Gw = r.Gateway.AsSlice()
-	}
-	return nr
+	return fmt.Errorf("delete route %v on %s: %w", r, h.link.Name, err)
 }

@@ -1,24 +1,24 @@
 package platform
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"syscall"
 	"time"
 
-	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 )
 
 // rtnl is a NETLINK_ROUTE socket whose messages are read into a buffer on
 // the heap, grown to the largest datagram yet (a lookup's one link, a
-// dump's page). The netlink module's own receive
-// (nl.NetlinkSocket.Receive) keeps a 64 KiB array on the stack, so each
-// goroutine that calls it holds a 128 KiB stack until the collector has
-// halved it four times, and one blocked in it for a subscription holds
-// it for good. The link lookups on every interface's goroutine and the
-// link watch go through this instead.
+// dump's page). Every route netlink exchange of the daemon goes through
+// one: link lookups and the link watch, addresses, routes, neighbours.
+// The requests are built by nlRequest and the replies decoded by
+// platform's own parsers, so the daemon links no netlink library (each
+// kilobyte of code costs resident memory, README "Performance"), and a
+// receive keeps no buffer on the calling goroutine's stack.
 type rtnl struct {
 	f   *os.File
 	rc  syscall.RawConn
@@ -63,24 +63,52 @@ func (r *rtnl) strictCheck() {
 // os.ErrDeadlineExceeded.
 func (r *rtnl) interrupt() { r.f.SetReadDeadline(time.Unix(1, 0)) }
 
-// request sends a request of type typ with the payload data (such as
-// an ifinfomsg and its attributes) and returns its sequence number.
-func (r *rtnl) request(typ uint16, flags int, data ...nl.NetlinkRequestData) (uint32, error) {
+// send sends the request q with the next sequence number and returns
+// that number.
+func (r *rtnl) send(q *nlRequest) (uint32, error) {
 	r.seq++
-	req := nl.NewNetlinkRequest(int(typ), flags)
-	req.Seq = r.seq
-	for _, d := range data {
-		req.AddData(d)
-	}
+	msg := q.message(r.seq)
 	var err error
 	werr := r.rc.Write(func(fd uintptr) bool {
-		err = unix.Sendto(int(fd), req.Serialize(), 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK})
+		err = unix.Sendto(int(fd), msg, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK})
 		return err != unix.EAGAIN
 	})
 	if err = errors.Join(werr, err); err != nil {
 		return 0, fmt.Errorf("netlink send: %w", err)
 	}
-	return req.Seq, nil
+	return r.seq, nil
+}
+
+// exchange sends q and passes each message of its reply to fn until the
+// kernel acknowledges q or reports an error for it, a dump ends, or fn
+// returns false (a lookup has its one answer). A nil fn waits for the
+// acknowledgement of a change, which q must ask for (NLM_F_ACK). A dump
+// the kernel marks as interrupted (NLM_F_DUMP_INTR) is passed on as it
+// is: platform's dumps are polled or filtered by one link, and a
+// message missed is seen by the next look.
+func (r *rtnl) exchange(q *nlRequest, fn func(syscall.NetlinkMessage) bool) error {
+	seq, err := r.send(q)
+	if err != nil {
+		return err
+	}
+	for {
+		msgs, err := r.receive()
+		if err != nil {
+			return err
+		}
+		for _, m := range msgs {
+			if m.Header.Seq != seq {
+				continue // a late answer to an earlier request
+			}
+			switch m.Header.Type {
+			case unix.NLMSG_ERROR, unix.NLMSG_DONE:
+				return errorOf(m)
+			}
+			if fn != nil && !fn(m) {
+				return nil
+			}
+		}
+	}
 }
 
 // receive returns the messages of the next datagram from the kernel.
@@ -120,12 +148,17 @@ func (r *rtnl) recv() (n int, from unix.Sockaddr, err error) {
 }
 
 // errorOf returns the error an NLMSG_ERROR message carries, nil for an
-// acknowledgement.
+// acknowledgement; and for NLMSG_DONE, the error that ended a dump
+// early, nil for a complete one (the kernel sends the error code as the
+// payload of both).
 func errorOf(m syscall.NetlinkMessage) error {
 	if len(m.Data) < 4 {
+		if m.Header.Type == unix.NLMSG_DONE {
+			return nil // no code: nothing went wrong
+		}
 		return fmt.Errorf("netlink: short error message")
 	}
-	if errno := -int32(nl.NativeEndian().Uint32(m.Data[:4])); errno != 0 {
+	if errno := -int32(binary.NativeEndian.Uint32(m.Data[:4])); errno != 0 {
 		return unix.Errno(errno)
 	}
 	return nil

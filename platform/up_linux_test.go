@@ -21,7 +21,7 @@ func TestUpLeavesLinkOperational(t *testing.T) {
 		if err := l.hc.LinkSetDown(link); err != nil {
 			t.Fatal(err)
 		}
-		if err := NewConfigurator(l.hc).Up(l.clientLink); err != nil {
+		if err := l.client.configurator().Up(l.clientLink); err != nil {
 			t.Fatal(err)
 		}
 		if a := linkByName(t, l.hc, l.clientLink).Attrs(); a.OperState != netlink.OperUp {
@@ -43,8 +43,8 @@ func TestOperational(t *testing.T) {
 		{netlink.OperUnknown, unix.IFF_UP, false},
 		{netlink.OperDormant, unix.IFF_UP | unix.IFF_LOWER_UP, false},
 	} {
-		a := &netlink.LinkAttrs{OperState: tc.oper, RawFlags: tc.flags}
-		if got := operational(a); got != tc.want {
+		l := &linkInfo{OperState: uint8(tc.oper), Flags: tc.flags}
+		if got := operational(l); got != tc.want {
 			t.Errorf("operational(%v, flags %#x) = %v, want %v", tc.oper, tc.flags, got, tc.want)
 		}
 	}

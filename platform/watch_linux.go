@@ -3,11 +3,8 @@ package platform
 import (
 	"context"
 	"fmt"
-	"net"
 	"syscall"
 
-	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 )
 
@@ -50,8 +47,9 @@ func watchLinks(ctx context.Context, emit func(LinkEvent) bool) error {
 	defer r.Close()
 	// Subscribed first, then the dump: a change during the dump comes as
 	// a notification after it, never lost between the two.
-	if _, err := r.request(unix.RTM_GETLINK, unix.NLM_F_DUMP, nl.NewIfInfomsg(unix.AF_UNSPEC),
-		nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(rtextFilterSkipStats))); err != nil {
+	q := newRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP, unix.IfInfomsg{Family: unix.AF_UNSPEC})
+	q.u32(unix.IFLA_EXT_MASK, rtextFilterSkipStats)
+	if _, err := r.send(q); err != nil {
 		return fmt.Errorf("list links: %w", err)
 	}
 	stop := context.AfterFunc(ctx, r.interrupt)
@@ -98,30 +96,21 @@ func linkMessage(m syscall.NetlinkMessage) (ev LinkEvent, ok bool, err error) {
 	default:
 		return LinkEvent{}, false, nil
 	}
-	l, err := netlink.LinkDeserialize(nil, m.Data)
+	l, err := parseLink(m.Data)
 	if err != nil {
 		return LinkEvent{}, false, err
 	}
-	a := l.Attrs()
-	ev = LinkEvent{Name: a.Name, Index: a.Index, Gone: m.Header.Type == unix.RTM_DELLINK}
+	ev = LinkEvent{Name: l.Name, Index: l.Index, Gone: m.Header.Type == unix.RTM_DELLINK}
 	if !ev.Gone {
-		ev.Up = carrierUp(a)
+		ev.Up = carrierUp(&l)
 	}
 	return ev, true, nil
 }
 
-// carrierUp reports whether a link can carry traffic: operstate up
-// (RFC 2863), or, for drivers that leave operstate unknown, the interface
-// up with lower-layer carrier (IFF_LOWER_UP).
-func carrierUp(a *netlink.LinkAttrs) bool {
-	if a.Flags&net.FlagUp == 0 {
-		return false
-	}
-	switch a.OperState {
-	case netlink.OperUp:
-		return true
-	case netlink.OperUnknown:
-		return a.RawFlags&unix.IFF_LOWER_UP != 0
-	}
-	return false
+// carrierUp reports whether a link can carry traffic: administratively
+// up (IFF_UP) and operational, that is operstate up (RFC 2863), or, for
+// drivers that leave operstate unknown, lower-layer carrier
+// (IFF_LOWER_UP).
+func carrierUp(l *linkInfo) bool {
+	return l.Flags&unix.IFF_UP != 0 && operational(l)
 }

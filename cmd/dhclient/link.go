@@ -24,7 +24,7 @@ var _ client.Link = (*link)(nil)
 func openLink(s client.LinkSpec) client.Link {
 	routes := platform.RouteSettings{Metric: s.Metric, Classless: s.Settings.ClasslessRoutes,
 		SetMTU: s.Settings.SetMTU, Table: s.Settings.RouteTable}
-	return &link{spec: s, routes: routes, conf: platform.NewConfigurator(nil), llconf: platform.NewConfigurator(nil)}
+	return &link{spec: s, routes: routes, conf: platform.NewConfigurator(), llconf: platform.NewConfigurator()}
 }
 
 func (l *link) Name() string { return l.spec.Name }
@@ -37,28 +37,14 @@ func (l *link) OpenUnicast(local netip.Addr) (client.Sender, error) {
 	return platform.SendUDP(l.spec.Name, netip.AddrPortFrom(local, uint16(l.spec.Port)))
 }
 
-func (l *link) Up() error { return offStack(func() error { return l.conf.Up(l.spec.Name) }) }
+func (l *link) Up() error { return l.conf.Up(l.spec.Name) }
 
 func (l *link) Configure(lease, _ *statemachine.Lease) error {
-	return offStack(func() error { return l.conf.Apply(l.spec.Name, l.binding(lease)) })
+	return l.conf.Apply(l.spec.Name, l.binding(lease))
 }
 
 func (l *link) Deconfigure(lease *statemachine.Lease) error {
-	return offStack(func() error { return l.conf.Remove(l.spec.Name, l.binding(lease)) })
-}
-
-// offStack runs a Configurator call on a goroutine of its own and waits
-// for it. Each netlink exchange of the netlink module keeps a 64 KiB
-// buffer on the stack (nl.NetlinkSocket.Receive): called on the
-// interface's runner, which lives as long as the daemon, it would leave
-// a 128 KiB stack there after every bind and renewal, until the
-// collector has halved it four times. The short goroutine takes the
-// stack with it when it ends. The daemon's threads share one network
-// namespace, so the call sees the same interfaces from any of them.
-func offStack(call func() error) error {
-	done := make(chan error, 1)
-	go func() { done <- call() }()
-	return <-done
+	return l.conf.Remove(l.spec.Name, l.binding(lease))
 }
 
 // Probe checks addr as arp-check says; its keywords are platform's.

@@ -21,11 +21,11 @@ func (l *link) OpenARP() (client.ARPConn, error) {
 // AddLinkLocal puts addr/16 on the interface with its own Configurator,
 // so that it and a lease's address are added and removed independently.
 func (l *link) AddLinkLocal(addr netip.Addr) error {
-	return offStack(func() error { return l.llconf.Apply(l.spec.Name, l.linkLocalBinding(addr)) })
+	return l.llconf.Apply(l.spec.Name, l.linkLocalBinding(addr))
 }
 
 func (l *link) RemoveLinkLocal(addr netip.Addr) error {
-	return offStack(func() error { return l.llconf.Remove(l.spec.Name, l.linkLocalBinding(addr)) })
+	return l.llconf.Remove(l.spec.Name, l.linkLocalBinding(addr))
 }
 
 // linkLocalBinding is addr/16, with ipv4ll-route a default route.
