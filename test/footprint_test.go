@@ -10,9 +10,10 @@ import (
 // around every one it runs into its RSS (README "Performance"). These
 // packages were taken out on purpose and come back with one careless
 // call: net.Dial or net.ListenConfig links the DNS resolver, which
-// leased never uses (the addresses it opens are never names), and the
-// sleep watcher speaks D-Bus itself (platform/internal/dbus).
-func TestDaemonLinksNoResolverNorDBusLibrary(t *testing.T) {
+// leased never uses (the addresses it opens are never names), the
+// sleep watcher speaks D-Bus itself (platform/internal/dbus), and
+// platform speaks route netlink itself (platform/rtnl_linux.go).
+func TestDaemonLinksNoResolverNorDBusNorNetlinkLibrary(t *testing.T) {
 	f, err := elf.Open(dhclientBin)
 	if err != nil {
 		t.Fatal(err)
@@ -23,9 +24,10 @@ func TestDaemonLinksNoResolverNorDBusLibrary(t *testing.T) {
 		t.Fatalf("symbols of %s: %v", dhclientBin, err)
 	}
 	unwanted := map[string]string{
-		"net.(*Resolver).":   "the DNS resolver (a net.Dial, net.Dialer or net.ListenConfig call)",
-		"github.com/godbus/": "the godbus D-Bus library",
-		"log/syslog.":        "log/syslog, which dials through net.Dial",
+		"net.(*Resolver).":        "the DNS resolver (a net.Dial, net.Dialer or net.ListenConfig call)",
+		"github.com/godbus/":      "the godbus D-Bus library",
+		"log/syslog.":             "log/syslog, which dials through net.Dial",
+		"github.com/vishvananda/": "the netlink library",
 	}
 	found := map[string]string{}
 	for _, s := range syms {
