@@ -1,8 +1,7 @@
 package dhcp4
 
 import (
-	"crypto/hmac"
-	"crypto/md5"
+	"crypto/subtle"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -103,7 +102,8 @@ func SignForceRenew(wire, key []byte) error {
 	if err != nil {
 		return err
 	}
-	copy(wire[at:at+authKeyLen], digest(wire, at, key))
+	d := digest(wire, at, key)
+	copy(wire[at:at+authKeyLen], d[:])
 	return nil
 }
 
@@ -122,7 +122,7 @@ func VerifyForceRenew(wire, key []byte) (replay uint64, err error) {
 	if _, ok := a.reconfigure(AuthInfoHMAC); !ok {
 		return 0, fmt.Errorf("%w: option 90 is not an RFC 6704 HMAC-MD5 digest", ErrAuth)
 	}
-	if !hmac.Equal(wire[at:at+authKeyLen], digest(wire, at, key)) {
+	if d := digest(wire, at, key); subtle.ConstantTimeCompare(wire[at:at+authKeyLen], d[:]) != 1 {
 		return 0, fmt.Errorf("%w: wrong digest", ErrAuth)
 	}
 	return a.Replay, nil
@@ -130,14 +130,12 @@ func VerifyForceRenew(wire, key []byte) (replay uint64, err error) {
 
 // digest is the HMAC-MD5 under key of wire with the 16 bytes at at, and
 // hops and giaddr, set to zero (RFC 3118 §4: relays change those).
-func digest(wire []byte, at int, key []byte) []byte {
+func digest(wire []byte, at int, key []byte) [md5Size]byte {
 	c := append([]byte(nil), wire...)
 	c[3] = 0
 	clear(c[24:28])
 	clear(c[at : at+authKeyLen])
-	h := hmac.New(md5.New, key)
-	h.Write(c)
-	return h.Sum(nil)
+	return hmacMD5(key, c)
 }
 
 // digestAt finds the first option 90 in the options area of wire (the
