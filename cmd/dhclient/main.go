@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 
 	"github.com/leased/leased/client"
 	"github.com/leased/leased/platform"
@@ -29,6 +30,9 @@ For info, please see dhclient(8).
 `
 
 func main() {
+	// leased writes no memory profile, and sampling one costs the pages of
+	// its code: the kernel maps them into RSS (README "Performance").
+	runtime.MemProfileRate = 0
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
 
