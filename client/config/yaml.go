@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -72,9 +73,13 @@ type yamlParser struct {
 	mergeCut bool
 }
 
+// The decoder's messages, parsed only when there is an error. Compiled
+// when first used, as colonHex: a daemon that reads no YAML file keeps
+// neither the programs nor the pages of regexp's compiler (README
+// "Performance").
 var (
-	yamlLine    = regexp.MustCompile(`line (\d+): (.*)`)
-	yamlUnknown = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	yamlLine    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line (\d+): (.*)`) })
+	yamlUnknown = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^field (\S+) not found in type \S+$`) })
 )
 
 // decodeError reports the decoder's errors, one per line it names.
@@ -86,12 +91,12 @@ func (y *yamlParser) decodeError(err error) {
 	}
 	for _, m := range msgs {
 		line, text := 0, strings.TrimPrefix(m, "yaml: ")
-		if g := yamlLine.FindStringSubmatch(m); g != nil {
+		if g := yamlLine().FindStringSubmatch(m); g != nil {
 			line, _ = strconv.Atoi(g[1])
 			text = g[2]
 		}
 		// yaml.v3 names our private Go types; say it in the file's terms.
-		text = yamlUnknown.ReplaceAllString(text, `unknown key "$1"`)
+		text = yamlUnknown().ReplaceAllString(text, `unknown key "$1"`)
 		y.errorAt(line, 0, "%s", text)
 	}
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -210,7 +211,8 @@ func (y *yamlParser) value(ref lease.Ref, v *yaml.Node) ([]byte, bool) {
 	return data, true
 }
 
-var colonHex = regexp.MustCompile(`^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2})*$`)
+// colonHex matches colon-separated hex octets; compiled when first used.
+var colonHex = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2})*$`) })
 
 func scalarText(typ dhcp4.Type, v *yaml.Node) string {
 	s := v.Value
@@ -220,7 +222,7 @@ func scalarText(typ dhcp4.Type, v *yaml.Node) string {
 	switch t := typ.String(); {
 	case t == "text" || t == "domain-name" || strings.HasPrefix(t, "domain-list"):
 		return isctext.Quote(s)
-	case t == "string" && !colonHex.MatchString(s):
+	case t == "string" && !colonHex().MatchString(s):
 		return isctext.Quote(s)
 	}
 	return s
