@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // Main is Run as one dhclient process (SPEC §2); it returns the exit
@@ -39,7 +40,9 @@ func (d *Daemon) Main(ctx context.Context) int {
 		pid.Write()
 		detach(0)
 		if d.TuneGC {
-			gcReady()
+			if t := gcReady(time.Now()); t != nil {
+				d.mgr.observe(t.observe)
+			}
 		}
 	}
 	code := ExitCode(d.Run(ctx))
