@@ -25,15 +25,12 @@ func HardwareAddr(ifname string) (net.HardwareAddr, int, error) {
 // one link, not a dump of all, and a missing interface is told apart
 // (ErrLinkGone).
 func interfaceByName(ifname string) (*net.Interface, error) {
-	r, err := openRTNL(0)
-	if err != nil {
-		return nil, fmt.Errorf("look up interface %s: %w", ifname, err)
-	}
-	defer r.Close()
-	l, err := readLink(r, ifname)
+	h, err := openLink(ifname)
 	if err != nil {
 		return nil, err
 	}
+	defer h.close()
+	l := h.link
 	// A copy: the attribute is a slice of the whole reply, which the
 	// sockets that keep the address would keep too.
 	hw := net.HardwareAddr(bytes.Clone(l.HardwareAddr))
