@@ -9,7 +9,7 @@ import (
 
 // start executes script with argv [script] and exactly env. Without
 // process groups only the script itself can be killed on timeout.
-func start(script string, env []string, out *os.File) (*os.Process, error) {
+func start(script string, env []string, out *os.File) (*child, error) {
 	if env == nil {
 		env = []string{}
 	}
@@ -20,11 +20,11 @@ func start(script string, env []string, out *os.File) (*os.Process, error) {
 	if err != nil {
 		return nil, fmt.Errorf("exec hook: %w", err)
 	}
-	return p, nil
+	return &child{Process: p}, nil
 }
 
 // killGroup kills p; there is no gentler signal to send here.
-func killGroup(p *os.Process, _ bool) { _ = p.Kill() }
+func killGroup(p *child, _ bool) { _ = p.Kill() }
 
 // stackLimit is unknown here; argSpace then assumes Linux's largest.
 func stackLimit() uint64 { return 0 }

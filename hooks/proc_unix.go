@@ -13,7 +13,7 @@ import (
 // can kill everything the script started. os.StartProcess is used rather
 // than os/exec because exec.Cmd removes duplicate variables, and the
 // environment must reach the script as built (reference §3.1).
-func start(script string, env []string, out *os.File) (*os.Process, error) {
+func start(script string, env []string, out *os.File) (*child, error) {
 	null, err := os.Open(os.DevNull)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", os.DevNull, err)
@@ -30,12 +30,12 @@ func start(script string, env []string, out *os.File) (*os.Process, error) {
 	if err != nil {
 		return nil, fmt.Errorf("exec hook: %w", err)
 	}
-	return p, nil
+	return &child{Process: p, exit: watchExit(p)}, nil
 }
 
 // killGroup signals the process group led by p: SIGTERM first, SIGKILL
 // when hard is set. Errors are ignored: the group may already be gone.
-func killGroup(p *os.Process, hard bool) {
+func killGroup(p *child, hard bool) {
 	sig := syscall.SIGTERM
 	if hard {
 		sig = syscall.SIGKILL

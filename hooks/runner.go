@@ -120,19 +120,32 @@ func (r *Runner) logger() *slog.Logger {
 	return r.Log
 }
 
+// child is a running hook: its process and, where the kernel has them,
+// its pidfd, through which its exit is awaited (awaitExit).
+type child struct {
+	*os.Process
+	exit *os.File // nil: awaited in a blocking wait
+}
+
+// reap waits for c to exit and collects its status.
+func (c *child) reap() Result {
+	awaitExit(c.exit)
+	st, err := c.Wait()
+	if c.exit != nil {
+		c.exit.Close()
+	}
+	if err != nil {
+		return Result{Err: fmt.Errorf("wait for hook: %w", err)}
+	}
+	return fromState(st)
+}
+
 // wait waits for p. When ctx ends first, the script's process group gets
 // SIGTERM, and SIGKILL once the script has gone or after killGrace, so
 // children that ignore SIGTERM or outlive the script die too.
-func wait(ctx context.Context, p *os.Process) Result {
+func wait(ctx context.Context, p *child) Result {
 	done := make(chan Result, 1)
-	go func() {
-		st, err := p.Wait()
-		if err != nil {
-			done <- Result{Err: fmt.Errorf("wait for hook: %w", err)}
-			return
-		}
-		done <- fromState(st)
-	}()
+	go func() { done <- p.reap() }()
 	select {
 	case res := <-done:
 		return res
