@@ -64,6 +64,8 @@ type Daemon struct {
 	// queues run the interfaces' hooks. Run closes them once the runners
 	// have ended, letting the calls queued (FAIL under -1, RELEASE) run.
 	queues []*hooks.Queue
+	// pacer spaces the runners' starts.
+	pacer StartPacer
 	// announced holds the configuration-mode reasons already logged.
 	announced map[string]bool
 	// createdDUID is a DUID made at start, which ISC announces after its

@@ -115,6 +115,7 @@ func (d *Daemon) runnerConfig(name string) (RunnerConfig, error) {
 			Extra: d.Env, PRL: s.Request, Alias: d.alias(name), Queue: queue, Log: log,
 		},
 		Store:         d.store,
+		Pacer:         &d.pacer,
 		Log:           log,
 		Hostname:      d.hostname,
 		ScriptMode:    !native,

@@ -44,6 +44,9 @@ type RunnerConfig struct {
 	// OnChange is called after every step that changed the state or the
 	// lease, with a snapshot; it must not block.
 	OnChange func(Status)
+	// Pacer spaces the starts of the daemon's interfaces (StartPacer);
+	// nil starts at once.
+	Pacer *StartPacer
 	// Hostname returns the host's name now, for the sends that evaluate
 	// gethostname(): read before every step, as ISC evaluates it for every
 	// message (Machine.SetHostname). nil keeps the name of Machine.
@@ -166,6 +169,9 @@ func (r *Runner) Run(ctx context.Context) error {
 	}
 	defer r.closeAll()
 
+	if !r.awaitStart(ctx) {
+		return nil // stopped before it started: nothing to leave
+	}
 	r.step(ctx, statemachine.Start{})
 	for !r.gaveUp && !r.stopped {
 		ev, ok := r.next(ctx)
@@ -181,6 +187,28 @@ func (r *Runner) Run(ctx context.Context) error {
 		return ErrGaveUp
 	}
 	return nil
+}
+
+// awaitStart waits for the interface's turn to start (StartPacer);
+// false when ctx ended first. Events sent meanwhile wait in their
+// channel, and are stepped after Start.
+func (r *Runner) awaitStart(ctx context.Context) bool {
+	if r.cfg.Pacer == nil {
+		return true
+	}
+	d := r.cfg.Pacer.Reserve(time.Now())
+	if d <= 0 {
+		return true
+	}
+	r.log.Debug("start paced", "interface", r.cfg.Link.Name(), "after", d)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }
 
 // next waits for the runner's next input and returns the event it makes

@@ -1,0 +1,80 @@
+package client_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/leased/leased/client"
+	"github.com/leased/leased/client/clienttest"
+	"github.com/leased/leased/statemachine/dhcp4"
+)
+
+// A runner whose daemon starts more interfaces than the pacer's burst
+// sends nothing before its turn, then DISCOVERs at once.
+func TestRunnerWaitsForItsStartTurn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var pacer client.StartPacer
+		t0 := time.Now()
+		var owed time.Duration // the wait of the last start taken, the burst spent
+		for owed == 0 {
+			owed = pacer.Reserve(t0)
+		}
+		link := clienttest.NewLink("eth0")
+		cfg := defaultMachine(link.HW)
+		cfg.Rand = rand.New(rand.NewPCG(1, 2))
+		r := client.NewRunner(client.RunnerConfig{
+			Machine: cfg, Link: link, Hooks: &clienttest.Hooks{}, Store: &clienttest.Store{}, Pacer: &pacer,
+		})
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- r.Run(ctx) }()
+
+		time.Sleep(owed)
+		synctest.Wait()
+		select {
+		case d := <-link.Sent:
+			t.Fatalf("sent %v at %v, before the runner's turn", d.Msg().Type(), time.Since(t0))
+		default:
+		}
+		d := <-link.Sent
+		if got := d.Msg().Type(); got != dhcp4.Discover {
+			t.Fatalf("sent %v first, want DISCOVER", got)
+		}
+		if at := time.Since(t0); at <= owed || at > 2*owed {
+			t.Errorf("DISCOVER at %v, want its turn after the %v owed", at, owed)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// A runner stopped while it waits for its turn ends without sending.
+func TestRunnerStoppedBeforeItsTurn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var pacer client.StartPacer
+		for pacer.Reserve(time.Now()) == 0 {
+		}
+		link := clienttest.NewLink("eth0")
+		r := client.NewRunner(client.RunnerConfig{
+			Machine: defaultMachine(link.HW), Link: link, Hooks: &clienttest.Hooks{}, Store: &clienttest.Store{}, Pacer: &pacer,
+		})
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- r.Run(ctx) }()
+		synctest.Wait()
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case d := <-link.Sent:
+			t.Errorf("sent %v though stopped before its turn", d.Msg().Type())
+		default:
+		}
+	})
+}
