@@ -68,6 +68,8 @@ type Daemon struct {
 	pacer StartPacer
 	// announced holds the configuration-mode reasons already logged.
 	announced map[string]bool
+	// heads holds the start of each script read (scriptHead).
+	heads map[string][]byte
 	// createdDUID is a DUID made at start, which ISC announces after its
 	// sockets ("Created duid").
 	createdDUID []byte

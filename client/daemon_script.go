@@ -46,9 +46,23 @@ func defaultScript() string {
 	return ""
 }
 
-// scriptHead returns the start of the script at path, where leased's own
-// script declares itself; nil when there is none or it cannot be read.
-func scriptHead(path string) []byte {
+// scriptHead is the start of the script at path (readScriptHead), read
+// once for all the interfaces that run it.
+func (d *Daemon) scriptHead(path string) []byte {
+	if head, ok := d.heads[path]; ok {
+		return head
+	}
+	if d.heads == nil {
+		d.heads = map[string][]byte{}
+	}
+	head := readScriptHead(path)
+	d.heads[path] = head
+	return head
+}
+
+// readScriptHead returns the start of the script at path, where leased's
+// own script declares itself; nil when there is none or it cannot be read.
+func readScriptHead(path string) []byte {
 	if path == "" {
 		return nil
 	}
