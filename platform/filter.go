@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net"
+	"slices"
 
 	"golang.org/x/net/bpf"
 )
@@ -15,6 +16,36 @@ func assembleFilter(prog []bpf.Instruction) ([]bpf.RawInstruction, error) {
 		return nil, fmt.Errorf("assemble socket filter: %w", err)
 	}
 	return raw, nil
+}
+
+// xidFilter is a socket filter with an xid test, assembled once: each
+// exchange patches its xid into the comparison instead of assembling
+// the program again, which cost every send a few dozen allocations.
+type xidFilter struct {
+	raw []bpf.RawInstruction
+	at  int // the comparison with the xid
+}
+
+// newXIDFilter assembles dhcpReplyProgram for m with an xid test.
+func newXIDFilter(m replyMatch) (xidFilter, error) {
+	m.hasXID = true
+	prog := dhcpReplyProgram(m)
+	at := slices.Index(prog, bpf.Instruction(xidLoad)) + 1
+	if at == 0 {
+		return xidFilter{}, fmt.Errorf("assemble socket filter: no xid test")
+	}
+	raw, err := assembleFilter(prog)
+	if err != nil {
+		return xidFilter{}, err
+	}
+	return xidFilter{raw: raw, at: at}, nil
+}
+
+// with returns the filter matching xid. The program returned is the
+// filter's own, changed by the next call.
+func (f xidFilter) with(xid uint32) []bpf.RawInstruction {
+	f.raw[f.at].K = xid
+	return f.raw
 }
 
 // replyMatch is what a socket filter requires of a received packet: UDP
@@ -74,6 +105,9 @@ func dhcpReplyProgram(m replyMatch) []bpf.Instruction {
 	)
 }
 
+// xidLoad loads the BOOTP xid, after the UDP header (RFC 2131 §2).
+var xidLoad = bpf.LoadIndirect{Off: udpHeaderLen + 4, Size: 4}
+
 // bootpTests are the tests of the BOOTP header (RFC 951, RFC 2131 §2)
 // that follows the UDP header: op, xid and chaddr. A load past the end
 // of the packet ends the program with a drop, so a message too short to
@@ -86,7 +120,7 @@ func bootpTests(m replyMatch) []filterTest {
 	}
 	ts := []filterTest{{bpf.LoadIndirect{Off: bootp, Size: 1}, bpf.JumpNotEqual, 2}} // op: BOOTREPLY
 	if m.hasXID {
-		ts = append(ts, filterTest{bpf.LoadIndirect{Off: bootp + 4, Size: 4}, bpf.JumpNotEqual, m.xid})
+		ts = append(ts, filterTest{xidLoad, bpf.JumpNotEqual, m.xid})
 	}
 	if chaddr {
 		ts = append(ts,

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"net"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"golang.org/x/net/bpf"
@@ -158,6 +159,26 @@ func TestDHCPReplyFilterXID(t *testing.T) {
 	}{{reply(2, xid, other), true}, {reply(2, xid+1, other), false}, {reply(1, xid, other), false}} {
 		if n := runProgram(t, noCH, tc.pkt); (n != 0) != tc.accept {
 			t.Errorf("xid without chaddr: kept %d bytes of op %d xid %#x, want accept=%v", n, tc.pkt[28], binary.BigEndian.Uint32(tc.pkt[32:]), tc.accept)
+		}
+	}
+}
+
+// A filter patched with an xid is the program assembled for that xid,
+// for every xid in turn and with or without a chaddr.
+func TestXIDFilterPatchesTheXID(t *testing.T) {
+	for _, chaddr := range []net.HardwareAddr{nil, {0x02, 0, 0, 0, 0, 0x42}} {
+		f, err := newXIDFilter(replyMatch{port: 68, chaddr: chaddr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, xid := range []uint32{0, 1, 0xdeadbeef, 0xffffffff, 7} {
+			want, err := assembleFilter(dhcpReplyProgram(replyMatch{port: 68, chaddr: chaddr, xid: xid, hasXID: true}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := f.with(xid); !slices.Equal(got, want) {
+				t.Errorf("chaddr %v, xid %#x: patched %v, assembled %v", chaddr, xid, got, want)
+			}
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"github.com/mdlayher/packet"
+	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 )
 
@@ -32,8 +33,12 @@ type RawConn struct {
 	port   uint16
 	chaddr net.HardwareAddr // matched by the filter, with MatchXID's xid
 	bcast  net.HardwareAddr
-	rmu    sync.Mutex // guards the read state below
-	oob    []byte
+	// The filters MatchXID and MatchAnyXID set: the one the socket was
+	// opened with, and one with an xid test, assembled on first use.
+	anyXID  []bpf.RawInstruction
+	withXID xidFilter
+	rmu     sync.Mutex // guards the read state below
+	oob     []byte
 	// The read state: the msghdr pointing at the caller's buffer and at
 	// oob, the function
 	// given to rc.Read (made once: a closure per read would be an
@@ -89,7 +94,7 @@ func listenRaw(ifname string, port int, chaddr net.HardwareAddr) (*RawConn, erro
 		return nil, fmt.Errorf("open raw socket on %s: %w", ifname, err)
 	}
 	r := &RawConn{
-		c: c, rc: rc, port: uint16(port), chaddr: chaddr, bcast: broadcastHW(max(len(ifi.HardwareAddr), 6)),
+		c: c, rc: rc, port: uint16(port), chaddr: chaddr, bcast: broadcastHW(max(len(ifi.HardwareAddr), 6)), anyXID: filter,
 		oob: make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.TpacketAuxdata{})))),
 	}
 	r.msg.Iov = &r.iov
@@ -197,13 +202,16 @@ func (c *RawConn) WriteFrom(payload []byte, src netip.Addr, to netip.AddrPort) e
 // exchanges and forged packets with other xids stay in the kernel. Each
 // call replaces the xid of the last. Packets already queued are not
 // filtered again; the state machine checks the xid of what it receives
-// anyway.
+// anyway. MatchXID and MatchAnyXID are not safe to call concurrently.
 func (c *RawConn) MatchXID(xid uint32) error {
-	filter, err := assembleFilter(dhcpReplyProgram(replyMatch{port: c.port, chaddr: c.chaddr, xid: xid, hasXID: true}))
-	if err != nil {
-		return err
+	if c.withXID.raw == nil {
+		f, err := newXIDFilter(replyMatch{port: c.port, chaddr: c.chaddr})
+		if err != nil {
+			return err
+		}
+		c.withXID = f
 	}
-	if err := c.c.SetBPF(filter); err != nil {
+	if err := c.c.SetBPF(c.withXID.with(xid)); err != nil {
 		return fmt.Errorf("set socket filter for xid %#x: %w", xid, err)
 	}
 	return nil
@@ -212,11 +220,7 @@ func (c *RawConn) MatchXID(xid uint32) error {
 // MatchAnyXID lifts MatchXID's xid match once no exchange is open: a
 // bound client's DHCPFORCERENEW (RFC 3203) carries the server's xid.
 func (c *RawConn) MatchAnyXID() error {
-	filter, err := assembleFilter(dhcpReplyProgram(replyMatch{port: c.port, chaddr: c.chaddr}))
-	if err != nil {
-		return err
-	}
-	if err := c.c.SetBPF(filter); err != nil {
+	if err := c.c.SetBPF(c.anyXID); err != nil {
 		return fmt.Errorf("set socket filter without xid: %w", err)
 	}
 	return nil
