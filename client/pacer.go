@@ -32,12 +32,11 @@ type StartPacer struct {
 func (p *StartPacer) Reserve(now time.Time) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.at.IsZero() {
-		p.tokens = startBurst
-	} else if gap := now.Sub(p.at); gap > 0 {
-		p.tokens = min(startBurst, p.tokens+gap.Seconds()*startRate)
-	}
-	if now.After(p.at) {
+	switch {
+	case p.at.IsZero():
+		p.tokens, p.at = startBurst, now
+	case now.After(p.at):
+		p.tokens = min(startBurst, p.tokens+now.Sub(p.at).Seconds()*startRate)
 		p.at = now
 	}
 	p.tokens--
