@@ -1,8 +1,10 @@
 package dhcp4
 
 import (
+	"maps"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Def is the definition of one DHCPv4 option: its ISC name, code and type.
@@ -17,7 +19,17 @@ type Def struct {
 // ("option NAME code N = TYPE;"), and the option spaces whose options
 // encapsulated options carry (fqdn, vendor spaces, "option space NAME;").
 // It is not safe for concurrent Define, DefineSpace or DefineSub.
+//
+// Catalogues share the built-in tables until their first change, which
+// copies them: most configurations define nothing, and a copy is 17 KiB
+// in size classes little else uses.
 type Catalogue struct {
+	*tables
+	own bool // tables is this catalogue's, not the built-in one
+}
+
+// tables is what a catalogue knows.
+type tables struct {
 	defs  [256]Def
 	known [256]bool
 	names map[string]uint8 // lower-case name -> code
@@ -26,24 +38,44 @@ type Catalogue struct {
 	vendorSpace string   // the space option 43 decodes with ("vendor option space")
 }
 
+// builtinTables are the tables of NewCatalogue, built once and never
+// changed.
+var builtinTables = sync.OnceValue(func() *tables {
+	c := &Catalogue{tables: &tables{names: make(map[string]uint8, len(builtinDefs)), spaces: newBuiltinSpaces()}, own: true}
+	for _, b := range builtinDefs {
+		c.Define(Def{Name: b.name, Code: b.code, Type: Type{code: b.format}})
+	}
+	return c.tables
+})
+
 // NewCatalogue returns a fresh catalogue of ISC dhclient 4.4.3's built-in
 // DHCPv4 options (common/tables.c, dhcp-options(5)), plus 121 as Debian's
 // default dhclient.conf defines it (rfc3442-classless-static-routes, array
 // of unsigned integer 8, reference §2.5) and 249 (ms-classless-static-routes)
 // the same way. It knows ISC's option spaces: fqdn (option 81), nwip (63),
 // vendor-class (124), vendor (125), isc, and agent (82) for configuration.
-func NewCatalogue() *Catalogue {
-	c := &Catalogue{names: make(map[string]uint8, len(builtinDefs)), spaces: newBuiltinSpaces()}
-	for _, b := range builtinDefs {
-		c.Define(Def{Name: b.name, Code: b.code, Type: Type{code: b.format}})
+func NewCatalogue() *Catalogue { return &Catalogue{tables: builtinTables()} }
+
+// write makes the tables the catalogue's own before a change: a copy of
+// the built-in ones, each space with its definitions.
+func (c *Catalogue) write() {
+	if c.own {
+		return
 	}
-	return c
+	t := *c.tables
+	t.names = maps.Clone(t.names)
+	t.spaces = make([]*space, len(c.spaces))
+	for i, sp := range c.spaces {
+		t.spaces[i] = sp.clone()
+	}
+	c.tables, c.own = &t, true
 }
 
 // Define adds a definition, replacing any definition with the same name
 // or the same code, as a redefinition in dhclient.conf does (reference
 // §2.3). Names are case-insensitive.
 func (c *Catalogue) Define(d Def) {
+	c.write()
 	key := strings.ToLower(d.Name)
 	if old, ok := c.names[key]; ok {
 		c.known[old] = false

@@ -3,6 +3,7 @@ package dhcp4
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 )
@@ -64,6 +65,13 @@ func newSpace(name string, codeWidth, lengthWidth int, kind spaceKind) *space {
 		defs: map[uint32]SubDef{}, names: map[string]uint32{}}
 }
 
+// clone returns a copy of sp that can change without changing sp.
+func (sp *space) clone() *space {
+	c := *sp
+	c.defs, c.names = maps.Clone(sp.defs), maps.Clone(sp.names)
+	return &c
+}
+
 // define adds d, replacing a definition with its name or code.
 func (sp *space) define(d SubDef) {
 	key := strings.ToLower(d.Name)
@@ -118,6 +126,7 @@ func (c *Catalogue) DefineSpace(name string, codeWidth, lengthWidth int) error {
 	case lengthWidth != 1 && lengthWidth != 2:
 		return fmt.Errorf("invalid length width (%d) expecting 1 or 2: %w", lengthWidth, ErrBadSpace)
 	}
+	c.write()
 	if old := c.findSpace(name); old != nil {
 		if old.builtin && old.kind != spaceConfig {
 			return fmt.Errorf("option space %s is built in: %w", name, ErrBadSpace)
@@ -142,6 +151,7 @@ func (c *Catalogue) dropSpace(sp *space) {
 // the same name or code there, as "option SPACE.NAME code N = TYPE;" does.
 // The space must exist and the code fit its code width.
 func (c *Catalogue) DefineSub(d SubDef) error {
+	c.write()
 	sp := c.findSpace(d.Space)
 	if sp == nil {
 		return fmt.Errorf("no option space named %s: %w", d.Space, ErrBadSpace)
@@ -188,6 +198,7 @@ func (c *Catalogue) SubByCode(spaceName string, code uint32) SubDef {
 // (ErrBadSpace) says that it does not exist yet, and the name is set all
 // the same.
 func (c *Catalogue) SetVendorSpace(name string) error {
+	c.write()
 	c.vendorSpace = name
 	if name != "" && c.findSpace(name) == nil {
 		return fmt.Errorf("vendor option space %s not found: %w", name, ErrBadSpace)
