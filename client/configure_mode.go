@@ -22,9 +22,9 @@ const MarkerWindow = 4096
 
 // ConfigureMode decides who configures the interface: leased (native) or
 // the script. script is the path of the script that runs ("" for none);
-// head is the start of its contents (nil when it cannot be read). why
+// marked says whether it carries NativeScriptMarker (hasMarker). why
 // says, for the log, what decided it.
-func ConfigureMode(mode config.Configure, script string, head []byte) (native bool, why string) {
+func ConfigureMode(mode config.Configure, script string, marked bool) (native bool, why string) {
 	switch mode {
 	case config.ConfigureNative:
 		return true, "configure-interface native"
@@ -34,7 +34,7 @@ func ConfigureMode(mode config.Configure, script string, head []byte) (native bo
 	switch {
 	case script == "":
 		return true, "configure-interface auto, no script"
-	case hasMarker(head):
+	case marked:
 		return true, fmt.Sprintf("configure-interface auto, %s is leased's native-mode script", script)
 	default:
 		return false, fmt.Sprintf("configure-interface auto, %s is not leased's script", script)

@@ -30,7 +30,7 @@ func TestConfigureMode(t *testing.T) {
 		{"script forced with leased's script", config.ConfigureScript, "/usr/lib/leased/dhclient-script", ours, false},
 	}
 	for _, tt := range tests {
-		native, why := ConfigureMode(tt.mode, tt.script, tt.head)
+		native, why := ConfigureMode(tt.mode, tt.script, hasMarker(tt.head))
 		if native != tt.native || why == "" {
 			t.Errorf("%s: native %v (%q), want %v", tt.name, native, why, tt.native)
 		}

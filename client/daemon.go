@@ -68,8 +68,9 @@ type Daemon struct {
 	pacer StartPacer
 	// announced holds the configuration-mode reasons already logged.
 	announced map[string]bool
-	// heads holds the start of each script read (scriptHead).
-	heads map[string][]byte
+	// marked holds, for each script read, whether it is leased's
+	// native-mode script (scriptMarked).
+	marked map[string]bool
 	// createdDUID is a DUID made at start, which ISC announces after its
 	// sockets ("Created duid").
 	createdDUID []byte

@@ -95,7 +95,7 @@ func (d *Daemon) runnerConfig(name string) (RunnerConfig, error) {
 	queue := hooks.NewQueue(&hooks.Runner{Timeout: s.HookTimeout, Log: log})
 	d.queues = append(d.queues, queue)
 	script := d.script(s)
-	native, why := ConfigureMode(s.ConfigureInterface, script, d.scriptHead(script))
+	native, why := ConfigureMode(s.ConfigureInterface, script, d.scriptMarked(script))
 	d.announceMode(native, why)
 	link := d.System.OpenLink(d.linkSpec(name, s, mc.HWAddr))
 	ll, _ := link.(LinkLocalLink)

@@ -46,18 +46,19 @@ func defaultScript() string {
 	return ""
 }
 
-// scriptHead is the start of the script at path (readScriptHead), read
-// once for all the interfaces that run it.
-func (d *Daemon) scriptHead(path string) []byte {
-	if head, ok := d.heads[path]; ok {
-		return head
+// scriptMarked reports whether the script at path carries
+// NativeScriptMarker, reading it once for all the interfaces that run
+// it; the verdict is kept, not the bytes.
+func (d *Daemon) scriptMarked(path string) bool {
+	if marked, ok := d.marked[path]; ok {
+		return marked
 	}
-	if d.heads == nil {
-		d.heads = map[string][]byte{}
+	if d.marked == nil {
+		d.marked = map[string]bool{}
 	}
-	head := readScriptHead(path)
-	d.heads[path] = head
-	return head
+	marked := hasMarker(readScriptHead(path))
+	d.marked[path] = marked
+	return marked
 }
 
 // readScriptHead returns the start of the script at path, where leased's
