@@ -59,7 +59,8 @@
 //     it waits for each hook's result (SPEC §6.5), which hook-timeout
 //     bounds, and before its first step, until the Daemon's StartPacer
 //     lets it start: a daemon on more than 64 interfaces starts the
-//     rest 500 a second (pacer.go).
+//     rest 500 a second (pacer.go). A LinkUp that restarts the machine
+//     waits for a turn too, in the select (runner_linkup.go).
 //   - The broadcast socket, which receives every DHCP reply on the link,
 //     has a reader goroutine (socket.go) that drops what cannot be a
 //     reply in the open exchange (prefilter.go: the xid of the last

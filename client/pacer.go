@@ -13,7 +13,8 @@ import (
 // links on the 2-core lab dropped up to 350 of 1000 DISCOVERs sent as
 // fast as the daemon starts, and none at 500 a second: all 1000 bound in
 // 2.0 s rather than 28 s (issue 14). A handful of interfaces, or one
-// joining later, is never held back.
+// joining later, is never held back. Links coming up together take
+// their turns from the same bucket (runner_linkup.go).
 const (
 	startBurst = 64
 	startRate  = 500 // a second

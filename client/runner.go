@@ -44,8 +44,8 @@ type RunnerConfig struct {
 	// OnChange is called after every step that changed the state or the
 	// lease, with a snapshot; it must not block.
 	OnChange func(Status)
-	// Pacer spaces the starts of the daemon's interfaces (StartPacer);
-	// nil starts at once.
+	// Pacer spaces the starts of the daemon's interfaces, and the
+	// LinkUps that restart them (StartPacer); nil starts at once.
 	Pacer *StartPacer
 	// Hostname returns the host's name now, for the sends that evaluate
 	// gethostname(): read before every step, as ISC evaluates it for every
@@ -95,6 +95,10 @@ type Runner struct {
 	ready   bool
 	sent    bool // the first message went out (OnSent)
 	gaveUp  bool
+	// heldUp is a LinkUp waiting for its turn (runner_linkup.go), and
+	// heldUpC its channel, nil when none waits.
+	heldUp  *time.Timer
+	heldUpC <-chan time.Time
 	// hostname is the name last given to the machine; hostnameSet says
 	// whether it was given since the last (re)configuration.
 	hostname    string
@@ -227,10 +231,9 @@ func (r *Runner) next(ctx context.Context) (ev statemachine.Event, ok bool) {
 	case <-r.timer.C:
 		return statemachine.Timeout{}, true
 	case ev = <-r.events:
-		if _, up := ev.(statemachine.LinkUp); up {
-			r.reopen()
-		}
-		return ev, true
+		return r.linkEvent(ev), true
+	case <-r.heldUpC:
+		return r.heldLinkUpDue(), true
 	case f := <-r.ctl:
 		f()
 	case p := <-r.ll.rx:
@@ -298,6 +301,7 @@ func (r *Runner) open() error {
 // closeAll stops the timer and closes the sockets.
 func (r *Runner) closeAll() {
 	r.timer.Stop()
+	r.dropHeldLinkUp()
 	r.closeConns()
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/leased/leased/client"
 	"github.com/leased/leased/client/clienttest"
+	"github.com/leased/leased/statemachine"
 	"github.com/leased/leased/statemachine/dhcp4"
 )
 
@@ -80,6 +81,92 @@ func TestRunnerStoppedBeforeItsTurn(t *testing.T) {
 		case d := <-link.Sent:
 			t.Errorf("sent %v though stopped before its turn", d.Msg().Type())
 		default:
+		}
+	})
+}
+
+// downAndPaced starts a runner on a fresh pacer, takes its link down,
+// spends the pacer's burst and returns the wait of the last start taken.
+func downAndPaced(t *testing.T, pacer *client.StartPacer) (*client.Runner, *clienttest.Link, time.Duration, func()) {
+	link := clienttest.NewLink("eth0")
+	cfg := defaultMachine(link.HW)
+	cfg.Rand = rand.New(rand.NewPCG(1, 2))
+	r := client.NewRunner(client.RunnerConfig{
+		Machine: cfg, Link: link, Hooks: &clienttest.Hooks{}, Store: &clienttest.Store{}, Pacer: pacer,
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	synctest.Wait()
+	<-link.Sent // the DISCOVER of the start, which had its turn at once
+	r.Send(statemachine.LinkDown{})
+	synctest.Wait()
+	if got := r.Status().State; got != statemachine.StateLinkDown {
+		t.Fatalf("state %v after LinkDown, want LINK-DOWN", got)
+	}
+	var owed time.Duration
+	for owed == 0 {
+		owed = pacer.Reserve(time.Now())
+	}
+	stop := func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	return r, link, owed, stop
+}
+
+// Links that come up together restart in turns: a runner whose LinkUp
+// finds the pacer's burst spent sends nothing before its turn, then
+// restarts at once.
+func TestRunnerWaitsForItsLinkUpTurn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var pacer client.StartPacer
+		r, link, owed, stop := downAndPaced(t, &pacer)
+		defer stop()
+		r.Send(statemachine.LinkUp{})
+		time.Sleep(owed)
+		synctest.Wait()
+		select {
+		case d := <-link.Sent:
+			t.Fatalf("sent %v before the link-up's turn", d.Msg().Type())
+		default:
+		}
+		if got := r.Status().State; got != statemachine.StateLinkDown {
+			t.Errorf("state %v while the link-up waits, want LINK-DOWN", got)
+		}
+		time.Sleep(owed)
+		synctest.Wait()
+		select {
+		case d := <-link.Sent:
+			if got := d.Msg().Type(); got != dhcp4.Discover {
+				t.Fatalf("sent %v after link up without a lease, want DISCOVER", got)
+			}
+		default:
+			t.Fatal("nothing sent once the link-up's turn had come")
+		}
+	})
+}
+
+// A link that goes down again before its turn stays down.
+func TestRunnerLinkDownDropsAWaitingLinkUp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var pacer client.StartPacer
+		r, link, owed, stop := downAndPaced(t, &pacer)
+		defer stop()
+		r.Send(statemachine.LinkUp{})
+		synctest.Wait()
+		r.Send(statemachine.LinkDown{})
+		time.Sleep(3 * owed)
+		synctest.Wait()
+		select {
+		case d := <-link.Sent:
+			t.Fatalf("sent %v for a link that went down again", d.Msg().Type())
+		default:
+		}
+		if got := r.Status().State; got != statemachine.StateLinkDown {
+			t.Errorf("state %v, want LINK-DOWN", got)
 		}
 	})
 }
