@@ -19,6 +19,10 @@ type linkInfo struct {
 	Flags        uint32           // ifi_flags: IFF_UP, IFF_LOWER_UP, ...
 	OperState    uint8            // RFC 2863 (IF_OPER_* of linux/if.h)
 	HardwareAddr net.HardwareAddr // nil for none; aliases the message it was read from
+	// CarrierUps counts the times the carrier came up
+	// (IFLA_CARRIER_UP_COUNT, Linux 4.19); 0 where the kernel does not
+	// count.
+	CarrierUps uint32
 }
 
 // Operational states of RFC 2863 as linux/if.h numbers them; x/sys/unix
@@ -56,6 +60,11 @@ func parseLink(b []byte) (linkInfo, error) {
 				return errLinkMessage
 			}
 			l.OperState = v[0]
+		case unix.IFLA_CARRIER_UP_COUNT:
+			if len(v) != 4 {
+				return errLinkMessage
+			}
+			l.CarrierUps = binary.NativeEndian.Uint32(v)
 		case unix.IFLA_ADDRESS:
 			// All zeros, as on lo, is no address, as for the net
 			// package: such a link has no link-layer address to use.

@@ -18,6 +18,7 @@ func linkPayload(l linkInfo) []byte {
 	}
 	q.u32(unix.IFLA_MTU, uint32(l.MTU))
 	q.attr(unix.IFLA_OPERSTATE, []byte{l.OperState})
+	q.u32(unix.IFLA_CARRIER_UP_COUNT, l.CarrierUps)
 	if len(l.HardwareAddr) > 0 {
 		q.attr(unix.IFLA_ADDRESS, l.HardwareAddr)
 	}
@@ -26,7 +27,7 @@ func linkPayload(l linkInfo) []byte {
 
 func sameLink(a, b linkInfo) bool {
 	return a.Index == b.Index && a.Name == b.Name && a.MTU == b.MTU && a.Flags == b.Flags &&
-		a.OperState == b.OperState && bytes.Equal(a.HardwareAddr, b.HardwareAddr)
+		a.OperState == b.OperState && bytes.Equal(a.HardwareAddr, b.HardwareAddr) && a.CarrierUps == b.CarrierUps
 }
 
 func TestParseLink(t *testing.T) {
@@ -48,8 +49,9 @@ func TestParseLink(t *testing.T) {
 				ne16(5), ne16(unix.IFLA_OPERSTATE), []byte{ifOperUp}, []byte{0, 0, 0},
 				ne16(12), ne16(unix.NLA_F_NESTED|unix.IFLA_LINKINFO), ne16(8), ne16(1), []byte("veth"), // skipped
 				ne16(10), ne16(unix.IFLA_ADDRESS), hw, []byte{0, 0},
-				ne16(10), ne16(unix.IFLA_BROADCAST), []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, []byte{0, 0}),
-			linkInfo{Index: 3, Name: "eth0", MTU: 1500, Flags: unix.IFF_UP | unix.IFF_BROADCAST | unix.IFF_LOWER_UP, OperState: ifOperUp, HardwareAddr: hw}},
+				ne16(10), ne16(unix.IFLA_BROADCAST), []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, []byte{0, 0},
+				ne16(8), ne16(unix.IFLA_CARRIER_UP_COUNT), ne32(3)),
+			linkInfo{Index: 3, Name: "eth0", MTU: 1500, Flags: unix.IFF_UP | unix.IFF_BROADCAST | unix.IFF_LOWER_UP, OperState: ifOperUp, HardwareAddr: hw, CarrierUps: 3}},
 		{"an all-zero address is none",
 			cat(ifinfo(1, 0), ne16(10), ne16(unix.IFLA_ADDRESS), make([]byte, 6), []byte{0, 0}),
 			linkInfo{Index: 1}},
@@ -75,6 +77,7 @@ func TestParseLinkRejects(t *testing.T) {
 		"short header":        header[:15],
 		"short mtu":           cat(header, ne16(6), ne16(unix.IFLA_MTU), ne16(1500), []byte{0, 0}),
 		"long operstate":      cat(header, ne16(8), ne16(unix.IFLA_OPERSTATE), ne32(ifOperUp)),
+		"short up count":      cat(header, ne16(6), ne16(unix.IFLA_CARRIER_UP_COUNT), ne16(1), []byte{0, 0}),
 		"attribute past end":  cat(header, ne16(12), ne16(unix.IFLA_MTU), ne32(1500)),
 		"attribute below one": cat(header, ne16(2), ne16(unix.IFLA_MTU), ne32(1500)),
 	} {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -37,6 +38,9 @@ func openRTNL(groups uint32) (*rtnl, error) {
 		unix.Close(fd)
 		return nil, fmt.Errorf("bind netlink socket: %w", err)
 	}
+	if groups != 0 {
+		setReceiveBuffer(fd, subscriptionBuffer)
+	}
 	// A non-blocking descriptor is read through the runtime's poller,
 	// so deadlines interrupt a read.
 	f := os.NewFile(uintptr(fd), "rtnetlink")
@@ -49,6 +53,23 @@ func openRTNL(groups uint32) (*rtnl, error) {
 }
 
 func (r *rtnl) Close() error { return r.f.Close() }
+
+// subscriptionBuffer is the receive buffer a subscription asks for. It
+// must hold a burst: a thousand links coming up together, a switch
+// restarting, notify about three thousand times before the daemon
+// reads, and overran the default (net.core.rmem_default, 208 KiB). The
+// kernel takes memory for notifications queued, not for the limit.
+// systemd-networkd asks 128 MiB.
+var subscriptionBuffer = 16 << 20
+
+// setReceiveBuffer raises the socket's receive buffer to size: past
+// net.core.rmem_max where the daemon may (CAP_NET_ADMIN), up to it
+// otherwise.
+func setReceiveBuffer(fd, size int) {
+	if unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, size) != nil {
+		_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, size)
+	}
+}
 
 // strictCheck asks the kernel to apply a dump request's header as a
 // filter (NETLINK_GET_STRICT_CHK, Linux 4.20). An older kernel refuses
@@ -146,6 +167,34 @@ func (r *rtnl) recv() (n int, from unix.Sockaddr, err error) {
 	})
 	return n, from, errors.Join(rerr, err)
 }
+
+// drops returns how many datagrams the kernel has dropped for the socket
+// since it opened, its buffer full (SO_MEMINFO's SK_MEMINFO_DROPS, Linux
+// 4.12). A subscription learns of the first loss by ENOBUFS, but the
+// kernel drops the later ones silently until the socket's queue is
+// empty again (netlink_overrun); the count shows them all.
+func (r *rtnl) drops() (uint32, error) {
+	var info [16]uint32 // room for more than SK_MEMINFO_VARS
+	size := uint32(unsafe.Sizeof(info))
+	var errno syscall.Errno
+	err := r.rc.Control(func(fd uintptr) {
+		_, _, errno = unix.Syscall6(unix.SYS_GETSOCKOPT, fd, unix.SOL_SOCKET, unix.SO_MEMINFO,
+			uintptr(unsafe.Pointer(&info[0])), uintptr(unsafe.Pointer(&size)), 0)
+	})
+	switch {
+	case err != nil:
+		return 0, err
+	case errno != 0:
+		return 0, fmt.Errorf("SO_MEMINFO: %w", errno)
+	case size < 4*(skMeminfoDrops+1):
+		return 0, fmt.Errorf("SO_MEMINFO: %d bytes, no drop count", size)
+	}
+	return info[skMeminfoDrops], nil
+}
+
+// skMeminfoDrops is SK_MEMINFO_DROPS of linux/sock_diag.h, which x/sys/unix
+// does not define.
+const skMeminfoDrops = 8
 
 // errorOf returns the error an NLMSG_ERROR message carries, nil for an
 // acknowledgement; and for NLMSG_DONE, the error that ended a dump

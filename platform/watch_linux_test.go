@@ -3,6 +3,7 @@ package platform
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 )
@@ -163,6 +164,99 @@ func TestWatchLinksListsManyLinks(t *testing.T) {
 	for len(want) > 0 {
 		nextEvent(t, ch, fmt.Sprintf("%d links still unlisted", len(want)), func(ev LinkEvent) bool {
 			delete(want, ev.Name)
+			return true
+		})
+	}
+}
+
+// The watch's record of each link turns states into events: the first
+// and every change reported, nothing for a repeat, and a down before the
+// up when the carrier came up again unseen.
+func TestLinkStatesUpdate(t *testing.T) {
+	up := func(ups uint32) linkState {
+		return linkState{ev: LinkEvent{Name: "eth0", Index: 2, Up: true}, ups: ups}
+	}
+	down := func(ups uint32) linkState { return linkState{ev: LinkEvent{Name: "eth0", Index: 2}, ups: ups} }
+	gone := linkState{ev: LinkEvent{Name: "eth0", Index: 2, Gone: true}}
+	evUp, evDown := up(0).ev, down(0).ev
+	steps := []struct {
+		name string
+		st   linkState
+		want []LinkEvent
+	}{
+		{"first seen", up(3), []LinkEvent{evUp}},
+		{"a repeat", up(3), nil},
+		{"carrier lost", down(3), []LinkEvent{evDown}},
+		{"carrier back", up(4), []LinkEvent{evUp}},
+		{"a flap unseen", up(5), []LinkEvent{evDown, evUp}},
+		{"down, a flap unseen while down", down(6), []LinkEvent{evDown}},
+		{"a kernel without counts", up(0), []LinkEvent{evUp}},
+		{"gone", gone, []LinkEvent{gone.ev}},
+		{"back again", down(0), []LinkEvent{evDown}},
+	}
+	s := make(linkStates)
+	for _, step := range steps {
+		if got := s.update(step.st); !slices.Equal(got, step.want) {
+			t.Errorf("%s: got %+v, want %+v", step.name, got, step.want)
+		}
+	}
+}
+
+// A watch whose socket overruns lists the links again and goes on, and a
+// link whose carrier went and came back in the notifications lost is
+// reported down, then up: its lease must be confirmed (RFC 2131 §3.7).
+func TestWatchLinksOverrunKeepsFlaps(t *testing.T) {
+	defer func(size int) { subscriptionBuffer = size }(subscriptionBuffer)
+	subscriptionBuffer = 1 // the kernel's minimum, a few kilobytes
+	ns := newNS(t)
+	h := ns.handle(t)
+	a, _ := linkNames(t)
+	var near, far []string
+	for i := range 16 {
+		x, y := fmt.Sprintf("%s%dx", a, i), fmt.Sprintf("%s%dy", a, i)
+		if err := h.LinkAdd(vethLink(x, y)); err != nil {
+			t.Fatal(err)
+		}
+		setUp(t, h, x)
+		setUp(t, h, y)
+		near, far = append(near, x), append(far, y)
+	}
+	ch := make(chan LinkEvent) // unbuffered: the watch stops reading while the test does
+	ctx, cancel := context.WithCancel(t.Context())
+	done := ns.goDo(func() error { return WatchLinks(ctx, ch) })
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("WatchLinks: %v", err)
+		}
+	}()
+	listed := map[string]bool{}
+	for len(listed) < len(near) {
+		nextEvent(t, ch, "the links listed up", func(ev LinkEvent) bool {
+			if ev.Up && slices.Contains(near, ev.Name) {
+				listed[ev.Name] = true
+			}
+			return true
+		})
+	}
+	// The first flap's event holds the watch in its send; the others'
+	// notifications overrun its socket meanwhile.
+	for _, y := range far {
+		if err := h.LinkSetDown(linkByName(t, h, y)); err != nil {
+			t.Fatal(err)
+		}
+		setUp(t, h, y)
+	}
+	wentDown, cameBack := map[string]bool{}, map[string]bool{}
+	for len(cameBack) < len(near) {
+		nextEvent(t, ch, fmt.Sprintf("%d links still not down and up again", len(near)-len(cameBack)), func(ev LinkEvent) bool {
+			switch {
+			case !slices.Contains(near, ev.Name):
+			case !ev.Up:
+				wentDown[ev.Name] = true
+			case wentDown[ev.Name]:
+				cameBack[ev.Name] = true
+			}
 			return true
 		})
 	}
