@@ -49,7 +49,17 @@
 //     client link is a segment of its own with the server (bridge port
 //     isolation) with an address reserved for it, and dnsmasq runs
 //     without its lease file and logs asynchronously: scale_test.go says
-//     why each is needed for the figures to measure the client.
+//     why each is needed for the figures to measure the client. Then
+//     every link loses its carrier and gets it back at once (the
+//     server's ends set down, the daemon left to go quiet, and up), as
+//     when a switch restarts: the time until each lease was confirmed
+//     again (INIT-REBOOT, a "bound to" line each), the DHCPREQUESTs per
+//     interface and the server's drops meanwhile (relink_test.go). From
+//     a few hundred links on, the kernel's link watch (linkwatch)
+//     reports carrier to userspace for at most 100 devices at a time,
+//     the rest up to a second later, and a client end can come up
+//     before the bridge port of its server end: that time then measures
+//     the kernel more than the client.
 //   - BenchmarkFlood: a bound daemon on one interface flooded with
 //     hostile packets (truncated headers, bad cookies, overrunning
 //     options, wrong and right xids with garbage, forged NAKs, another

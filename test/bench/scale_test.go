@@ -25,6 +25,11 @@ type scaleRow struct {
 	cpu      summary[time.Duration] // time on a CPU, to the nanosecond
 	disc     summary[float64]       // DHCPDISCOVERs sent per interface
 	srvDrops summary[float64]       // datagrams the server's full socket dropped
+	// The relink phase: carrier back to the last lease confirmed, the
+	// DHCPREQUESTs per interface and the server's drops meanwhile.
+	relink      summary[time.Duration]
+	relinkReq   summary[float64]
+	relinkDrops summary[float64]
 }
 
 // scaleSample is one run of the scaling benchmark, fields as scaleRow's.
@@ -35,6 +40,7 @@ type scaleSample struct {
 	ticks, cpu time.Duration
 	discovers  int   // DHCPDISCOVERs sent until all were bound
 	srvDrops   int64 // UDP RcvbufErrors in the server's namespace meanwhile
+	relink     relinkSample
 }
 
 // BenchmarkScale runs one leased daemon on K interfaces for each K of
@@ -53,6 +59,8 @@ func BenchmarkScale(b *testing.B) {
 	}
 	fmt.Printf("\nOne leased daemon on K interfaces: bind times, then memory and CPU once all are bound and it has gone quiet\n")
 	printScaleTable(os.Stdout, rows)
+	fmt.Printf("\nThen every link loses its carrier and regains it at once: until each lease is confirmed again (INIT-REBOOT)\n")
+	printRelinkTable(os.Stdout, rows)
 }
 
 // benchScale measures one daemon on k links b.N times.
@@ -93,6 +101,8 @@ func benchScale(b *testing.B, leased string, k int) scaleRow {
 
 	var bound, half, ticks, cpu []time.Duration
 	var rss, disc, srvDrops []float64
+	var relink []time.Duration
+	var relinkReq, relinkDrops []float64
 	for b.Loop() {
 		s := scaleOnce(b, l, w, leased, names, idx)
 		bound, half = append(bound, s.bound), append(half, s.half)
@@ -100,9 +110,13 @@ func benchScale(b *testing.B, leased string, k int) scaleRow {
 		rss = append(rss, s.rss)
 		disc = append(disc, float64(s.discovers)/float64(k))
 		srvDrops = append(srvDrops, float64(s.srvDrops))
+		relink = append(relink, s.relink.bound)
+		relinkReq = append(relinkReq, float64(s.relink.requests)/float64(k))
+		relinkDrops = append(relinkDrops, float64(s.relink.srvDrops))
 	}
 	row := scaleRow{ifaces: k, bound: summarize(bound), half: summarize(half), rss: summarize(rss),
-		ticks: summarize(ticks), cpu: summarize(cpu), disc: summarize(disc), srvDrops: summarize(srvDrops)}
+		ticks: summarize(ticks), cpu: summarize(cpu), disc: summarize(disc), srvDrops: summarize(srvDrops),
+		relink: summarize(relink), relinkReq: summarize(relinkReq), relinkDrops: summarize(relinkDrops)}
 	b.ReportMetric(0, "ns/op")
 	b.ReportMetric(ms(row.bound.Median), "ms/all-bound")
 	b.ReportMetric(row.rss.Median/1024/float64(k), "KiB-rss/iface")
@@ -213,5 +227,9 @@ func scaleOnce(b *testing.B, l *lab.Lab, w *addrWatch, leased string, names []st
 		each = append(each, at.Sub(p.started))
 	}
 	t := summarize(each)
-	return scaleSample{bound: t.Max, half: t.Median, rss: float64(rss), ticks: ticks, cpu: cpu, discovers: discovers, srvDrops: drops1 - drops0}
+	relink, err := relinkOnce(l, p, names)
+	if err != nil {
+		b.Fatalf("%v\n--- %s ---\n%s", err, p.log, p.logTail())
+	}
+	return scaleSample{bound: t.Max, half: t.Median, rss: float64(rss), ticks: ticks, cpu: cpu, discovers: discovers, srvDrops: drops1 - drops0, relink: relink}
 }

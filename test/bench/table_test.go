@@ -51,6 +51,19 @@ func printScaleTable(w io.Writer, rows []scaleRow) {
 	}
 }
 
+// printRelinkTable writes the relink phase's table: per interface
+// count, the time from the carrier's return to the last lease
+// confirmed, the DHCPREQUESTs per interface (above 1: retransmissions)
+// and the datagrams the server's full socket dropped meanwhile.
+func printRelinkTable(w io.Writer, rows []scaleRow) {
+	const head = "%7s %4s %16s %14s %12s\n"
+	fmt.Fprintf(w, head, "ifaces", "runs", "all bound ms", "REQUESTs/iface", "server drops")
+	for _, r := range rows {
+		fmt.Fprintf(w, "%7d %4d %16.1f %14.3f %12.0f\n",
+			r.ifaces, r.relink.N, ms(r.relink.Median), r.relinkReq.Median, r.relinkDrops.Median)
+	}
+}
+
 // printIdleTable writes the idle table: per client, context switches per
 // second (median and maximum over the slices, and the total), threads and
 // RSS.
