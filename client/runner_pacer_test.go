@@ -35,23 +35,12 @@ func TestRunnerWaitsForItsStartTurn(t *testing.T) {
 
 		time.Sleep(owed)
 		synctest.Wait()
-		select {
-		case d := <-link.Sent:
-			t.Fatalf("sent %v before the runner's turn", d.Msg().Type())
-		default:
-		}
+		nothingSent(t, link, "before the runner's turn")
 		// Its turn is one start after the one owed: by twice that, it has
 		// sent.
 		time.Sleep(owed)
 		synctest.Wait()
-		select {
-		case d := <-link.Sent:
-			if got := d.Msg().Type(); got != dhcp4.Discover {
-				t.Fatalf("sent %v first, want DISCOVER", got)
-			}
-		default:
-			t.Fatal("nothing sent once the runner's turn had come")
-		}
+		sentFirst(t, link, dhcp4.Discover, "once the runner's turn had come")
 		cancel()
 		if err := <-done; err != nil {
 			t.Fatal(err)
@@ -77,11 +66,7 @@ func TestRunnerStoppedBeforeItsTurn(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
-		select {
-		case d := <-link.Sent:
-			t.Errorf("sent %v though stopped before its turn", d.Msg().Type())
-		default:
-		}
+		nothingSent(t, link, "though stopped before its turn")
 	})
 }
 
@@ -128,24 +113,13 @@ func TestRunnerWaitsForItsLinkUpTurn(t *testing.T) {
 		r.Send(statemachine.LinkUp{})
 		time.Sleep(owed)
 		synctest.Wait()
-		select {
-		case d := <-link.Sent:
-			t.Fatalf("sent %v before the link-up's turn", d.Msg().Type())
-		default:
-		}
+		nothingSent(t, link, "before the link-up's turn")
 		if got := r.Status().State; got != statemachine.StateLinkDown {
 			t.Errorf("state %v while the link-up waits, want LINK-DOWN", got)
 		}
 		time.Sleep(owed)
 		synctest.Wait()
-		select {
-		case d := <-link.Sent:
-			if got := d.Msg().Type(); got != dhcp4.Discover {
-				t.Fatalf("sent %v after link up without a lease, want DISCOVER", got)
-			}
-		default:
-			t.Fatal("nothing sent once the link-up's turn had come")
-		}
+		sentFirst(t, link, dhcp4.Discover, "once the link-up's turn had come (no lease: DISCOVER)")
 	})
 }
 
@@ -160,13 +134,32 @@ func TestRunnerLinkDownDropsAWaitingLinkUp(t *testing.T) {
 		r.Send(statemachine.LinkDown{})
 		time.Sleep(3 * owed)
 		synctest.Wait()
-		select {
-		case d := <-link.Sent:
-			t.Fatalf("sent %v for a link that went down again", d.Msg().Type())
-		default:
-		}
+		nothingSent(t, link, "for a link that went down again")
 		if got := r.Status().State; got != statemachine.StateLinkDown {
 			t.Errorf("state %v, want LINK-DOWN", got)
 		}
 	})
+}
+
+// nothingSent fails the test if link has sent a datagram.
+func nothingSent(t *testing.T, link *clienttest.Link, when string) {
+	t.Helper()
+	select {
+	case d := <-link.Sent:
+		t.Fatalf("sent %v %s", d.Msg().Type(), when)
+	default:
+	}
+}
+
+// sentFirst fails the test unless link has sent a message of type want.
+func sentFirst(t *testing.T, link *clienttest.Link, want dhcp4.MessageType, when string) {
+	t.Helper()
+	select {
+	case d := <-link.Sent:
+		if got := d.Msg().Type(); got != want {
+			t.Fatalf("sent %v first %s, want %v", got, when, want)
+		}
+	default:
+		t.Fatalf("nothing sent %s", when)
+	}
 }

@@ -40,11 +40,7 @@ func relinkOnce(l *lab.Lab, p *proc, names []string) (relinkSample, error) {
 	if err := settle(p); err != nil {
 		return relinkSample{}, err
 	}
-	requests0, err := countLines(p.log, requestLine)
-	if err != nil {
-		return relinkSample{}, err
-	}
-	drops0, err := udpRcvbufErrors(l.ServerNS())
+	before, err := relinkCount(l, p)
 	if err != nil {
 		return relinkSample{}, err
 	}
@@ -66,17 +62,23 @@ func relinkOnce(l *lab.Lab, p *proc, names []string) (relinkSample, error) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	s := relinkSample{bound: time.Since(start)}
-	requests1, err := countLines(p.log, requestLine)
+	bound := time.Since(start)
+	after, err := relinkCount(l, p)
 	if err != nil {
 		return relinkSample{}, err
 	}
-	drops1, err := udpRcvbufErrors(l.ServerNS())
+	return relinkSample{bound: bound, requests: after.requests - before.requests, srvDrops: after.srvDrops - before.srvDrops}, nil
+}
+
+// relinkCount reads the counters of relinkSample: the DHCPREQUESTs the
+// daemon p has logged and the server's drops, so far.
+func relinkCount(l *lab.Lab, p *proc) (relinkSample, error) {
+	requests, err := countLines(p.log, requestLine)
 	if err != nil {
 		return relinkSample{}, err
 	}
-	s.requests, s.srvDrops = requests1-requests0, drops1-drops0
-	return s, nil
+	drops, err := udpRcvbufErrors(l.ServerNS())
+	return relinkSample{requests: requests, srvDrops: drops}, err
 }
 
 // setPeers sets the server's end of every client link up or down.
