@@ -18,21 +18,9 @@ import (
 func TestRunnerWaitsForItsStartTurn(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var pacer client.StartPacer
-		t0 := time.Now()
-		var owed time.Duration // the wait of the last start taken, the burst spent
-		for owed == 0 {
-			owed = pacer.Reserve(t0)
-		}
-		link := clienttest.NewLink("eth0")
-		cfg := defaultMachine(link.HW)
-		cfg.Rand = rand.New(rand.NewPCG(1, 2))
-		r := client.NewRunner(client.RunnerConfig{
-			Machine: cfg, Link: link, Hooks: &clienttest.Hooks{}, Store: &clienttest.Store{}, Pacer: &pacer,
-		})
-		ctx, cancel := context.WithCancel(t.Context())
-		done := make(chan error, 1)
-		go func() { done <- r.Run(ctx) }()
-
+		owed := spendBurst(&pacer)
+		_, link, stop := runPaced(t, &pacer)
+		defer stop()
 		time.Sleep(owed)
 		synctest.Wait()
 		nothingSent(t, link, "before the runner's turn")
@@ -41,10 +29,6 @@ func TestRunnerWaitsForItsStartTurn(t *testing.T) {
 		time.Sleep(owed)
 		synctest.Wait()
 		sentFirst(t, link, dhcp4.Discover, "once the runner's turn had come")
-		cancel()
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
 	})
 }
 
@@ -52,27 +36,27 @@ func TestRunnerWaitsForItsStartTurn(t *testing.T) {
 func TestRunnerStoppedBeforeItsTurn(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var pacer client.StartPacer
-		for pacer.Reserve(time.Now()) == 0 {
-		}
-		link := clienttest.NewLink("eth0")
-		r := client.NewRunner(client.RunnerConfig{
-			Machine: defaultMachine(link.HW), Link: link, Hooks: &clienttest.Hooks{}, Store: &clienttest.Store{}, Pacer: &pacer,
-		})
-		ctx, cancel := context.WithCancel(t.Context())
-		done := make(chan error, 1)
-		go func() { done <- r.Run(ctx) }()
+		spendBurst(&pacer)
+		_, link, stop := runPaced(t, &pacer)
 		synctest.Wait()
-		cancel()
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
+		stop()
 		nothingSent(t, link, "though stopped before its turn")
 	})
 }
 
-// downAndPaced starts a runner on a fresh pacer, takes its link down,
-// spends the pacer's burst and returns the wait of the last start taken.
-func downAndPaced(t *testing.T, pacer *client.StartPacer) (*client.Runner, *clienttest.Link, time.Duration, func()) {
+// spendBurst takes starts from p until one has to wait, and returns
+// that wait.
+func spendBurst(p *client.StartPacer) time.Duration {
+	for {
+		if owed := p.Reserve(time.Now()); owed > 0 {
+			return owed
+		}
+	}
+}
+
+// runPaced runs a runner on pacer; stop ends it and checks that Run
+// returned nil.
+func runPaced(t *testing.T, pacer *client.StartPacer) (*client.Runner, *clienttest.Link, func()) {
 	link := clienttest.NewLink("eth0")
 	cfg := defaultMachine(link.HW)
 	cfg.Rand = rand.New(rand.NewPCG(1, 2))
@@ -82,6 +66,20 @@ func downAndPaced(t *testing.T, pacer *client.StartPacer) (*client.Runner, *clie
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- r.Run(ctx) }()
+	stop := func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	return r, link, stop
+}
+
+// downAndPaced runs a runner on a fresh pacer, takes its link down,
+// spends the pacer's burst and returns the wait of the last start taken.
+func downAndPaced(t *testing.T) (*client.Runner, *clienttest.Link, time.Duration, func()) {
+	var pacer client.StartPacer
+	r, link, stop := runPaced(t, &pacer)
 	synctest.Wait()
 	<-link.Sent // the DISCOVER of the start, which had its turn at once
 	r.Send(statemachine.LinkDown{})
@@ -89,17 +87,7 @@ func downAndPaced(t *testing.T, pacer *client.StartPacer) (*client.Runner, *clie
 	if got := r.Status().State; got != statemachine.StateLinkDown {
 		t.Fatalf("state %v after LinkDown, want LINK-DOWN", got)
 	}
-	var owed time.Duration
-	for owed == 0 {
-		owed = pacer.Reserve(time.Now())
-	}
-	stop := func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
-	}
-	return r, link, owed, stop
+	return r, link, spendBurst(&pacer), stop
 }
 
 // Links that come up together restart in turns: a runner whose LinkUp
@@ -107,8 +95,7 @@ func downAndPaced(t *testing.T, pacer *client.StartPacer) (*client.Runner, *clie
 // restarts at once.
 func TestRunnerWaitsForItsLinkUpTurn(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var pacer client.StartPacer
-		r, link, owed, stop := downAndPaced(t, &pacer)
+		r, link, owed, stop := downAndPaced(t)
 		defer stop()
 		r.Send(statemachine.LinkUp{})
 		time.Sleep(owed)
@@ -126,8 +113,7 @@ func TestRunnerWaitsForItsLinkUpTurn(t *testing.T) {
 // A link that goes down again before its turn stays down.
 func TestRunnerLinkDownDropsAWaitingLinkUp(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var pacer client.StartPacer
-		r, link, owed, stop := downAndPaced(t, &pacer)
+		r, link, owed, stop := downAndPaced(t)
 		defer stop()
 		r.Send(statemachine.LinkUp{})
 		synctest.Wait()
