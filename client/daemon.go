@@ -54,6 +54,12 @@ type Daemon struct {
 	// TuneGC applies the collector policy of memory.go (dhclient sets
 	// it; a test binary keeps the runtime's default).
 	TuneGC bool
+	// ReleaseCode unmaps the pages of the executable's code and
+	// read-only data once every interface is ready, and after each
+	// binding with the collector's hand-back (memory.go); it returns
+	// how many bytes of mappings it released. dhclient sets
+	// platform.ReleaseCode; nil keeps them mapped.
+	ReleaseCode func() (int, error)
 
 	log      *slog.Logger
 	start    time.Time // of Run or Leave: lease ages and DUID-LLT count from it

@@ -42,10 +42,8 @@ func (d *Daemon) Main(ctx context.Context) int {
 	d.OnReady = func() {
 		pid.Write()
 		detach(0)
-		if d.TuneGC {
-			if t := gcReady(time.Now()); t != nil {
-				d.mgr.observe(t.observe)
-			}
+		if t := d.handBackReady(time.Now()); t != nil {
+			d.mgr.observe(t.observe)
 		}
 	}
 	code := ExitCode(d.Run(ctx))

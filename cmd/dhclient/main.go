@@ -68,7 +68,7 @@ func run(args []string, stderr io.Writer) int {
 	if child {
 		report = nil
 	}
-	d := &client.Daemon{Options: f.Options, TuneGC: true}
+	d := &client.Daemon{Options: f.Options, TuneGC: true, ReleaseCode: platform.ReleaseCode}
 	if _, err := d.LoadConfig(report); err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return 1
