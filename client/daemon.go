@@ -55,9 +55,9 @@ type Daemon struct {
 	// it; a test binary keeps the runtime's default).
 	TuneGC bool
 	// ReleaseCode unmaps the pages of the executable's code and
-	// read-only data once every interface is ready, and after each
-	// binding with the collector's hand-back (memory.go); it returns
-	// how many bytes of mappings it released. dhclient sets
+	// read-only data; once every interface is ready, the daemon calls
+	// it a moment after each collection (codepages.go). It returns how
+	// many bytes of mappings it released. dhclient sets
 	// platform.ReleaseCode; nil keeps them mapped.
 	ReleaseCode func() (int, error)
 

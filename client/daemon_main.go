@@ -42,7 +42,7 @@ func (d *Daemon) Main(ctx context.Context) int {
 	d.OnReady = func() {
 		pid.Write()
 		detach(0)
-		if t := d.handBackReady(time.Now()); t != nil {
+		if t := d.handBackReady(time.Now(), ctx.Done()); t != nil {
 			d.mgr.observe(t.observe)
 		}
 	}

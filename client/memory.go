@@ -17,9 +17,9 @@ import (
 // heap grow to the 4 MiB minimum goal whatever it does (a flood of
 // packets to decode took it from 8.5 to 13 MiB). After that, the memory
 // a renewal's work used goes back too, once the binding has settled
-// (tidier). With the heap go the pages of the executable that start-up
-// mapped (Daemon.ReleaseCode): nearly the whole binary, 4.6 of the 6.0
-// MiB of a daemon bound on one interface.
+// (tidier). After each collection go the pages of the executable that
+// were mapped (codepages.go): start-up maps nearly the whole binary, 4.6
+// of the 6.0 MiB of a daemon bound on one interface.
 //
 // The start-up percentage trades memory for the CPU that the server
 // and the interfaces' exchanges need while a thousand interfaces bind.
@@ -57,32 +57,25 @@ func gcStarting() {
 
 // handBackReady applies the steady phase once every interface is ready
 // and hands back what start-up used; it returns the tidier that does
-// the same after the bindings that follow, nil when there is nothing to
-// hand back.
-func (d *Daemon) handBackReady(now time.Time) *tidier {
-	gc := d.TuneGC && tunedGC()
-	if !gc && d.ReleaseCode == nil {
+// the same after the bindings that follow, nil when the environment
+// sets the collector's policy. From then until stop is closed, the
+// code's pages are released after each collection (codeReleaser).
+func (d *Daemon) handBackReady(now time.Time, stop <-chan struct{}) *tidier {
+	if d.ReleaseCode != nil {
+		r := &codeReleaser{release: d.releaseCode, stop: stop, settle: tidySettle}
+		r.collected() // start-up's tail, and the collection below
+	}
+	if !d.TuneGC || !tunedGC() {
 		return nil
 	}
-	if gc {
-		debug.SetGCPercent(readyGCPercent)
-	}
-	free := func() {
-		if gc {
-			debug.FreeOSMemory()
-		}
-		d.releaseCode()
-	}
-	free()
-	return &tidier{last: now, free: free}
+	debug.SetGCPercent(readyGCPercent)
+	debug.FreeOSMemory()
+	return &tidier{last: now, free: debug.FreeOSMemory}
 }
 
 // releaseCode unmaps the executable's code pages (Daemon.ReleaseCode).
 // A release that fails costs memory, nothing else: a debug line.
 func (d *Daemon) releaseCode() {
-	if d.ReleaseCode == nil {
-		return
-	}
 	if _, err := d.ReleaseCode(); err != nil {
 		d.log.Debug("release code pages", "err", err)
 	}
@@ -91,9 +84,7 @@ func (d *Daemon) releaseCode() {
 // Between two collections the heap grows to its goal, and the pages the
 // collector then frees go back to the kernel only slowly: one interface
 // renewed every 2 s went from 6.1 to 7.9 MiB of RSS over 40 renewals.
-// The code a binding ran, mapped 64 KiB around each page it touched,
-// stays mapped too (platform.ReleaseCode). A tidier hands both back
-// after each binding (BOUND, after a bind,
+// A tidier hands them back after each binding (BOUND, after a bind,
 // renewal, rebind or reboot), once its hook and lease write are done,
 // and at most once a tidyGap: a collection of the whole heap each time,
 // which a thousand interfaces renewing would otherwise ask for hundreds
@@ -105,7 +96,7 @@ const (
 
 // tidier schedules the hand-backs.
 type tidier struct {
-	free func() // the hand-back: debug.FreeOSMemory, Daemon.ReleaseCode
+	free func() // debug.FreeOSMemory
 
 	mu   sync.Mutex
 	due  *time.Timer // armed: a hand-back is due

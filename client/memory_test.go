@@ -1,8 +1,6 @@
 package client
 
 import (
-	"errors"
-	"log/slog"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -69,25 +67,4 @@ func TestTidierHandsBackOnceBindingsSettle(t *testing.T) {
 			t.Fatalf("%d hand-backs after the gap, want 2", n)
 		}
 	})
-}
-
-// Code pages are released once ready and at every hand-back after;
-// a daemon with nothing to hand back arms no tidier.
-func TestHandBackReadyReleasesCode(t *testing.T) {
-	var released int
-	d := &Daemon{
-		ReleaseCode: func() (int, error) { released++; return 0, errors.New("madvise: EINVAL") },
-		log:         slog.New(slog.DiscardHandler),
-	}
-	td := d.handBackReady(time.Now())
-	if td == nil || released != 1 {
-		t.Fatalf("once ready: tidier %v, %d releases, want a tidier and 1", td, released)
-	}
-	td.free()
-	if released != 2 {
-		t.Fatalf("after a binding's hand-back: %d releases, want 2", released)
-	}
-	if td := (&Daemon{}).handBackReady(time.Now()); td != nil {
-		t.Fatal("nothing to hand back: got a tidier")
-	}
 }

@@ -12,9 +12,9 @@ import (
 // (fault-around): start-up runs the init of every package and the
 // collector reads the function tables of every frame it scans, so a
 // daemon that has started maps nearly its whole binary, and that is most
-// of its RSS. ReleaseCode unmaps those pages once start-up is over: they
-// stay in the page cache, and a page the daemon runs again is mapped
-// again on its first touch.
+// of its RSS. ReleaseCode unmaps those pages (the daemon calls it after
+// its collections, client/codepages.go): they stay in the page cache,
+// and a page the daemon runs again is mapped again on its first touch.
 
 // addrRange is a range of the address space, [start, end).
 type addrRange struct{ start, end uintptr }

@@ -5,8 +5,9 @@
 // link watcher and link lookups (all through rtnl: platform's own route
 // netlink socket, requests and parsers, read off the caller's stack),
 // the ARP probe for arp-check, sd_notify, syslog, the sleep
-// watcher (logind over internal/dbus) and the boot-clock check for
-// suspend.
+// watcher (logind over internal/dbus), the boot-clock check for
+// suspend, and the release of the executable's code pages from the
+// daemon's resident set (ReleaseCode).
 //
 // Only this package touches the kernel. The framing, the BPF filter, the
 // ARP codec and BindingFor are pure and build on every OS; everything

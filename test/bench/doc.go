@@ -68,7 +68,11 @@
 //     the drop counters of dhclientctl status -json (issue 12).
 //   - BenchmarkIdle: each client bound with a 12 hour lease and left
 //     alone, one second per run: context switches of all its threads
-//     (each one a wake-up), threads and RSS.
+//     (each one a wake-up), threads and RSS; and leased's RSS again
+//     3 min 10 s after its start, once the Go runtime has collected on
+//     its own (it does when none ran for 2 minutes), which is the
+//     footprint it keeps, with the context switches until then. That
+//     wait adds about three minutes to the benchmark.
 //
 // Processes start inside the client namespace by a fork from a thread
 // that has entered it, not through ip netns exec, so that the bind time

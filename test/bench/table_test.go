@@ -66,16 +66,21 @@ func printRelinkTable(w io.Writer, rows []scaleRow) {
 
 // printIdleTable writes the idle table: per client, context switches per
 // second (median and maximum over the slices, and the total), threads and
-// RSS.
+// RSS, and for a Go program its RSS at lastingAfter with the context
+// switches until then.
 func printIdleTable(w io.Writer, rows []idleRow) {
-	const head = "%-22s %7s %11s %9s %12s %8s %8s\n"
-	fmt.Fprintf(w, head, "client", "seconds", "median / s", "max / s", "switches", "threads", "RSS MiB")
+	const head = "%-22s %7s %11s %9s %12s %8s %8s %18s\n"
+	fmt.Fprintf(w, head, "client", "seconds", "median / s", "max / s", "switches", "threads", "RSS MiB", "RSS MiB at 3:10")
 	for _, r := range rows {
 		if r.status != "" {
 			fmt.Fprintf(w, "%-22s %s\n", r.name, r.status)
 			continue
 		}
-		fmt.Fprintf(w, "%-22s %7.0f %11.1f %9.1f %12d %8d %8.1f\n", r.name,
-			float64(r.perS.N)*idleSlice.Seconds(), r.perS.Median, r.perS.Max, r.total, r.threads, float64(r.rss)/(1<<20))
+		lasting := "-"
+		if r.lasting > 0 {
+			lasting = fmt.Sprintf("%.1f (%d sw)", float64(r.lasting)/(1<<20), r.lastingSwitches)
+		}
+		fmt.Fprintf(w, "%-22s %7.0f %11.1f %9.1f %12d %8d %8.1f %18s\n", r.name,
+			float64(r.perS.N)*idleSlice.Seconds(), r.perS.Median, r.perS.Max, r.total, r.threads, float64(r.rss)/(1<<20), lasting)
 	}
 }
