@@ -6,28 +6,48 @@ import (
 	"runtime"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
-// A collection schedules one release; collections while it is due add
-// none; after stop, collections schedule nothing.
-func TestCodeReleaserReleasesAfterEachCollection(t *testing.T) {
-	var released atomic.Int32
+// A release comes settle after a collection, those of the
+// collections meanwhile with it, the next one gap after it.
+func TestCodeReleaserSpacesReleases(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var released atomic.Int32
+		c := &codeReleaser{release: func() { released.Add(1) }, settle: time.Second, gap: time.Minute}
+		c.schedule()
+		time.Sleep(time.Second / 2)
+		c.schedule()
+		synctest.Wait()
+		if n := released.Load(); n != 0 {
+			t.Fatalf("before settle: %d releases, want none", n)
+		}
+		time.Sleep(time.Second / 2)
+		synctest.Wait()
+		if n := released.Load(); n != 1 {
+			t.Fatalf("two collections, settled: %d releases, want 1", n)
+		}
+		c.schedule() // right after a release: waits for the gap
+		time.Sleep(time.Minute - time.Second)
+		synctest.Wait()
+		if n := released.Load(); n != 1 {
+			t.Fatalf("within the gap: %d releases, want 1", n)
+		}
+		time.Sleep(time.Second)
+		synctest.Wait()
+		if n := released.Load(); n != 2 {
+			t.Fatalf("after the gap: %d releases, want 2", n)
+		}
+	})
+}
+
+// After stop, a collection neither schedules a release nor hears the
+// next one.
+func TestCodeReleaserStops(t *testing.T) {
 	stop := make(chan struct{})
-	c := &codeReleaser{release: func() { released.Add(1) }, stop: stop, settle: time.Hour}
-	c.collected()
-	c.collected()
-	c.mu.Lock()
-	due := c.due
-	c.mu.Unlock()
-	if due == nil || !due.Stop() {
-		t.Fatal("after two collections: no release due")
-	}
-	c.run()
-	if n := released.Load(); n != 1 {
-		t.Fatalf("two collections, one due: %d releases, want 1", n)
-	}
 	close(stop)
+	c := &codeReleaser{release: func() { t.Error("released after stop") }, stop: stop}
 	c.collected()
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -62,7 +62,7 @@ func gcStarting() {
 // code's pages are released after each collection (codeReleaser).
 func (d *Daemon) handBackReady(now time.Time, stop <-chan struct{}) *tidier {
 	if d.ReleaseCode != nil {
-		r := &codeReleaser{release: d.releaseCode, stop: stop, settle: tidySettle}
+		r := &codeReleaser{release: d.releaseCode, stop: stop, settle: tidySettle, gap: tidyGap}
 		r.collected() // start-up's tail, and the collection below
 	}
 	if !d.TuneGC || !tunedGC() {
@@ -106,7 +106,13 @@ type tidier struct {
 // tidyDelay is how long after now the next hand-back runs, the last
 // one having run at last.
 func tidyDelay(last, now time.Time) time.Duration {
-	return max(tidySettle, last.Add(tidyGap).Sub(now))
+	return spacedDelay(tidySettle, tidyGap, last, now)
+}
+
+// spacedDelay is how long after now a task asked for now runs: settle
+// after the request, and gap after its last run, at last.
+func spacedDelay(settle, gap time.Duration, last, now time.Time) time.Duration {
+	return max(settle, last.Add(gap).Sub(now))
 }
 
 // observe schedules a hand-back when s is a binding; one already due

@@ -151,8 +151,10 @@ func startBound(b *testing.B, c client, bin string) (*proc, error) {
 // settle waits until p has not been switched in or out for quietFor
 // (its hook has run, its start-up garbage is collected), or settleMax
 // has passed: a client that never goes quiet is measured as it is.
+// quietFor is longer than the second after which leased, once ready,
+// hands back start-up's memory and unmaps its code (client.tidySettle).
 func settle(p *proc) error {
-	const quietFor, settleMax = 300 * time.Millisecond, 5 * time.Second
+	const quietFor, settleMax = 1500 * time.Millisecond, 8 * time.Second
 	prev, err := contextSwitches(p.pid())
 	for deadline := time.Now().Add(settleMax); time.Now().Before(deadline); {
 		time.Sleep(quietFor)
