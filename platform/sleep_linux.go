@@ -48,12 +48,16 @@ func WatchSleep(ctx context.Context, onSleep func(suspending bool)) error {
 // WatchSleepOn connects to the bus at busAddress ("" means the system
 // bus), takes a delay inhibitor lock and calls onSleep(true) when logind
 // announces a suspend, releasing the lock once onSleep returns, and
-// onSleep(false) after the wake-up, taking a new lock. It returns nil when
-// ctx ends, and an error at once when there is no bus or no logind on it,
-// so that the daemon can log it and carry on without.
+// onSleep(false) after the wake-up, taking a new lock. While the bus's
+// socket does not exist, it waits for it to appear. It returns nil when
+// ctx ends, and an error at once when the bus does not answer or logind
+// is not on it, so that the daemon can log it and carry on without.
 func WatchSleepOn(ctx context.Context, busAddress string, onSleep func(suspending bool)) error {
 	w, err := NewSleepWatcher(ctx, busAddress)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // ended while waiting for the bus
+		}
 		return err
 	}
 	defer w.Close()
@@ -62,9 +66,15 @@ func WatchSleepOn(ctx context.Context, busAddress string, onSleep func(suspendin
 
 // NewSleepWatcher connects to the bus at busAddress ("" means the system
 // bus), subscribes to PrepareForSleep and takes the first delay inhibitor
-// lock. The connection is closed when ctx ends or by Close. It fails if
-// there is no bus or logind does not answer.
+// lock. The connection is closed when ctx ends or by Close. While the
+// bus's socket does not exist it waits for it (awaitAnyPath); it fails
+// if the bus or logind does not answer.
 func NewSleepWatcher(ctx context.Context, busAddress string) (*SleepWatcher, error) {
+	if paths, err := dbus.SocketPaths(busAddress); err == nil {
+		if err := awaitAnyPath(ctx, paths); err != nil {
+			return nil, fmt.Errorf("wait for the bus: %w", err)
+		}
+	}
 	conn, err := dbus.Dial(ctx, busAddress)
 	if err != nil {
 		if busAddress == "" {

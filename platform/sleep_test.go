@@ -5,7 +5,9 @@ package platform
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,13 +129,54 @@ func TestSleepWatcherIgnoresSpoofedSignal(t *testing.T) {
 	}
 }
 
+// TestWatchSleepWaitsForTheBus starts the watcher before the bus's
+// socket and its directory exist: it waits, and takes its lock once the
+// socket appears (a link to the socket of a bus on which logind already
+// runs); with no bus ever, it returns nil when ctx ends.
+func TestWatchSleepWaitsForTheBus(t *testing.T) {
+	t.Run("bus later", func(t *testing.T) {
+		busAddr, _ := startBus(t)
+		logind := newFakeLogind(t, busAddr)
+		sock := filepath.Join(t.TempDir(), "run", "dbus", "system_bus_socket")
+		errc, _ := startWatcher(t, "unix:path="+sock, newSleepRecorder())
+		if err := os.MkdirAll(filepath.Dir(sock), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		target, ok := strings.CutPrefix(strings.Split(busAddr, ",")[0], "unix:path=")
+		if !ok {
+			t.Fatalf("test bus address %q has no path", busAddr)
+		}
+		if err := os.Symlink(target, sock); err != nil {
+			t.Fatal(err)
+		}
+		nextLock(t, logind) // the watcher connected and asked for its lock
+		select {
+		case err := <-errc:
+			t.Fatalf("WatchSleepOn returned %v, want it watching", err)
+		default:
+		}
+	})
+	t.Run("no bus, ctx ends", func(t *testing.T) {
+		sock := filepath.Join(t.TempDir(), "none")
+		errc, cancel := startWatcher(t, "unix:path="+sock, newSleepRecorder())
+		cancel()
+		if err := waitResult(t, errc); err != nil {
+			t.Fatalf("WatchSleepOn ended while waiting for the bus: %v, want nil", err)
+		}
+	})
+}
+
 // TestWatchSleepErrors checks the failures the daemon logs and carries on
-// from: no bus, no logind on the bus, and the bus going away.
+// from: a bus socket nobody listens on, no logind on the bus, and the bus
+// going away.
 func TestWatchSleepErrors(t *testing.T) {
-	t.Run("no bus", func(t *testing.T) {
-		addr := "unix:path=" + filepath.Join(t.TempDir(), "none")
-		if err := WatchSleepOn(t.Context(), addr, func(bool) {}); err == nil {
-			t.Fatal("WatchSleepOn without a bus returned nil")
+	t.Run("no listener", func(t *testing.T) {
+		sock := filepath.Join(t.TempDir(), "stale")
+		if err := os.WriteFile(sock, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := WatchSleepOn(t.Context(), "unix:path="+sock, func(bool) {}); err == nil {
+			t.Fatal("WatchSleepOn on a socket nobody listens on returned nil")
 		}
 	})
 	t.Run("no logind", func(t *testing.T) {

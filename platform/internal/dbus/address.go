@@ -3,6 +3,7 @@ package dbus
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 )
 
@@ -138,4 +139,23 @@ func unhex(c byte) int {
 		return int(c-'A') + 10
 	}
 	return -1
+}
+
+// SocketPaths returns the files of the sockets of the bus at address
+// ("" means the system bus, as for Dial); nil when one of them is in the
+// abstract namespace, which has no file to wait for.
+func SocketPaths(address string) ([]string, error) {
+	if address == "" {
+		address = systemBusAddress(os.Getenv("DBUS_SYSTEM_BUS_ADDRESS"))
+	}
+	sockets, err := busSockets(address)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sockets {
+		if strings.HasPrefix(s, "@") {
+			return nil, nil
+		}
+	}
+	return sockets, nil
 }

@@ -67,3 +67,23 @@ func TestSystemBusAddress(t *testing.T) {
 		t.Errorf("set: got %q, want %q", got, "unix:abstract=x")
 	}
 }
+
+func TestSocketPaths(t *testing.T) {
+	t.Setenv("DBUS_SYSTEM_BUS_ADDRESS", "")
+	for _, c := range []struct {
+		address string
+		want    []string
+	}{
+		{"", []string{"/run/dbus/system_bus_socket"}},
+		{"unix:path=/a;unix:path=/b", []string{"/a", "/b"}},
+		{"unix:path=/a;unix:abstract=b", nil}, // an abstract socket has no file to wait for
+	} {
+		got, err := SocketPaths(c.address)
+		if err != nil || !slices.Equal(got, c.want) {
+			t.Errorf("SocketPaths(%q) = %q, %v; want %q", c.address, got, err, c.want)
+		}
+	}
+	if _, err := SocketPaths("tcp:host=x"); err == nil {
+		t.Error("SocketPaths of a tcp address: no error")
+	}
+}
