@@ -49,13 +49,9 @@ func codeRanges(smaps []byte, exe fileID) []addrRange {
 	sc := bufio.NewScanner(bytes.NewReader(smaps))
 	for sc.Scan() {
 		line := sc.Text()
-		if r, ok := mappingHeader(line, exe); ok {
-			flush()
-			cur, keep = r, true
-			continue
-		}
 		if isMappingHeader(line) {
 			flush()
+			cur, keep = mappingHeader(line, exe)
 			continue
 		}
 		if kb, ok := strings.CutPrefix(line, "Anonymous:"); ok && keep {
@@ -71,7 +67,7 @@ func codeRanges(smaps []byte, exe fileID) []addrRange {
 // readable and not writable.
 func mappingHeader(line string, exe fileID) (addrRange, bool) {
 	f := strings.Fields(line)
-	if len(f) < 5 || !isMappingHeader(line) {
+	if len(f) < 5 {
 		return addrRange{}, false
 	}
 	perms := f[1]

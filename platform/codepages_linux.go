@@ -14,13 +14,9 @@ import (
 // them from the mapping and nothing else. It returns how many bytes of
 // mappings it released.
 func ReleaseCode() (int, error) {
-	fi, err := os.Stat("/proc/self/exe")
+	exe, err := executable()
 	if err != nil {
 		return 0, fmt.Errorf("release code: %w", err)
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return 0, fmt.Errorf("release code: no inode for /proc/self/exe")
 	}
 	smaps, err := os.ReadFile("/proc/self/smaps")
 	if err != nil {
@@ -28,7 +24,7 @@ func ReleaseCode() (int, error) {
 	}
 	var n int
 	var errs []error
-	for _, r := range codeRanges(smaps, fileID{unix.Major(uint64(st.Dev)), unix.Minor(uint64(st.Dev)), st.Ino}) {
+	for _, r := range codeRanges(smaps, exe) {
 		if _, _, errno := unix.Syscall(unix.SYS_MADVISE, r.start, r.end-r.start, unix.MADV_DONTNEED); errno != 0 {
 			// EINVAL for locked pages (mlockall): they stay.
 			errs = append(errs, fmt.Errorf("release code %#x-%#x: %w", r.start, r.end, os.NewSyscallError("madvise", errno)))
@@ -37,4 +33,17 @@ func ReleaseCode() (int, error) {
 		n += int(r.end - r.start)
 	}
 	return n, errors.Join(errs...)
+}
+
+// executable is the file the process runs, as smaps names it.
+func executable() (fileID, error) {
+	fi, err := os.Stat("/proc/self/exe")
+	if err != nil {
+		return fileID{}, err
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return fileID{}, fmt.Errorf("no inode for /proc/self/exe")
+	}
+	return fileID{unix.Major(uint64(st.Dev)), unix.Minor(uint64(st.Dev)), st.Ino}, nil
 }

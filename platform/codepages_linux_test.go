@@ -5,10 +5,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-
-	"golang.org/x/sys/unix"
 )
 
 // TestReleaseCodeUnmapsTheExecutable releases the code of the test
@@ -45,12 +42,10 @@ type exeUse struct{ clean, private int }
 
 func exeResident(t *testing.T) exeUse {
 	t.Helper()
-	fi, err := os.Stat("/proc/self/exe")
+	exe, err := executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := fi.Sys().(*syscall.Stat_t)
-	exe := fileID{unix.Major(uint64(st.Dev)), unix.Minor(uint64(st.Dev)), st.Ino}
 	f, err := os.Open("/proc/self/smaps")
 	if err != nil {
 		t.Fatal(err)
