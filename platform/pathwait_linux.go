@@ -32,16 +32,23 @@ func awaitAnyPath(ctx context.Context, paths []string) error {
 	buf := make([]byte, 4096)
 	for {
 		// Watch the nearest existing directory of each path, then look
-		// again: what appeared before the watch sends no event.
+		// again: what appeared before the watch sends no event, neither
+		// the path nor a directory on the way to it, which then needs a
+		// watch of its own.
+		deeper := false
 		for _, p := range paths {
 			dir := existingParent(p)
 			const events = unix.IN_CREATE | unix.IN_MOVED_TO | unix.IN_ONLYDIR
 			if _, err := unix.InotifyAddWatch(fd, dir, events); err != nil {
 				return fmt.Errorf("watch %s: %w", dir, os.NewSyscallError("inotify_add_watch", err))
 			}
+			deeper = deeper || existingParent(p) != dir
 		}
 		if anyExists(paths) {
 			return nil
+		}
+		if deeper {
+			continue
 		}
 		if _, err := f.Read(buf); err != nil {
 			if ctx.Err() != nil {

@@ -156,8 +156,8 @@ func TestWatchSleepWaitsForTheBus(t *testing.T) {
 		default:
 		}
 	})
-	t.Run("no bus, ctx ends", func(t *testing.T) {
-		sock := filepath.Join(t.TempDir(), "none")
+	t.Run("no bus until ctx ends", func(t *testing.T) {
+		sock := filepath.Join(t.TempDir(), "none") // no ',' or ';' in the path: the address has none escaped
 		errc, cancel := startWatcher(t, "unix:path="+sock, newSleepRecorder())
 		cancel()
 		if err := waitResult(t, errc); err != nil {
