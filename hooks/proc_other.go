@@ -3,6 +3,7 @@
 package hooks
 
 import (
+	"errors"
 	"fmt"
 	"os"
 )
@@ -22,6 +23,10 @@ func start(script string, env []string, out *os.File) (*child, error) {
 	}
 	return &child{Process: p}, nil
 }
+
+// StartSpawner does nothing here: the spawner is Linux's
+// (spawn_linux.go).
+func StartSpawner() error { return errors.ErrUnsupported }
 
 // killGroup kills p; there is no gentler signal to send here.
 func killGroup(p *child, _ bool) { _ = p.Kill() }

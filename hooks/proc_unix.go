@@ -10,27 +10,33 @@ import (
 
 // start executes script with argv [script] and exactly env, stdin from
 // /dev/null and stdout/stderr to out, in a new process group so a timeout
-// can kill everything the script started. os.StartProcess is used rather
-// than os/exec because exec.Cmd removes duplicate variables, and the
-// environment must reach the script as built (reference §3.1).
+// can kill everything the script started. The environment reaches the
+// script as built, duplicates included (reference §3.1), which exec.Cmd
+// would not keep.
 func start(script string, env []string, out *os.File) (*child, error) {
-	null, err := os.Open(os.DevNull)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", os.DevNull, err)
-	}
-	defer null.Close()
 	if env == nil {
 		env = []string{} // nil would mean "inherit" to os.StartProcess
 	}
-	p, err := os.StartProcess(script, []string{script}, &os.ProcAttr{
-		Env:   env,
-		Files: []*os.File{null, out, out},
-		Sys:   &syscall.SysProcAttr{Setpgid: true},
-	})
+	p, err := fork(script, env, out)
 	if err != nil {
 		return nil, fmt.Errorf("exec hook: %w", err)
 	}
 	return &child{Process: p, exit: watchExit(p)}, nil
+}
+
+// forkHere forks script from the calling thread, the way start does
+// where there is no spawner (spawn_linux.go).
+func forkHere(script string, env []string, out *os.File) (*os.Process, error) {
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		return nil, err
+	}
+	defer null.Close()
+	return os.StartProcess(script, []string{script}, &os.ProcAttr{
+		Env:   env,
+		Files: []*os.File{null, out, out},
+		Sys:   &syscall.SysProcAttr{Setpgid: true},
+	})
 }
 
 // killGroup signals the process group led by p: SIGTERM first, SIGKILL
