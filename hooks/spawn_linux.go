@@ -50,30 +50,29 @@ type spawnResult struct {
 }
 
 var (
-	spawnerOnce sync.Once
-	spawnerErr  error
-	theSpawner  atomic.Pointer[spawner] // nil: hooks fork from the calling thread
+	spawnerWanted atomic.Bool // StartSpawner was called
+	spawnerOnce   sync.Once
+	theSpawner    *spawner // set in spawnerOnce; nil when it failed
+	spawnerErr    error
 )
 
-// StartSpawner starts the thread that forks every hook from then on.
-// Call it before the daemon opens its sockets: the thread's table is
-// copied from the daemon's when it starts. Later calls do nothing and
+// StartSpawner starts the thread that forks every hook from then on and
+// returns once it is ready; the daemon calls it on a goroutine of its
+// own, and a hook forked meanwhile waits for it. The earlier, the
+// smaller the table it copies and trims. Later calls do nothing and
 // return the first one's error. On error (a seccomp filter may refuse
 // unshare, Docker's default does), hooks fork from the calling thread.
 func StartSpawner() error {
-	spawnerOnce.Do(func() {
-		s, err := newSpawner()
-		theSpawner.Store(s)
-		spawnerErr = err
-	})
+	spawnerWanted.Store(true)
+	spawnerOnce.Do(func() { theSpawner, spawnerErr = newSpawner() })
 	return spawnerErr
 }
 
-// fork forks script on the spawner's thread once StartSpawner has
-// started it, else from the calling thread.
+// fork forks script on the spawner's thread once StartSpawner has been
+// called, else from the calling thread.
 func fork(script string, env []string, out *os.File) (*os.Process, error) {
-	if s := theSpawner.Load(); s != nil {
-		return s.spawn(script, env, out)
+	if spawnerWanted.Load() && StartSpawner() == nil {
+		return theSpawner.spawn(script, env, out)
 	}
 	return forkHere(script, env, out)
 }

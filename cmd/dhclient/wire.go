@@ -45,11 +45,14 @@ func hardwareAddr(name string) (net.HardwareAddr, error) {
 // runDaemon is the client proper: in the foreground with -d, else as the
 // daemon-mode child, which detaches once every interface is ready.
 func runDaemon(d *client.Daemon) int {
-	// Before the interfaces' sockets open: the thread that forks hooks
-	// keeps the small file table it copies now (hooks.StartSpawner).
-	if err := hooks.StartSpawner(); err != nil {
-		d.Log.Debug("hooks fork from the daemon's own file table", "err", err)
-	}
+	// The thread that forks hooks copies the file table once, before the
+	// interfaces' sockets open if it can, and off the way to the first
+	// DISCOVER (hooks.StartSpawner).
+	go func() {
+		if err := hooks.StartSpawner(); err != nil {
+			d.Log.Debug("hooks fork from the daemon's own file table", "err", err)
+		}
+	}()
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
