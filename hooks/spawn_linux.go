@@ -23,11 +23,11 @@ import (
 // sockets for each, so each hook cost grew with the interfaces and the
 // start-up hooks of all of them with their square: at 1000 interfaces,
 // half a second to a second of CPU on two cores, taken from the server
-// and the clients while they bind (issue 14). The spawner thread unshares its file table
-// (CLONE_FILES) once and keeps in it only /dev/null, the socket that
-// hands it each hook's output pipe and the Go runtime's poller; what the
-// daemon opens afterwards never enters it. A panic on that thread prints
-// nowhere: its stderr is /dev/null too.
+// and the clients while they bind (issue 14). The spawner's thread
+// unshares its file table (CLONE_FILES) once and keeps in it only
+// /dev/null, the socket that hands it each hook's output pipe and the Go
+// runtime's poller; what the daemon opens afterwards never enters it. A
+// panic on that thread prints nowhere: its stderr is /dev/null too.
 
 // A spawner forks hooks on its own locked thread. It serves one fork at
 // a time, and each holds it only until the child has called exec.
