@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // ProcessAlive reports whether process pid exists and is not a zombie:
@@ -56,7 +55,7 @@ func StartDaemonChild(args []string, stderr io.Writer) int {
 	cmd.Env = append(os.Environ(), daemonChildEnv+"=1")
 	cmd.Stderr = stderr
 	cmd.ExtraFiles = []*os.File{w}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	cmd.SysProcAttr = ownSession()
 	err = cmd.Start()
 	w.Close()
 	if err != nil {
