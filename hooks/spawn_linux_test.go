@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -97,16 +98,17 @@ func TestSpawnerTable(t *testing.T) {
 func TestSpawnerForks(t *testing.T) {
 	s := startSpawner(t)
 	hook := script(t, `read line || echo "stdin empty"
-echo "pgid $(ps -o pgid= $$ | tr -d ' ') pid $$ x=$x"
+read -r pid comm state ppid pgid rest < /proc/$$/stat
+echo "pgid $pgid pid $pid x=$x"
 exit 3`)
 	out := runOn(t, s.spawn, hook, []string{"x=1"}, 3)
-	want := "stdin empty\n"
-	if out[:len(want)] != want {
-		t.Errorf("output %q, want it to start with %q", out, want)
+	rest, ok := strings.CutPrefix(out, "stdin empty\n")
+	if !ok {
+		t.Fatalf("output %q, want it to start with stdin empty", out)
 	}
 	var pgid, pid int
 	var x string
-	if _, err := fmt.Sscanf(out[len(want):], "pgid %d pid %d x=%s", &pgid, &pid, &x); err != nil {
+	if _, err := fmt.Sscanf(rest, "pgid %d pid %d x=%s", &pgid, &pid, &x); err != nil {
 		t.Fatalf("output %q: %v", out, err)
 	}
 	if pgid != pid || x != "1" {
@@ -154,29 +156,33 @@ func TestSpawnerUnderCollections(t *testing.T) {
 }
 
 // runOn forks script with fork, waits for it and returns its output,
-// failing t unless it exits with code.
+// failing t unless it exits with code. It reports with t.Error only, so
+// that goroutines other than the test's may call it.
 func runOn(t *testing.T, fork func(string, []string, *os.File) (*os.Process, error), script string, env []string, code int) string {
 	t.Helper()
 	rd, wr, err := os.Pipe()
 	if err != nil {
-		t.Fatal(err)
+		t.Error(err)
+		return ""
 	}
 	defer rd.Close()
 	p, err := fork(script, env, wr)
 	wr.Close()
 	if err != nil {
-		t.Fatal(err)
+		t.Error(err)
+		return ""
 	}
 	st, err := p.Wait()
 	if err != nil {
-		t.Fatal(err)
+		t.Error(err)
+		return ""
 	}
 	if st.ExitCode() != code {
 		t.Errorf("exit code %d, want %d", st.ExitCode(), code)
 	}
 	out, err := io.ReadAll(rd)
 	if err != nil {
-		t.Fatal(err)
+		t.Error(err)
 	}
 	return string(out)
 }
