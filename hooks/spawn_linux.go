@@ -140,7 +140,7 @@ func (s *spawner) serve(peer int, ready chan<- error) {
 		ready <- os.NewSyscallError("unshare CLONE_FILES", err)
 		return
 	}
-	null, err := s.trimTable(peer)
+	null, err := trimTable(peer)
 	if err != nil {
 		// The thread dies with its table when the goroutine returns.
 		ready <- err
@@ -149,7 +149,7 @@ func (s *spawner) serve(peer int, ready chan<- error) {
 	s.tid = unix.Gettid()
 	ready <- nil
 	for req := range s.reqs {
-		req.done <- s.fork(req, peer, null)
+		req.done <- s.forkRequest(req, peer, null)
 	}
 }
 
@@ -159,7 +159,7 @@ func (s *spawner) serve(peer int, ready chan<- error) {
 // (ifup, cloud-init), which the caller reads to their end: the daemon
 // lets go of them when it detaches (platform.ChildDetacher), and no copy
 // here may hold them open.
-func (s *spawner) trimTable(peer int) (null int, err error) {
+func trimTable(peer int) (null int, err error) {
 	fds, err := openDescriptors()
 	if err != nil {
 		return -1, err
@@ -227,9 +227,9 @@ func runtimeOwned(fd int) bool {
 	return bytes.Equal(target, []byte("anon_inode:[eventpoll]")) || bytes.Equal(target, []byte("anon_inode:[eventfd]"))
 }
 
-// fork receives the request's output pipe and forks the hook with it as
-// stdout and stderr, stdin /dev/null, in a new process group.
-func (s *spawner) fork(req spawnRequest, peer, null int) spawnResult {
+// forkRequest receives the request's output pipe and forks the hook
+// with it as stdout and stderr, stdin /dev/null, in a new process group.
+func (s *spawner) forkRequest(req spawnRequest, peer, null int) spawnResult {
 	out, err := receiveFD(peer)
 	if err != nil {
 		return spawnResult{err: err}
