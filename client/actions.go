@@ -119,13 +119,20 @@ func (r *Runner) send(a statemachine.Send) {
 // markSent calls OnSent the first time: after the first message, or
 // once the machine waits without sending (link down, paused, stopped),
 // so that dhclient -nw never waits for a link.
-func (r *Runner) markSent() {
-	if r.sent {
+func (r *Runner) markSent() { callOnce(&r.sent, r.cfg.OnSent) }
+
+// markStarted calls OnStarted the first time: at the end of the first
+// step, or while it waits for a script-mode hook.
+func (r *Runner) markStarted() { callOnce(&r.started, r.cfg.OnStarted) }
+
+// callOnce calls f, if any, unless *done says it was; it sets *done.
+func callOnce(done *bool, f func()) {
+	if *done {
 		return
 	}
-	r.sent = true
-	if r.cfg.OnSent != nil {
-		r.cfg.OnSent()
+	*done = true
+	if f != nil {
+		f()
 	}
 }
 
@@ -190,6 +197,7 @@ func (r *Runner) runHook(a statemachine.RunHook) {
 	if r.cfg.ScriptMode {
 		res := make(chan int, 1)
 		r.cfg.Hooks.Run(call, func(code int) { res <- code })
+		r.markStarted() // PREINIT of the first step may take its time
 		// Stepped before any other event is read (see step).
 		r.pending = append(r.pending, statemachine.HookResult{Reason: a.Reason, ExitCode: <-res})
 		return

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/leased/leased/client"
+	"github.com/leased/leased/client/clienttest"
 	"github.com/leased/leased/statemachine/dhcp4"
 )
 
@@ -193,4 +194,37 @@ func TestLoadConfig(t *testing.T) {
 	if _, err := d.LoadConfig(nil); err == nil || d.Config != nil {
 		t.Errorf("LoadConfig of a directory: %v, config %v; want an error and none", err, d.Config)
 	}
+}
+
+// The first DHCPDISCOVER leaves before the daemon writes its pid and
+// lease files (README "Performance"): both are there once it is out.
+func TestDaemonMainFirstMessageLeavesFirst(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newMainRig(t, nativeConf, "eth0")
+		m.d.Foreground = true
+		link := m.links["eth0"]
+		link.Sent = make(chan clienttest.Datagram) // the runner waits in its first send
+		m.start()
+		synctest.Wait()
+		if m.pidFile() != "" || m.exists("dhclient.leases") {
+			t.Errorf("while the first message is sent: pid file %q, lease file %v; want neither", m.pidFile(), m.exists("dhclient.leases"))
+		}
+		if d := <-link.Sent; d.Msg().Type() != dhcp4.Discover {
+			t.Fatalf("first message %v, want DHCPDISCOVER", d.Msg().Type())
+		}
+		drained := m.drain("eth0")
+		synctest.Wait()
+		if m.pidFile() != ourPID || !m.exists("dhclient.leases") {
+			t.Errorf("after it: pid file %q, lease file %v; want %q and true", m.pidFile(), m.exists("dhclient.leases"), ourPID)
+		}
+		m.cancel()
+		<-m.code
+		close(drained)
+	})
+}
+
+// exists reports whether the rig's directory holds name.
+func (m *mainRig) exists(name string) bool {
+	_, err := os.Stat(m.path(name))
+	return err == nil
 }

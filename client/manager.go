@@ -19,12 +19,14 @@ type Manager struct {
 
 	ready *countdown // of interfaces not yet ready
 	sent  *countdown // of interfaces that have not sent yet
+	first *countdown // of the first interface to take its first step
 }
 
 // NewManager builds runners for cfgs. Each config's OnReady is wrapped so
 // that Ready closes once every interface is ready.
 func NewManager(cfgs []RunnerConfig) *Manager {
-	m := &Manager{runners: make(map[string]*Runner), ready: newCountdown(len(cfgs)), sent: newCountdown(len(cfgs))}
+	m := &Manager{runners: make(map[string]*Runner), ready: newCountdown(len(cfgs)),
+		sent: newCountdown(len(cfgs)), first: newCountdown(min(len(cfgs), 1))}
 	for _, c := range cfgs {
 		ownSent := c.OnSent
 		c.OnSent = func() {
@@ -32,6 +34,13 @@ func NewManager(cfgs []RunnerConfig) *Manager {
 				ownSent()
 			}
 			m.sent.Count()
+		}
+		ownStarted := c.OnStarted
+		c.OnStarted = func() {
+			if ownStarted != nil {
+				ownStarted()
+			}
+			m.first.Count()
 		}
 		own := c.OnReady
 		ownChange := c.OnChange
@@ -59,6 +68,11 @@ func NewManager(cfgs []RunnerConfig) *Manager {
 // ended without: where dhclient -nw detaches.
 func (m *Manager) Sent() <-chan struct{} { return m.sent.Done() }
 
+// Started is closed once the first interface has taken its first step
+// (RunnerConfig.OnStarted) or ended: what else the daemon starts waits
+// for it, so that its first message leaves as early as it can.
+func (m *Manager) Started() <-chan struct{} { return m.first.Done() }
+
 // Ready is closed when every interface has bound or timed out once: the
 // moment the dhclient parent returns and systemd gets READY=1 (SPEC §9).
 func (m *Manager) Ready() <-chan struct{} { return m.ready.Done() }
@@ -75,6 +89,7 @@ func (m *Manager) Run(ctx context.Context) error {
 		r := m.runners[name]
 		wg.Go(func() {
 			err := r.Run(ctx)
+			m.first.Count() // ended, perhaps before its first step
 			if !r.sent {
 				m.sent.Count() // ended without sending: not to be waited for
 			}

@@ -70,7 +70,8 @@ func TestManagerSentAfterFirstDiscover(t *testing.T) {
 }
 
 // A runner that ends without sending (its link is gone) is not waited
-// for: dhclient -nw must not hang on it.
+// for: dhclient -nw must not hang on it, nor the daemon's control socket
+// (Started).
 func TestManagerSentWhenRunnerEndsSilent(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		link, gate := clienttest.NewLink("eth0"), make(chan struct{})
@@ -78,12 +79,28 @@ func TestManagerSentWhenRunnerEndsSilent(t *testing.T) {
 		link.Vanish()
 		m, end := runSentManager(t, link, gate)
 		synctest.Wait()
-		if !closed(m.Sent()) {
-			t.Error("Sent still open after the runner ended")
+		if !closed(m.Sent()) || !closed(m.Started()) {
+			t.Errorf("after the runner ended: Sent closed %v, Started closed %v; want both", closed(m.Sent()), closed(m.Started()))
 		}
 		if len(link.Sent) != 0 {
 			t.Errorf("%d messages sent on a vanished link", len(link.Sent))
 		}
+		end()
+	})
+}
+
+// Started closes once the first interface has taken its first step: in
+// script mode while PREINIT still runs, before Sent, so that what the
+// daemon starts after it does not wait for the script.
+func TestManagerStartedBeforePreinitEnds(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		link, gate := clienttest.NewLink("eth0"), make(chan struct{})
+		m, end := runSentManager(t, link, gate)
+		synctest.Wait()
+		if !closed(m.Started()) || closed(m.Sent()) {
+			t.Errorf("PREINIT held: Started closed %v, Sent closed %v; want true, false", closed(m.Started()), closed(m.Sent()))
+		}
+		close(gate)
 		end()
 	})
 }

@@ -41,6 +41,11 @@ type RunnerConfig struct {
 	// stopped): its state machine has started as ISC's had when
 	// dhclient -nw detached.
 	OnSent func()
+	// OnStarted is called once the machine has taken its first step (its
+	// first message is out, or it waits for the link), or earlier while
+	// that step waits for PREINIT in script mode. Not called when Run
+	// ends before.
+	OnStarted func()
 	// OnChange is called after every step that changed the state or the
 	// lease, with a snapshot; it must not block.
 	OnChange func(Status)
@@ -94,6 +99,7 @@ type Runner struct {
 	stopped bool
 	ready   bool
 	sent    bool // the first message went out (OnSent)
+	started bool // the first step was taken (OnStarted)
 	gaveUp  bool
 	// heldUp is a LinkUp waiting for its turn (runner_linkup.go), and
 	// heldUpC its channel, nil when none waits.
@@ -177,6 +183,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		return nil // stopped before it started: nothing to leave
 	}
 	r.step(ctx, statemachine.Start{})
+	r.markStarted()
 	for !r.gaveUp && !r.stopped {
 		ev, ok := r.next(ctx)
 		if !ok {
