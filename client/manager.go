@@ -17,16 +17,16 @@ type Manager struct {
 	obsMu     sync.Mutex
 	observers []func(Status)
 
-	ready *countdown // of interfaces not yet ready
-	sent  *countdown // of interfaces that have not sent yet
-	first *countdown // of the first interface to take its first step
+	ready   *countdown // of interfaces not yet ready
+	sent    *countdown // of interfaces that have not sent yet
+	started *countdown // of the first interface to take its first step
 }
 
 // NewManager builds runners for cfgs. Each config's OnReady is wrapped so
 // that Ready closes once every interface is ready.
 func NewManager(cfgs []RunnerConfig) *Manager {
 	m := &Manager{runners: make(map[string]*Runner), ready: newCountdown(len(cfgs)),
-		sent: newCountdown(len(cfgs)), first: newCountdown(min(len(cfgs), 1))}
+		sent: newCountdown(len(cfgs)), started: newCountdown(min(len(cfgs), 1))}
 	for _, c := range cfgs {
 		ownSent := c.OnSent
 		c.OnSent = func() {
@@ -40,7 +40,7 @@ func NewManager(cfgs []RunnerConfig) *Manager {
 			if ownStarted != nil {
 				ownStarted()
 			}
-			m.first.Count()
+			m.started.Count()
 		}
 		own := c.OnReady
 		ownChange := c.OnChange
@@ -71,7 +71,7 @@ func (m *Manager) Sent() <-chan struct{} { return m.sent.Done() }
 // Started is closed once the first interface has taken its first step
 // (RunnerConfig.OnStarted) or ended: what else the daemon starts waits
 // for it, so that its first message leaves as early as it can.
-func (m *Manager) Started() <-chan struct{} { return m.first.Done() }
+func (m *Manager) Started() <-chan struct{} { return m.started.Done() }
 
 // Ready is closed when every interface has bound or timed out once: the
 // moment the dhclient parent returns and systemd gets READY=1 (SPEC §9).
@@ -89,7 +89,7 @@ func (m *Manager) Run(ctx context.Context) error {
 		r := m.runners[name]
 		wg.Go(func() {
 			err := r.Run(ctx)
-			m.first.Count() // ended, perhaps before its first step
+			m.started.Count() // ended, perhaps before its first step
 			if !r.sent {
 				m.sent.Count() // ended without sending: not to be waited for
 			}
