@@ -104,10 +104,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if d.Config.LeaseIDFormat == lease.IDHex {
-		// ISC's parser says so when it reads the statement; octal, the
-		// default, is not told from an absent statement here.
-		d.log.Info("lease_id_format is: hex")
+	if d.Config.LeaseIDFormatStated {
+		// ISC's parser says so when it reads the statement.
+		d.log.Info("lease_id_format is: " + d.Config.LeaseIDFormat.String())
 	}
 	d.announceSockets(cfgs)
 	if d.createdDUID != nil {

@@ -1,6 +1,8 @@
 package client_test
 
 import (
+	"cmp"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -61,4 +63,26 @@ func TestDaemonReadyWithLeasesOnDisk(t *testing.T) {
 			t.Fatalf("Run: %v", err)
 		}
 	})
+}
+
+// A stated lease-id-format is logged as ISC's parser logs it, octal too;
+// an absent one is not.
+func TestDaemonLogsStatedLeaseIDFormat(t *testing.T) {
+	for _, tt := range []struct{ conf, want string }{
+		{"lease-id-format octal;\n", "lease_id_format is: octal"},
+		{"lease-id-format hex;\n", "lease_id_format is: hex"},
+		{"", ""},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			r := newDaemonRig(t, nativeConf+tt.conf, "eth0")
+			r.start()
+			r.bind("eth0", 600)
+			<-r.ready
+			r.stop()
+			log := r.log.String()
+			if tt.want == "" && strings.Contains(log, "lease_id_format") || !strings.Contains(log, tt.want) {
+				t.Errorf("%q: log\n%s\nwant %q", tt.conf, log, cmp.Or(tt.want, "no lease_id_format line"))
+			}
+		})
+	}
 }

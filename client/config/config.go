@@ -29,9 +29,11 @@ type Config struct {
 	// Aliases holds the alias { } blocks (exported to hooks as alias_*).
 	Aliases []lease.Entry
 	// DBTimeFormat and LeaseIDFormat are db-time-format and
-	// lease-id-format, for the lease file.
-	DBTimeFormat  lease.TimeFormat
-	LeaseIDFormat lease.IDFormat
+	// lease-id-format, for the lease file. LeaseIDFormatStated says the
+	// statement was there: ISC's parser logs its value then, octal too.
+	DBTimeFormat        lease.TimeFormat
+	LeaseIDFormat       lease.IDFormat
+	LeaseIDFormatStated bool
 }
 
 // New returns the configuration of an empty file: ISC's defaults.

@@ -126,5 +126,6 @@ func (fp *fileParser) leaseIDFormat() {
 		skipRest(s, t)
 		return
 	}
+	fp.p.cfg.LeaseIDFormatStated = true
 	s.ExpectSemi()
 }

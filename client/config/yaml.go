@@ -156,9 +156,11 @@ func (y *yamlParser) file(root *yaml.Node) {
 		y.nodeError(top["db-time-format"], "db-time-format: expecting local or default, got %q", dbTime)
 	}
 	switch leaseID {
-	case "", "octal":
+	case "":
+	case "octal":
+		y.cfg.LeaseIDFormatStated = true
 	case "hex":
-		y.cfg.LeaseIDFormat = lease.IDHex
+		y.cfg.LeaseIDFormat, y.cfg.LeaseIDFormatStated = lease.IDHex, true
 	default:
 		y.nodeError(top["lease-id-format"], "lease-id-format: expecting octal or hex, got %q", leaseID)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leased/leased/client/lease"
 )
 
 func loadYAML(t *testing.T, name string) (*Config, []Diagnostic) {
@@ -218,5 +220,35 @@ func TestYAMLMergeBomb(t *testing.T) {
 	_, ds := ParseYAML(strings.NewReader(b.String()), "bomb.yaml")
 	if !HasErrors(ds) || !strings.Contains(ds[len(ds)-1].Message, "merge keys bring in more than") {
 		t.Errorf("diagnostics %v, want the merge limit", ds)
+	}
+}
+
+// lease-id-format is remembered as stated, octal too, in both syntaxes:
+// ISC logs its value whenever the statement is there.
+func TestLeaseIDFormatStated(t *testing.T) {
+	for _, tt := range []struct {
+		name, text string
+		yaml       bool
+		want       lease.IDFormat
+		stated     bool
+	}{
+		{"conf absent", "", false, lease.IDOctal, false},
+		{"conf octal", "lease-id-format octal;\n", false, lease.IDOctal, true},
+		{"conf hex", "lease-id-format hex;\n", false, lease.IDHex, true},
+		{"conf invalid", "lease-id-format dec;\n", false, lease.IDOctal, false},
+		{"yaml absent", "request: [routers]\n", true, lease.IDOctal, false},
+		{"yaml octal", "lease-id-format: octal\n", true, lease.IDOctal, true},
+		{"yaml hex", "lease-id-format: hex\n", true, lease.IDHex, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			parse := Parse
+			if tt.yaml {
+				parse = ParseYAML
+			}
+			c, _ := parse(strings.NewReader(tt.text), "test")
+			if c.LeaseIDFormat != tt.want || c.LeaseIDFormatStated != tt.stated {
+				t.Errorf("lease-id-format %v, stated %v; want %v, %v", c.LeaseIDFormat, c.LeaseIDFormatStated, tt.want, tt.stated)
+			}
+		})
 	}
 }

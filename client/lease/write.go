@@ -22,6 +22,14 @@ const (
 	IDHex                   // colon-separated two-digit hexadecimal
 )
 
+// String is the format's keyword in lease-id-format.
+func (f IDFormat) String() string {
+	if f == IDHex {
+		return "hex"
+	}
+	return "octal"
+}
+
 // Format selects the writing styles of dhclient.conf's db-time-format
 // and lease-id-format.
 type Format struct {
