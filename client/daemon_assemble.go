@@ -92,6 +92,11 @@ func (d *Daemon) runnerConfig(name string) (RunnerConfig, error) {
 	s := d.Config.For(name)
 	mc := d.machineConfig(name, s, hw)
 	log := d.log.With("iface", name)
+	if s.ForceRenew && s.Anonymity {
+		// The profile sends no option but its request list (RFC 7844
+		// §3.7-3.10), so no option 145, and no server hands over a key.
+		log.Warn("forcerenew has no effect with anonymity on: the anonymity profile sends no option 145, so no FORCERENEW can be authenticated")
+	}
 	queue := hooks.NewQueue(&hooks.Runner{Timeout: s.HookTimeout, Log: log})
 	d.queues = append(d.queues, queue)
 	script := d.script(s)

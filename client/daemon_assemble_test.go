@@ -217,3 +217,23 @@ func TestStatusLine(t *testing.T) {
 }
 
 var _ client.Link = (*clienttest.Link)(nil)
+
+// forcerenew with the anonymity profile is warned about: the profile
+// sends no option 145, so no FORCERENEW could ever be authenticated.
+func TestDaemonWarnsForceRenewUnderAnonymity(t *testing.T) {
+	for _, tt := range []struct {
+		conf string
+		warn bool
+	}{
+		{"anonymity on;\nforcerenew on;\n", true},
+		{"forcerenew on;\n", false},
+		{"anonymity on;\n", false},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			log := boundLog(t, nativeConf+tt.conf)
+			if got := strings.Contains(log, "forcerenew has no effect with anonymity on"); got != tt.warn {
+				t.Errorf("%q: warned %v, want %v; log:\n%s", tt.conf, got, tt.warn, log)
+			}
+		})
+	}
+}

@@ -74,12 +74,7 @@ func TestDaemonLogsStatedLeaseIDFormat(t *testing.T) {
 		{"", ""},
 	} {
 		synctest.Test(t, func(t *testing.T) {
-			r := newDaemonRig(t, nativeConf+tt.conf, "eth0")
-			r.start()
-			r.bind("eth0", 600)
-			<-r.ready
-			r.stop()
-			log := r.log.String()
+			log := boundLog(t, nativeConf+tt.conf)
 			if tt.want == "" && strings.Contains(log, "lease_id_format") || !strings.Contains(log, tt.want) {
 				t.Errorf("%q: log\n%s\nwant %q", tt.conf, log, cmp.Or(tt.want, "no lease_id_format line"))
 			}

@@ -212,3 +212,14 @@ func (b *syncBuffer) String() string {
 func (b *syncBuffer) logger() *slog.Logger {
 	return slog.New(client.NewLineHandler(b, slog.LevelDebug))
 }
+
+// boundLog runs a daemon with conf on eth0 until it has bound, stops it
+// and returns its log.
+func boundLog(t *testing.T, conf string) string {
+	r := newDaemonRig(t, conf, "eth0")
+	r.start()
+	r.bind("eth0", 600)
+	<-r.ready
+	r.stop()
+	return r.log.String()
+}
