@@ -104,10 +104,6 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if d.Config.LeaseIDFormatStated {
-		// ISC's parser says so when it reads the statement.
-		d.log.Info("lease_id_format is: " + d.Config.LeaseIDFormat.String())
-	}
 	d.announceSockets(cfgs)
 	if d.createdDUID != nil {
 		d.log.Info("Created duid " + lease.FormatDUID(d.createdDUID, d.Config.LeaseIDFormat) + ".")
@@ -201,6 +197,11 @@ func (d *Daemon) startWatchers(ctx context.Context, wg *sync.WaitGroup) {
 // init fills in what Run and Leave share.
 func (d *Daemon) init() {
 	d.log = orDiscard(d.Log)
+	if d.Config.LeaseIDFormatStated {
+		// ISC's parser says so when it reads the statement, whatever the
+		// invocation (-r and -x too), before it reads the lease file.
+		d.log.Info("lease_id_format is: " + d.Config.LeaseIDFormat.String())
+	}
 	d.start = time.Now()
 	d.host = d.hostname()
 	// Before anything detaches: the daemon leaves its directory.

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/leased/leased/statemachine"
 )
 
 // Two interfaces bound in the same second while a third is still
@@ -65,8 +67,8 @@ func TestDaemonReadyWithLeasesOnDisk(t *testing.T) {
 	})
 }
 
-// A stated lease-id-format is logged as ISC's parser logs it, octal too;
-// an absent one is not.
+// A stated lease-id-format is logged as ISC's parser logs it, octal too,
+// by the daemon and by dhclient -x; an absent one is not.
 func TestDaemonLogsStatedLeaseIDFormat(t *testing.T) {
 	for _, tt := range []struct{ conf, want string }{
 		{"lease-id-format octal;\n", "lease_id_format is: octal"},
@@ -74,9 +76,12 @@ func TestDaemonLogsStatedLeaseIDFormat(t *testing.T) {
 		{"", ""},
 	} {
 		synctest.Test(t, func(t *testing.T) {
-			log := boundLog(t, nativeConf+tt.conf)
-			if tt.want == "" && strings.Contains(log, "lease_id_format") || !strings.Contains(log, tt.want) {
-				t.Errorf("%q: log\n%s\nwant %q", tt.conf, log, cmp.Or(tt.want, "no lease_id_format line"))
+			r := newDaemonRig(t, nativeConf+tt.conf, "eth0")
+			r.d.Leave(t.Context(), statemachine.Stop{})
+			for what, log := range map[string]string{"daemon": boundLog(t, nativeConf+tt.conf), "-x": r.log.String()} {
+				if tt.want == "" && strings.Contains(log, "lease_id_format") || !strings.Contains(log, tt.want) {
+					t.Errorf("%s, %q: log\n%s\nwant %q", what, tt.conf, log, cmp.Or(tt.want, "no lease_id_format line"))
+				}
 			}
 		})
 	}
