@@ -3,6 +3,7 @@ package platform
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"strings"
@@ -49,10 +50,23 @@ func dialSyslog(tag string, paths []string) (*Syslog, error) {
 }
 
 // connect tries each socket, as a datagram socket and then as a stream.
+// A path that is no socket is skipped unopened: without a syslog daemon,
+// as in a container or an initramfs, six sockets opened and closed were
+// a tenth of the daemon's CPU on its way to the first DHCPDISCOVER.
 func (s *Syslog) connect() error {
 	var errs []error
+	var socks []string
+	for _, p := range s.paths {
+		if fi, err := os.Stat(p); err != nil {
+			errs = append(errs, err)
+		} else if fi.Mode().Type() != fs.ModeSocket {
+			errs = append(errs, fmt.Errorf("%s: not a socket", p))
+		} else {
+			socks = append(socks, p)
+		}
+	}
 	for _, network := range []string{"unixgram", "unix"} {
-		for _, p := range s.paths {
+		for _, p := range socks {
 			c, err := net.DialUnix(network, nil, &net.UnixAddr{Name: p, Net: network})
 			if err == nil {
 				s.conn = c

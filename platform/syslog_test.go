@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -111,4 +112,25 @@ func TestSyslogNoDaemon(t *testing.T) {
 	if _, err := dialSyslog("dhclient", []string{filepath.Join(t.TempDir(), "none")}); err == nil {
 		t.Error("dialled a syslog daemon that does not exist")
 	}
+}
+
+// A path that is no socket, as /dev/log left a regular file by a broken
+// image, is reported and skipped for the next one.
+func TestSyslogSkipsWhatIsNoSocket(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "log")
+	if err := os.WriteFile(plain, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := dialSyslog("dhclient", []string{plain})
+	if err == nil || !strings.Contains(err.Error(), plain+": not a socket") {
+		t.Errorf("dial a regular file: %v, want it named as no socket", err)
+	}
+	path := filepath.Join(dir, "sock")
+	listenSyslog(t, path)
+	s, err := dialSyslog("dhclient", []string{plain, path})
+	if err != nil {
+		t.Fatalf("dial past a regular file: %v", err)
+	}
+	s.Close()
 }
