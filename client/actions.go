@@ -178,11 +178,12 @@ func (r *Runner) closeUnicast() {
 // script configures the interface (SPEC §6.5).
 func (r *Runner) runHook(a statemachine.RunHook) {
 	if a.Reason == statemachine.ReasonPreinit {
-		// The interface comes up at PREINIT (SPEC §5); idempotent, and Run
-		// already did it before the first DISCOVER.
-		if err := r.cfg.Link.Up(); err != nil {
-			r.log.Error("bring interface up", "err", err)
+		// The interface comes up at PREINIT (SPEC §5): after an EXPIRE or
+		// a NAK; at start Run has just done it, before the socket opened.
+		if !r.raised {
+			r.up()
 		}
+		r.raised = false
 	}
 	if r.cfg.Hooks == nil {
 		r.log.Debug("hook", "reason", a.Reason)

@@ -101,6 +101,9 @@ type Runner struct {
 	sent    bool // the first message went out (OnSent)
 	started bool // the first step was taken (OnStarted)
 	gaveUp  bool
+	// raised says that Run has just set the link up: the PREINIT of the
+	// first step need not ask again, unless the start was paced.
+	raised bool
 	// heldUp is a LinkUp waiting for its turn (runner_linkup.go), and
 	// heldUpC its channel, nil when none waits.
 	heldUp  *time.Timer
@@ -173,7 +176,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	defer r.wg.Wait()
 	defer close(r.done)
 	r.ctx = ctx
-	r.up()
+	r.raised = r.up()
 	if err := r.open(); err != nil {
 		return err
 	}
@@ -212,6 +215,7 @@ func (r *Runner) awaitStart(ctx context.Context) bool {
 		return true
 	}
 	r.log.Debug("start paced", "interface", r.cfg.Link.Name(), "after", d)
+	r.raised = false // the link may have gone down meanwhile
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -285,11 +289,13 @@ func (r *Runner) RunOnce(ctx context.Context, ev statemachine.Event) error {
 // up sets the link up before the socket opens (a packet socket bound to
 // a down link keeps ENETDOWN pending for its first send) and before the
 // first DISCOVER, which PREINIT, run off this goroutine in native mode,
-// must not hold back (SPEC §6.5).
-func (r *Runner) up() {
+// must not hold back (SPEC §6.5). It reports whether the link is up.
+func (r *Runner) up() bool {
 	if err := r.cfg.Link.Up(); err != nil {
 		r.log.Error("bring interface up", "err", err)
+		return false
 	}
+	return true
 }
 
 // open opens the broadcast socket and starts its reader, and makes the

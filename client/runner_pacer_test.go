@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -29,6 +30,23 @@ func TestRunnerWaitsForItsStartTurn(t *testing.T) {
 		time.Sleep(owed)
 		synctest.Wait()
 		sentFirst(t, link, dhcp4.Discover, "once the runner's turn had come")
+	})
+}
+
+// A runner whose start was paced sets its link up again at its first
+// PREINIT: the link may have gone down while it waited.
+func TestPacedRunnerSetsLinkUpAgain(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var pacer client.StartPacer
+		owed := spendBurst(&pacer)
+		_, link, stop := runPaced(t, &pacer)
+		defer stop()
+		time.Sleep(2 * owed)
+		synctest.Wait()
+		sentFirst(t, link, dhcp4.Discover, "once the runner's turn had come")
+		if got, want := link.Calls(), []string{"up", "up"}; !slices.Equal(got, want) {
+			t.Errorf("link calls %v, want %v", got, want)
+		}
 	})
 }
 

@@ -16,8 +16,13 @@ func (c *Configurator) Up(ifname string) error {
 		return err
 	}
 	defer h.close()
-	if err := h.setUp(); err != nil {
-		return fmt.Errorf("set %s up: %w", ifname, err)
+	// Most links are up already (the init system, ifupdown or
+	// NetworkManager raised them), and each request is a round trip on
+	// the way to the first DISCOVER.
+	if h.link.Flags&unix.IFF_UP == 0 {
+		if err := h.setUp(); err != nil {
+			return fmt.Errorf("set %s up: %w", ifname, err)
+		}
 	}
 	h.waitOperational()
 	return nil

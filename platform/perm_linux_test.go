@@ -28,7 +28,12 @@ func dropNetCaps() error {
 // missing.
 func TestPermissionErrors(t *testing.T) {
 	ns := newNS(t)
-	ifname, _ := vethPair(t, ns.handle(t), nil)
+	h := ns.handle(t)
+	ifname, _ := vethPair(t, h, nil)
+	// Down, so that Up has to change the link.
+	if err := h.LinkSetDown(linkByName(t, h, ifname)); err != nil {
+		t.Fatal(err)
+	}
 	ns.do(t, func() error {
 		if err := dropNetCaps(); err != nil {
 			return err
@@ -43,5 +48,20 @@ func TestPermissionErrors(t *testing.T) {
 			}
 		}
 		return nil
+	})
+}
+
+// Up asks nothing of a link already up, so it needs no capability: a
+// dhclient run without CAP_NET_ADMIN on a raised link logs no error.
+func TestUpOfUpLinkNeedsNoCapability(t *testing.T) {
+	ns := newNS(t)
+	h := ns.handle(t)
+	ifname, peer := vethPair(t, h, nil)
+	setUp(t, h, peer) // a carrier: Up has no wait for one
+	ns.do(t, func() error {
+		if err := dropNetCaps(); err != nil {
+			return err
+		}
+		return NewConfigurator().Up(ifname)
 	})
 }
