@@ -126,6 +126,7 @@ func (d *Daemon) preinitMissing(name string) {
 // noBroadcastInterfaces runs the NBI script call, as ISC does when it
 // finds nothing to configure (reference §3.2).
 func (d *Daemon) noBroadcastInterfaces(ctx context.Context) {
+	d.trap()
 	d.log.Error("No broadcast interfaces found - exiting.")
 	script := d.ScriptPath
 	if script == "" {

@@ -53,12 +53,23 @@ func runDaemon(d *client.Daemon) int {
 			d.Log.Debug("hooks fork from the daemon's own file table", "err", err)
 		}
 	}()
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
+	hup, term := make(chan os.Signal, 1), make(chan os.Signal, 1)
 	defer signal.Stop(hup)
+	defer signal.Stop(term)
 	d.Hangup = hup
+	d.Trap = func() {
+		signal.Notify(hup, syscall.SIGHUP)
+		signal.Notify(term, syscall.SIGTERM, syscall.SIGINT)
+	}
 	d.Detach = platform.ChildDetacher().Detach // nil in the foreground: does nothing
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
+	go func() {
+		select {
+		case <-term:
+			stop()
+		case <-ctx.Done():
+		}
+	}()
 	return d.Main(ctx)
 }
