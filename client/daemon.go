@@ -156,14 +156,7 @@ func (d *Daemon) run(ctx context.Context) error {
 // first interface has taken its first step (Manager.Started): on a
 // machine of two cores, writing the lease and pid files and opening the
 // control and netlink sockets before it made the bind 13 % slower
-// (README "Performance").
-// trap installs the signal handlers (Trap).
-func (d *Daemon) trap() {
-	if d.Trap != nil {
-		d.Trap()
-	}
-}
-
+// (README "Performance"), and so did installing the signal handlers.
 func (d *Daemon) startRest(ctx context.Context, wg *sync.WaitGroup) {
 	select {
 	case <-d.mgr.Started():
@@ -177,6 +170,13 @@ func (d *Daemon) startRest(ctx context.Context, wg *sync.WaitGroup) {
 		d.OnStart()
 	}
 	d.startWatchers(ctx, wg)
+}
+
+// trap installs the signal handlers (Trap).
+func (d *Daemon) trap() {
+	if d.Trap != nil {
+		d.Trap()
+	}
 }
 
 // startWatchers starts, each on a goroutine of wg that ends with ctx,
