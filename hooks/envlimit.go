@@ -37,16 +37,19 @@ func fitEnv(argv0 string, env []string, limit int) (kept, dropped []string) {
 	for _, kv := range env {
 		need += argSize(kv)
 	}
+	if need <= limit && !slices.ContainsFunc(env, overLong) {
+		return env, nil // every call but a hostile server's
+	}
 	var big []int // indexes of lease variables, largest first
 	for i, kv := range env {
-		if isLeaseVar(kv) || len(kv)+1 > maxArgStrlen {
+		if isLeaseVar(kv) || overLong(kv) {
 			big = append(big, i)
 		}
 	}
 	slices.SortStableFunc(big, func(a, b int) int { return cmp.Compare(len(env[b]), len(env[a])) })
 	drop := map[int]bool{}
 	for _, i := range big {
-		if need <= limit && len(env[i])+1 <= maxArgStrlen {
+		if need <= limit && !overLong(env[i]) {
 			continue
 		}
 		drop[i] = true
@@ -64,6 +67,9 @@ func fitEnv(argv0 string, env []string, limit int) (kept, dropped []string) {
 	}
 	return kept, dropped
 }
+
+// overLong reports whether execve refuses kv on its own (MAX_ARG_STRLEN).
+func overLong(kv string) bool { return len(kv)+1 > maxArgStrlen }
 
 // argSize is what one string costs in the kernel's count.
 func argSize(s string) int { return len(s) + 1 + argPointerLen }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -220,11 +221,18 @@ func envValue(env []string, name string) string {
 	return ""
 }
 
+// outputBufs holds the buffers hook output is read into. A start-up runs
+// two hooks on each interface, most of which print nothing, and a buffer
+// of its own for each call was half of a call's garbage (issue 14).
+var outputBufs = sync.Pool{New: func() any { return new([4096]byte) }}
+
 // logLines copies r into the log, one record per line, and returns the
 // first maxOutput bytes. Over-long lines are split so memory stays bounded.
 func logLines(r io.Reader, log *slog.Logger) []byte {
 	var kept, line []byte
-	buf := make([]byte, 4096)
+	b := outputBufs.Get().(*[4096]byte)
+	defer outputBufs.Put(b)
+	buf := b[:]
 	emit := func() {
 		log.Info("hook output", "line", string(line))
 		line = line[:0]
