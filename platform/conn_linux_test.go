@@ -237,6 +237,38 @@ func TestRawConnMatchXID(t *testing.T) {
 	}
 }
 
+// A filter already in force is not attached again: a DHCPREQUEST and
+// each retransmission keep the xid of their exchange. The kernel shows
+// every attach once the filter is locked (SO_LOCK_FILTER): it refuses
+// them.
+func TestRawConnAttachesOnlyANewFilter(t *testing.T) {
+	rc, _ := rawWithInjector(t, net.HardwareAddr{0x02, 0x11, 0x22, 0x33, 0x44, 0x55})
+	if err := rc.MatchAnyXID(); err != nil {
+		t.Fatalf("MatchAnyXID on the filter the conn opened with: %v", err)
+	}
+	if err := rc.MatchXID(7); err != nil {
+		t.Fatal(err)
+	}
+	var serr error
+	if err := rc.rc.Control(func(fd uintptr) {
+		serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_LOCK_FILTER, 1)
+	}); err != nil || serr != nil {
+		t.Fatalf("lock the filter: %v %v", err, serr)
+	}
+	if err := rc.MatchXID(7); err != nil {
+		t.Errorf("MatchXID with the xid in force attached a filter: %v", err)
+	}
+	if err := rc.MatchXID(8); !errors.Is(err, unix.EPERM) {
+		t.Errorf("MatchXID with a new xid: %v, want the locked filter's EPERM", err)
+	}
+	if err := rc.MatchAnyXID(); !errors.Is(err, unix.EPERM) {
+		t.Errorf("MatchAnyXID after a match: %v, want the locked filter's EPERM", err)
+	}
+	if err := rc.MatchXID(7); err != nil {
+		t.Errorf("MatchXID with the xid still in force after refused attaches: %v", err)
+	}
+}
+
 func TestUDPConnUnicast(t *testing.T) {
 	l := newLab(t)
 	srv := l.serverUDP(t)

@@ -37,8 +37,13 @@ type RawConn struct {
 	// opened with, and one with an xid test, assembled on first use.
 	anyXID  []bpf.RawInstruction
 	withXID xidFilter
-	rmu     sync.Mutex // guards the read state below
-	oob     []byte
+	// The xid the attached filter matches, if narrowed: each attach
+	// compiles the program in the kernel, tens of microseconds, and a
+	// DHCPREQUEST or a retransmission keeps the xid in force.
+	xidInForce uint32
+	narrowed   bool
+	rmu        sync.Mutex // guards the read state below
+	oob        []byte
 	// The read state: the msghdr pointing at the caller's buffer and at
 	// oob, the function
 	// given to rc.Read (made once: a closure per read would be an
@@ -200,10 +205,14 @@ func (c *RawConn) WriteFrom(payload []byte, src netip.Addr, to netip.AddrPort) e
 // transaction ID of the exchange the client has just opened (RFC 2131
 // §4.1), on top of what it matched when opened: replies to older
 // exchanges and forged packets with other xids stay in the kernel. Each
-// call replaces the xid of the last. Packets already queued are not
-// filtered again; the state machine checks the xid of what it receives
-// anyway. MatchXID and MatchAnyXID are not safe to call concurrently.
+// call replaces the xid of the last; the xid in force already is kept
+// without a new attach. Packets already queued are not filtered again;
+// the state machine checks the xid of what it receives anyway. MatchXID
+// and MatchAnyXID are not safe to call concurrently.
 func (c *RawConn) MatchXID(xid uint32) error {
+	if c.narrowed && c.xidInForce == xid {
+		return nil
+	}
 	if c.withXID.raw == nil {
 		f, err := newXIDFilter(replyMatch{port: c.port, chaddr: c.chaddr})
 		if err != nil {
@@ -214,15 +223,20 @@ func (c *RawConn) MatchXID(xid uint32) error {
 	if err := c.c.SetBPF(c.withXID.with(xid)); err != nil {
 		return fmt.Errorf("set socket filter for xid %#x: %w", xid, err)
 	}
+	c.xidInForce, c.narrowed = xid, true
 	return nil
 }
 
 // MatchAnyXID lifts MatchXID's xid match once no exchange is open: a
 // bound client's DHCPFORCERENEW (RFC 3203) carries the server's xid.
 func (c *RawConn) MatchAnyXID() error {
+	if !c.narrowed {
+		return nil
+	}
 	if err := c.c.SetBPF(c.anyXID); err != nil {
 		return fmt.Errorf("set socket filter without xid: %w", err)
 	}
+	c.narrowed = false
 	return nil
 }
 
