@@ -10,7 +10,10 @@ import (
 // Conn is a datagram transport carrying DHCP payloads (the UDP payload
 // only; framing is the transport's business).
 type Conn interface {
-	ReadFrom(b []byte) (int, netip.AddrPort, error)
+	// Receive waits for the next datagram and calls fn with it and its
+	// sender; the datagram is valid only during the call, in a buffer
+	// the Conn takes once it has one (platform.RawConn.Receive).
+	Receive(fn func(b []byte, from netip.AddrPort)) error
 	WriteTo(b []byte, to netip.AddrPort) error
 	Close() error
 }

@@ -16,19 +16,19 @@ type fakeConn struct {
 	dropped uint64
 }
 
-func (c *fakeConn) ReadFrom([]byte) (int, netip.AddrPort, error) { select {} }
-func (c *fakeConn) WriteTo([]byte, netip.AddrPort) error         { return nil }
-func (c *fakeConn) Close() error                                 { return nil }
-func (c *fakeConn) MatchXID(xid uint32) error                    { c.xids = append(c.xids, xid); return nil }
-func (c *fakeConn) MatchAnyXID() error                           { c.xids = append(c.xids, 0); return nil }
-func (c *fakeConn) Dropped() uint64                              { return c.dropped }
+func (c *fakeConn) Receive(func([]byte, netip.AddrPort)) error { select {} }
+func (c *fakeConn) WriteTo([]byte, netip.AddrPort) error       { return nil }
+func (c *fakeConn) Close() error                               { return nil }
+func (c *fakeConn) MatchXID(xid uint32) error                  { c.xids = append(c.xids, xid); return nil }
+func (c *fakeConn) MatchAnyXID() error                         { c.xids = append(c.xids, 0); return nil }
+func (c *fakeConn) Dropped() uint64                            { return c.dropped }
 
 // plainConn has neither a kernel filter nor frame counts.
 type plainConn struct{}
 
-func (plainConn) ReadFrom([]byte) (int, netip.AddrPort, error) { select {} }
-func (plainConn) WriteTo([]byte, netip.AddrPort) error         { return nil }
-func (plainConn) Close() error                                 { return nil }
+func (plainConn) Receive(func([]byte, netip.AddrPort)) error { select {} }
+func (plainConn) WriteTo([]byte, netip.AddrPort) error       { return nil }
+func (plainConn) Close() error                               { return nil }
 
 func bootReply(xid uint32, n int) []byte {
 	b := make([]byte, n)

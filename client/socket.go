@@ -9,12 +9,6 @@ import (
 	"github.com/leased/leased/statemachine/dhcp4"
 )
 
-// maxDatagram is a reader's buffer, into which the packet socket reads
-// whole IPv4 packets (platform.RawConn): 1500 bytes hold every packet on
-// an Ethernet link, far more than the 576-byte message a server sends
-// unless asked (RFC 2131 §2). A longer one is dropped and counted.
-const maxDatagram = 1500
-
 // socket is an open Conn and the goroutine reading it into the runner.
 type socket struct {
 	Conn
@@ -40,18 +34,19 @@ func (r *Runner) listen(c Conn) *socket {
 // stack (Runner.next).
 func (r *Runner) read(s *socket) {
 	defer r.pre.closed(s.Conn)
-	b := make([]byte, maxDatagram) // one read buffer, reused for every datagram
+	var ev statemachine.Event
+	decode := func(b []byte, from netip.AddrPort) { ev = r.decode(b, from) }
 	for {
-		n, from, err := s.ReadFrom(b)
-		if err != nil {
+		if err := s.Receive(decode); err != nil {
 			if !r.pauseAfter(s, err) {
 				return
 			}
 			continue
 		}
-		if ev := r.decode(b[:n], from); ev != nil && !r.pass(s, ev) {
+		if ev != nil && !r.pass(s, ev) {
 			return
 		}
+		ev = nil
 	}
 }
 
@@ -70,7 +65,7 @@ func (r *Runner) pauseAfter(s *socket, err error) bool {
 }
 
 // decode checks and decodes a datagram into the machine's event; nil
-// for one dropped, which is counted. It decodes from the read buffer:
+// for one dropped, which is counted. It decodes from the Conn's buffer:
 // the message keeps its own copy, and one that does not decode costs no
 // more.
 func (r *Runner) decode(b []byte, from netip.AddrPort) statemachine.Event {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -166,7 +167,8 @@ func TestRawConnReadsIntoTheCallersBuffer(t *testing.T) {
 }
 
 // Reading allocates nothing, for the frames it drops and for the one it
-// returns: a flood costs the daemon reads, not garbage (issue 12).
+// returns, into the caller's buffer or a pooled one: a flood costs the
+// daemon reads, not garbage (issue 12).
 func TestRawConnReadsWithoutAllocating(t *testing.T) {
 	rc, inject := rawWithInjector(t, nil)
 	from, to := netip.MustParseAddrPort("10.77.0.1:67"), netip.MustParseAddrPort("255.255.255.255:68")
@@ -174,7 +176,7 @@ func TestRawConnReadsWithoutAllocating(t *testing.T) {
 	bad[len(bad)-1] ^= 0xff
 	good := Frame(nil, []byte("good"), from, to)
 	const runs = 20
-	for range runs + 1 { // AllocsPerRun calls once more to warm up
+	for range 2 * (runs + 1) { // AllocsPerRun calls once more to warm up
 		inject(bad)
 		inject(good)
 	}
@@ -190,8 +192,46 @@ func TestRawConnReadsWithoutAllocating(t *testing.T) {
 	if allocs != 0 {
 		t.Errorf("ReadFrom allocates %v times a call, want none", allocs)
 	}
-	if got := rc.Dropped(); got != runs+1 {
-		t.Errorf("dropped %d, want %d", got, runs+1)
+	var got string
+	keep := func(payload []byte, _ netip.AddrPort) { got = string(payload) } // one allocation, the test's
+	allocs = testing.AllocsPerRun(runs, func() {
+		if err := rc.Receive(keep); err != nil || got != "good" {
+			t.Fatalf("received %q, %v; want good", got, err)
+		}
+	})
+	if allocs > 1 {
+		t.Errorf("Receive allocates %v times a call besides the test's copy, want none", allocs-1)
+	}
+	if got := rc.Dropped(); got != 2*(runs+1) {
+		t.Errorf("dropped %d, want %d", got, 2*(runs+1))
+	}
+}
+
+// Receive reads into a pooled buffer only once a packet is there: a conn
+// that waits, here until its deadline, holds none.
+func TestRawConnReceiveHoldsNoBufferWaiting(t *testing.T) {
+	rc, inject := rawWithInjector(t, nil)
+	from, to := netip.MustParseAddrPort("10.77.0.1:67"), netip.MustParseAddrPort("255.255.255.255:68")
+	inject(Frame(nil, []byte("first"), from, to))
+	if err := rc.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	record := func(payload []byte, src netip.AddrPort) { got = append(got, string(payload)+" from "+src.String()) }
+	if err := rc.Receive(record); err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.SetReadDeadline(time.Now().Add(50 * time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.Receive(record); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("Receive with nothing to read: %v, want the deadline", err)
+	}
+	if rc.pooled != nil {
+		t.Error("a Receive that waited and ended keeps a pooled buffer")
+	}
+	if want := []string{"first from 10.77.0.1:67"}; !slices.Equal(got, want) {
+		t.Errorf("received %q, want %q", got, want)
 	}
 }
 

@@ -48,8 +48,11 @@ type RawConn struct {
 	// oob, the function
 	// given to rc.Read (made once: a closure per read would be an
 	// allocation per packet), and what the last recvmsg returned.
+	// Receive's buffer is pooled: taken when a packet is there, nil
+	// while the conn waits.
 	msg        unix.Msghdr
 	iov        unix.Iovec
+	pooled     *packetBuf
 	readFn     func(fd uintptr) bool
 	rn, rflags int
 	roobn      int
@@ -120,15 +123,22 @@ func setAuxData(rc syscall.RawConn) error {
 	return err
 }
 
+// PacketBufSize is the size of the buffer Receive reads a packet into:
+// 1500 bytes hold every packet on an Ethernet link, far more than the
+// 576-byte message a DHCP server sends unless the client asks for more
+// (RFC 2131 §2, option 57). A longer packet is dropped and counted.
+const PacketBufSize = 1500
+
+type packetBuf [PacketBufSize]byte
+
+// packetBufs lends Receive its buffers.
+var packetBufs = sync.Pool{New: func() any { return new(packetBuf) }}
+
 // ReadFrom waits for a UDP datagram to the conn's port and returns its
 // payload, moved to the start of b, and the sender. The whole IPv4
-// packet is read into b: the conn keeps no buffer of its own, which for
-// a thousand interfaces would be a thousand buffers of an MTU each,
-// waiting. A packet longer than b (the kernel cuts it short,
-// MSG_TRUNC), and one that fails Unframe's checks, is dropped and
-// counted (Dropped); a b of 1500 bytes holds every packet on an
-// Ethernet link, and a DHCP server answers within 576 bytes unless the
-// client asks for more (RFC 2131 §2, option 57).
+// packet is read into b. A packet longer than b (the kernel cuts it
+// short, MSG_TRUNC), and one that fails Unframe's checks, is dropped
+// and counted (Dropped).
 func (c *RawConn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
 	if len(b) == 0 {
 		return 0, netip.AddrPort{}, fmt.Errorf("read raw socket: empty buffer")
@@ -136,51 +146,113 @@ func (c *RawConn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	for {
-		n, oobn, flags, err := c.recvmsg(b)
+		n, err := c.recvmsg(b)
 		if err != nil {
-			return 0, netip.AddrPort{}, fmt.Errorf("read raw socket: %w", err)
+			return 0, netip.AddrPort{}, err
 		}
-		partial := csumNotReady(c.oob[:oobn])
-		payload, src, _, err := Unframe(b[:n], partial)
-		if err != nil || flags&unix.MSG_TRUNC != 0 {
-			c.dropped.Add(1)
-			continue
+		if payload, src, ok := c.unframe(b[:n]); ok {
+			return copy(b, payload), src, nil
 		}
-		if partial {
-			c.partial.Add(1)
-		}
-		return copy(b, payload), src, nil
 	}
 }
 
-// recvmsg reads one frame into b and its control messages into c.oob,
-// waiting in the runtime's poller. It allocates nothing but the error of
-// a failed read. Called with c.rmu held.
-func (c *RawConn) recvmsg(b []byte) (n, oobn, flags int, err error) {
-	c.iov.Base = &b[0]
-	c.iov.SetLen(len(b))
+// Receive waits for a UDP datagram to the conn's port and calls fn with
+// its payload and sender, dropping and counting what ReadFrom drops.
+// The packet is read into a buffer taken from a pool once the socket
+// has one and given back when fn returns, so a conn waiting holds none:
+// a daemon's readers wait most of the time, and a thousand interfaces'
+// would hold a thousand buffers of an MTU each (issue 14). fn must not
+// keep the payload.
+func (c *RawConn) Receive(fn func(payload []byte, from netip.AddrPort)) error {
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	for {
+		n, err := c.recvmsg(nil)
+		if err != nil {
+			return err
+		}
+		payload, src, ok := c.unframe(c.pooled[:n])
+		if ok {
+			fn(payload, src)
+		}
+		packetBufs.Put(c.pooled)
+		c.pooled = nil
+		if ok {
+			return nil
+		}
+	}
+}
+
+// unframe returns the UDP payload of the frame b that the last recvmsg
+// read, and its sender; false for a frame cut short or one that fails
+// Unframe's checks, which is counted as dropped.
+func (c *RawConn) unframe(b []byte) ([]byte, netip.AddrPort, bool) {
+	partial := csumNotReady(c.oob[:c.roobn])
+	payload, src, _, err := Unframe(b, partial)
+	if err != nil || c.rflags&unix.MSG_TRUNC != 0 {
+		c.dropped.Add(1)
+		return nil, netip.AddrPort{}, false
+	}
+	if partial {
+		c.partial.Add(1)
+	}
+	return payload, src, true
+}
+
+// recvmsg reads one frame into b, or with a nil b into a pooled buffer
+// left in c.pooled, and its control messages into c.oob, waiting in the
+// runtime's poller. It allocates nothing but the error of a failed read.
+// Called with c.rmu held.
+func (c *RawConn) recvmsg(b []byte) (int, error) {
+	if b != nil {
+		c.iov.Base = &b[0]
+		c.iov.SetLen(len(b))
+	}
 	c.rerrno = 0
-	err = c.rc.Read(c.readFn)
+	err := c.rc.Read(c.readFn)
 	c.iov.Base = nil // the conn keeps no reference to the caller's buffer
 	if err == nil && c.rerrno != 0 {
 		err = os.NewSyscallError("recvmsg", c.rerrno)
 	}
-	return c.rn, c.roobn, c.rflags, err
+	if err != nil {
+		c.releasePooled()
+		return 0, fmt.Errorf("read raw socket: %w", err)
+	}
+	return c.rn, nil
 }
 
 // recvmsgOnce is one recvmsg(2) on fd with c.msg, for rc.Read: false
 // to wait for the socket to be readable again (EAGAIN) or to retry
-// (EINTR). The sender's address is not asked for: Unframe reads it from
-// the IPv4 header.
+// (EINTR). With no buffer set, it takes a pooled one for the call and
+// gives it back while it waits. The sender's address is not asked for:
+// Unframe reads it from the IPv4 header.
 func (c *RawConn) recvmsgOnce(fd uintptr) bool {
+	pool := c.iov.Base == nil
+	if pool {
+		c.pooled = packetBufs.Get().(*packetBuf)
+		c.iov.Base = &c.pooled[0]
+		c.iov.SetLen(len(c.pooled))
+	}
 	c.msg.SetControllen(len(c.oob))
 	c.msg.Flags = 0
 	n, _, errno := unix.Syscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&c.msg)), 0)
 	if errno == unix.EAGAIN || errno == unix.EINTR {
+		if pool {
+			c.iov.Base = nil
+			c.releasePooled()
+		}
 		return false
 	}
 	c.rn, c.roobn, c.rflags, c.rerrno = int(n), int(c.msg.Controllen), int(c.msg.Flags), errno
 	return true
+}
+
+// releasePooled gives back the pooled buffer, if one is held.
+func (c *RawConn) releasePooled() {
+	if c.pooled != nil {
+		packetBufs.Put(c.pooled)
+		c.pooled = nil
+	}
 }
 
 // WriteTo frames payload as a UDP datagram from 0.0.0.0 and the conn's

@@ -27,6 +27,11 @@ func (c *RawConn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
 	return 0, netip.AddrPort{}, ErrUnsupported
 }
 
+// Receive returns ErrUnsupported.
+func (c *RawConn) Receive(fn func(payload []byte, from netip.AddrPort)) error {
+	return ErrUnsupported
+}
+
 // WriteTo returns ErrUnsupported.
 func (c *RawConn) WriteTo(payload []byte, to netip.AddrPort) error { return ErrUnsupported }
 

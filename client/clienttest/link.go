@@ -190,18 +190,19 @@ type conn struct {
 
 var errClosed = fmt.Errorf("fake connection: %w", net.ErrClosed)
 
-func (c *conn) ReadFrom(b []byte) (int, netip.AddrPort, error) {
+func (c *conn) Receive(fn func(b []byte, from netip.AddrPort)) error {
 	if c.unicast {
 		<-c.closed
-		return 0, netip.AddrPort{}, errClosed
+		return errClosed
 	}
 	select {
 	case d := <-c.link.in:
-		return copy(b, d.B), d.From, nil
+		fn(d.B, d.From)
+		return nil
 	case err := <-c.link.errs:
-		return 0, netip.AddrPort{}, err
+		return err
 	case <-c.closed:
-		return 0, netip.AddrPort{}, errClosed
+		return errClosed
 	}
 }
 
