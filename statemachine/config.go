@@ -1,7 +1,6 @@
 package statemachine
 
 import (
-	"encoding/binary"
 	"math/rand/v2"
 	"net"
 	"net/netip"
@@ -69,22 +68,24 @@ type Config struct {
 	ServerPort uint16
 
 	// Rand supplies the xid, the jitter and the T1 randomisation. Nil
-	// means a generator of its own, seeded when New is called (newRand).
+	// means the runtime's generator (runtimeRand).
 	Rand *rand.Rand
 }
 
-// newRand returns a ChaCha8 generator for a Config without one, seeded
-// from the runtime's generator: ChaCha8 too, which the runtime seeds
-// from the kernel at start (AT_RANDOM, getrandom). crypto/rand, which
-// reads the kernel directly, would link Go's FIPS 140 module, 190 KB of
-// code the daemon maps into its RSS (md5.go).
-func newRand() *rand.Rand {
-	var seed [32]byte
-	for i := 0; i < len(seed); i += 8 {
-		binary.LittleEndian.PutUint64(seed[i:], rand.Uint64())
-	}
-	return rand.New(rand.NewChaCha8(seed))
-}
+// runtimeRand draws from the runtime's generator, the one math/rand/v2's
+// functions use: ChaCha8 for each thread, seeded from the kernel at
+// start (AT_RANDOM, getrandom). It keeps no state of its own, so every
+// machine shares it; a ChaCha8 of each machine's own took 300 bytes an
+// interface (issue 14). crypto/rand, which reads the kernel directly,
+// would link Go's FIPS 140 module, 190 KB of code the daemon maps into
+// its RSS (md5.go).
+var runtimeRand = rand.New(runtimeSource{})
+
+// runtimeSource is a rand.Source over the runtime's generator; like it,
+// safe for concurrent use.
+type runtimeSource struct{}
+
+func (runtimeSource) Uint64() uint64 { return rand.Uint64() }
 
 // seconds returns d in whole seconds, at least lo.
 func seconds(d time.Duration, lo int64) int64 {

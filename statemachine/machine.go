@@ -82,7 +82,7 @@ type Machine struct {
 func New(cfg Config, recorded []*Lease) *Machine {
 	m := &Machine{cfg: anonymize(cfg), rng: cfg.Rand}
 	if m.rng == nil {
-		m.rng = newRand()
+		m.rng = runtimeRand
 	}
 	if cfg.Inform.IsValid() {
 		recorded = nil // no lease in inform mode
