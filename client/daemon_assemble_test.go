@@ -191,6 +191,9 @@ func TestDaemonRebootsStoredLease(t *testing.T) {
 		}
 		r.start()
 		req := expectSent(t, r.links["eth0"], dhcp4.Request)
+		// The start's rewrite follows the first step (startRest); a stop
+		// before it has run would skip it.
+		synctest.Wait()
 		r.stop()
 		if got, _ := req.Msg().Options.Addr(dhcp4.OptRequestedIP); got != clientAddr {
 			t.Errorf("first REQUEST asks for %v, want the stored %v", got, clientAddr)
