@@ -1,7 +1,10 @@
 package hooks
 
 import (
+	"context"
+	"errors"
 	"os"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -28,19 +31,27 @@ func watchExit(p *os.Process) *os.File {
 	return os.NewFile(uintptr(fd), "pidfd")
 }
 
-// awaitExit returns once the process of pidfd f has exited, without
-// reaping it; at once when f is nil or cannot be polled.
-func awaitExit(f *os.File) {
-	if f == nil {
-		return
-	}
+// awaitExit waits until the process of pidfd f has exited, without
+// reaping it, and reports true; false once ctx is done first. A pidfd
+// that cannot be polled reports true at once, and the reap that follows
+// waits in waitid.
+func awaitExit(ctx context.Context, f *os.File) bool {
 	rc, err := f.SyscallConn()
 	if err != nil {
-		return
+		return true
 	}
-	_ = rc.Read(func(fd uintptr) bool {
+	// ctx ends the wait through the read deadline, so no goroutine of
+	// its own waits for it.
+	stop := context.AfterFunc(ctx, func() { f.SetReadDeadline(time.Unix(1, 0)) })
+	defer stop()
+	err = rc.Read(func(fd uintptr) bool {
 		p := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
 		n, err := unix.Poll(p, 0)
 		return err != nil || n > 0
 	})
+	if errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() != nil {
+		f.SetReadDeadline(time.Time{}) // for the next wait, after SIGTERM
+		return false
+	}
+	return true
 }

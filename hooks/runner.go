@@ -122,15 +122,43 @@ func (r *Runner) logger() *slog.Logger {
 }
 
 // child is a running hook: its process and, where the kernel has them,
-// its pidfd, through which its exit is awaited (awaitExit).
+// its pidfd, through which its exit is awaited in the runtime's poller
+// on the caller's goroutine (awaitExit). Without one, a goroutine of its
+// own waits in a blocking wait (reaped).
 type child struct {
 	*os.Process
-	exit *os.File // nil: awaited in a blocking wait
+	exit   *os.File    // nil: awaited in a blocking wait
+	reaped chan Result // that wait's result, once started
 }
 
-// reap waits for c to exit and collects its status.
-func (c *child) reap() Result {
-	awaitExit(c.exit)
+// exitedBefore waits until c has exited, true, or ctx is done, false.
+func (c *child) exitedBefore(ctx context.Context) bool {
+	if c.exit != nil {
+		return awaitExit(ctx, c.exit)
+	}
+	if c.reaped == nil {
+		c.reaped = make(chan Result, 1)
+		go func() { c.reaped <- c.collect() }()
+	}
+	select {
+	case res := <-c.reaped:
+		c.reaped <- res // for result
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// result collects the status of c, which has exited (exitedBefore).
+func (c *child) result() Result {
+	if c.reaped != nil {
+		return <-c.reaped
+	}
+	return c.collect()
+}
+
+// collect reaps c, waiting for its exit when it has not yet exited.
+func (c *child) collect() Result {
 	st, err := c.Wait()
 	if c.exit != nil {
 		c.exit.Close()
@@ -145,23 +173,16 @@ func (c *child) reap() Result {
 // SIGTERM, and SIGKILL once the script has gone or after killGrace, so
 // children that ignore SIGTERM or outlive the script die too.
 func wait(ctx context.Context, p *child) Result {
-	done := make(chan Result, 1)
-	go func() { done <- p.reap() }()
-	select {
-	case res := <-done:
-		return res
-	case <-ctx.Done():
+	if p.exitedBefore(ctx) {
+		return p.result()
 	}
 	timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded)
 	killGroup(p, false)
-	var res Result
-	select {
-	case res = <-done:
-		killGroup(p, true)
-	case <-time.After(killGrace):
-		killGroup(p, true)
-		res = <-done
-	}
+	grace, cancel := context.WithTimeout(context.Background(), killGrace)
+	p.exitedBefore(grace)
+	cancel()
+	killGroup(p, true)
+	res := p.result()
 	// Killed by us: no decision, even if a trap handler exited non-zero.
 	res.ExitCode, res.TimedOut = 0, timedOut
 	if res.Err == nil || !timedOut {
