@@ -123,13 +123,13 @@ func setAuxData(rc syscall.RawConn) error {
 	return err
 }
 
-// PacketBufSize is the size of the buffer Receive reads a packet into:
+// packetBufSize is the size of the buffer Receive reads a packet into:
 // 1500 bytes hold every packet on an Ethernet link, far more than the
 // 576-byte message a DHCP server sends unless the client asks for more
 // (RFC 2131 §2, option 57). A longer packet is dropped and counted.
-const PacketBufSize = 1500
+const packetBufSize = 1500
 
-type packetBuf [PacketBufSize]byte
+type packetBuf [packetBufSize]byte
 
 // packetBufs lends Receive its buffers.
 var packetBufs = sync.Pool{New: func() any { return new(packetBuf) }}
@@ -175,8 +175,7 @@ func (c *RawConn) Receive(fn func(payload []byte, from netip.AddrPort)) error {
 		if ok {
 			fn(payload, src)
 		}
-		packetBufs.Put(c.pooled)
-		c.pooled = nil
+		c.releasePooled()
 		if ok {
 			return nil
 		}
