@@ -190,6 +190,7 @@ func (r *Runner) runHook(a statemachine.RunHook) {
 		r.pending = append(r.pending, statemachine.HookResult{Reason: a.Reason})
 		return
 	}
+	r.releasePreinit() // it runs first (preinit.go)
 	// What the hook does (a script that adds or flushes the address, a
 	// consumer that asks dhclientctl) can be seen before this step ends:
 	// the status already tells the state the machine is in.
@@ -203,8 +204,16 @@ func (r *Runner) runHook(a statemachine.RunHook) {
 		r.pending = append(r.pending, statemachine.HookResult{Reason: a.Reason, ExitCode: <-res})
 		return
 	}
+	if !r.holdPreinit(call) {
+		r.submitHook(call)
+	}
+}
+
+// submitHook queues a call of native mode, whose exit status comes back
+// as a posted HookResult.
+func (r *Runner) submitHook(call HookCall) {
 	r.cfg.Hooks.Run(call, func(code int) {
-		r.post(statemachine.HookResult{Reason: a.Reason, ExitCode: code})
+		r.post(statemachine.HookResult{Reason: call.Reason, ExitCode: code})
 	})
 }
 

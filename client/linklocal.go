@@ -178,6 +178,7 @@ func (r *Runner) linkLocalHook(a *statemachine.RunHook) {
 	if r.cfg.Hooks == nil {
 		return
 	}
+	r.releasePreinit()
 	r.cfg.Hooks.Run(HookCall{Interface: r.cfg.Link.Name(), Reason: a.Reason, New: a.New, Old: a.Old}, nil)
 }
 

@@ -104,6 +104,9 @@ type Runner struct {
 	// raised says that Run has just set the link up: the PREINIT of the
 	// first step need not ask again, unless the start was paced.
 	raised bool
+	// heldPreinit is a PREINIT of native mode waiting until the machine
+	// no longer awaits an answer (preinit.go), nil when none waits.
+	heldPreinit *HookCall
 	// heldUp is a LinkUp waiting for its turn (runner_linkup.go), and
 	// heldUpC its channel, nil when none waits.
 	heldUp  *time.Timer
@@ -261,7 +264,12 @@ func (r *Runner) next(ctx context.Context) (ev statemachine.Event, ok bool) {
 // calls are dropped, and the lease released under release-on-stop.
 func (r *Runner) stopping(ctx context.Context) {
 	if r.cfg.Hooks != nil {
-		if n := r.cfg.Hooks.DropPending(); n > 0 {
+		n := r.cfg.Hooks.DropPending()
+		if r.heldPreinit != nil { // queued too, in effect
+			r.heldPreinit = nil
+			n++
+		}
+		if n > 0 {
 			r.log.Log(ctx, LevelNotice, "stopping: dropped queued hook calls", "interface", r.cfg.Link.Name(), "count", n)
 		}
 	}
@@ -354,6 +362,7 @@ func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
 	if _, ok := ev.(statemachine.Stop); ok && r.m.State() == statemachine.StateStopped {
 		r.stopped = true
 	}
+	r.settlePreinit(ev)
 	r.stepPending(ctx)
 }
 
