@@ -25,11 +25,12 @@
 //
 //   - BenchmarkBindTime: the time from a client's process start to its
 //     IPv4 address on the link, seen through a netlink address
-//     subscription, N runs per client, each from a flushed link and no
-//     lease: leased at its defaults and with arp-check fast, ISC dhclient
-//     (its script only adds the address), dhcpcd at its defaults (a
-//     random start delay and an RFC 5227 probe) and with nodelay and
-//     noarp, and busybox udhcpc. Median, minimum, maximum, the median's
+//     subscription, N rounds in which every client binds once, in turn
+//     (so that a busy spell of the machine falls on all of them), each
+//     bind from a flushed link and no lease: leased at its defaults and
+//     with arp-check fast, ISC dhclient (its script only adds the
+//     address), dhcpcd at its defaults (a random start delay and an RFC
+//     5227 probe) and with nodelay and noarp, and busybox udhcpc. Median, minimum, maximum, the median's
 //     excess over leased's and its ratio to it; below, the floor: the
 //     server's two round trips from a socket already open. A peer that
 //     is not installed says so in its row.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/leased/leased/test/lab"
 )
@@ -18,21 +17,14 @@ import (
 func BenchmarkBindRapidCommit(b *testing.B) {
 	env := newBindLab(b, lab.ServerOpts{Extra: []string{"dhcp-rapid-commit"}})
 
-	var rows []bindRow
-	var base time.Duration
-	for _, c := range []client{
+	cs := []client{
 		{name: "leased", find: findLeased, argv: leasedArgv("")},
 		{name: "leased rapid-commit", find: findLeased, argv: leasedArgv("rapid-commit on;\n")},
-	} {
-		row := bindRow{name: c.name, status: "not run"}
-		b.Run(c.name, func(b *testing.B) { row = benchBind(b, env, c, base) })
-		if base == 0 {
-			base = row.times.Median
-		}
-		rows = append(rows, row)
 	}
+	rows := notRun(cs)
+	b.Run("rounds", func(b *testing.B) { rows = benchBindRounds(b, env, cs) })
 	bin, _ := lookSbin("dnsmasq")
 	fmt.Printf("\nBind time with Rapid Commit (RFC 4039), against %s with dhcp-rapid-commit\n",
 		firstWords(programVersion(bin, "--version"), 3))
-	printBindTable(os.Stdout, rows, base)
+	printBindTable(os.Stdout, rows, rows[0].times.Median)
 }
