@@ -30,10 +30,11 @@
 //     bind from a flushed link and no lease: leased at its defaults and
 //     with arp-check fast, ISC dhclient (its script only adds the
 //     address), dhcpcd at its defaults (a random start delay and an RFC
-//     5227 probe) and with nodelay and noarp, and busybox udhcpc. Median, minimum, maximum, the median's
-//     excess over leased's and its ratio to it; below, the floor: the
-//     server's two round trips from a socket already open. A peer that
-//     is not installed says so in its row.
+//     5227 probe) and with nodelay and noarp, and busybox udhcpc.
+//     Median, minimum, maximum, the median's excess over leased's and
+//     its ratio to it; below, the floor: the server's two round trips
+//     from a socket already open. A peer that is not installed says so
+//     in its row.
 //   - BenchmarkBindRapidCommit: the same bind time for leased at its
 //     defaults and with rapid-commit on, against dnsmasq with
 //     dhcp-rapid-commit: one round trip instead of two (RFC 4039).
