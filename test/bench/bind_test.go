@@ -129,6 +129,9 @@ func bindOnce(b *testing.B, env *bindLab, c client, bin string) (time.Duration, 
 	if err := flush(env.lab, []string{env.ifname}); err != nil {
 		return 0, err
 	}
+	if err := setUp(env.lab, env.ifname, !c.down); err != nil {
+		return 0, err
+	}
 	env.watch.drain()
 	p, err := startIn(env.lab.ClientNS(), filepath.Join(dir, "client.log"), argv...)
 	if err != nil {

@@ -28,6 +28,10 @@ type client struct {
 	argv func(bin, dir, ifname string) ([]string, error)
 	// cleanup removes what a run left outside dir, if anything.
 	cleanup func(ifname string)
+	// down starts the client on a link set administratively down, as a
+	// boot script or cloud-init's ephemeral DHCP does: the time then
+	// includes raising the link and waiting until it passes packets.
+	down bool
 	// collects is set for a Go program, whose runtime collects by
 	// itself when nothing did for two minutes: the idle benchmark also
 	// measures it after that collection (lastingAfter).
@@ -40,6 +44,7 @@ func clients() []client {
 	return []client{
 		{name: "leased", find: findLeased, argv: leasedArgv("")},
 		{name: "leased arp-check fast", find: findLeased, argv: leasedArgv("arp-check fast;\n")},
+		{name: "leased link down", find: findLeased, argv: leasedArgv(""), down: true},
 		{name: "ISC dhclient", find: findISC, argv: iscArgv},
 		{name: "dhcpcd", find: findDhcpcd, argv: dhcpcdArgv(""), cleanup: dhcpcdCleanup},
 		{name: "dhcpcd nodelay noarp", find: findDhcpcd, argv: dhcpcdArgv("nodelay\nnoarp\n"), cleanup: dhcpcdCleanup},

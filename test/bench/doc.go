@@ -27,8 +27,10 @@
 //     IPv4 address on the link, seen through a netlink address
 //     subscription, N rounds in which every client binds once, in turn
 //     (so that a busy spell of the machine falls on all of them), each
-//     bind from a flushed link and no lease: leased at its defaults and
-//     with arp-check fast, ISC dhclient (its script only adds the
+//     bind from a flushed link and no lease: leased at its defaults,
+//     with arp-check fast and on a link set down before its start (as
+//     at boot: the time includes raising the link and waiting until it
+//     passes packets), ISC dhclient (its script only adds the
 //     address), dhcpcd at its defaults (a random start delay and an RFC
 //     5227 probe) and with nodelay and noarp, and busybox udhcpc.
 //     Median, minimum, maximum, the median's excess over leased's and
