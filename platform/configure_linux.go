@@ -36,39 +36,20 @@ const operWait = 2 * time.Second
 // waitOperational waits until the kernel has activated the link. A link
 // just set up passes packets only once the kernel's link watch has run
 // (up to a second later); a DISCOVER sent before that is dropped without
-// an error. This runs once per start, so re-reading the link for at most
-// operWait (operPoll) is cheaper than a subscription, which would carry
-// every other link's changes too.
+// an error.
 func (h *linkHandle) waitOperational() {
-	end := time.Now().Add(operWait)
-	for n := 0; !operational(h.link) && time.Now().Before(end); n++ {
-		time.Sleep(operPoll(n))
+	pollUntil(operWait, func() bool {
+		if operational(h.link) {
+			return true
+		}
 		l, err := h.r.getLink(h.link.Name)
 		if err != nil {
-			return
+			return true
 		}
 		h.link = l
-	}
+		return operational(l)
+	})
 }
-
-// operPoll is the pause before the n-th re-read (from 0) of a link that
-// is not yet operational. A virtual link (veth, virtio, a bridge port
-// without STP) is activated within about a millisecond of being set up,
-// a physical one when its carrier is negotiated, a second or more
-// later: the pauses start short and grow to operPollMax, which bounds
-// how late the first DISCOVER goes after the carrier.
-func operPoll(n int) time.Duration {
-	if n >= operPollDoublings {
-		return operPollMax
-	}
-	return min(operPollFirst<<n, operPollMax)
-}
-
-const (
-	operPollFirst     = 500 * time.Microsecond
-	operPollMax       = 10 * time.Millisecond
-	operPollDoublings = 5 // operPollFirst<<5 is past operPollMax
-)
 
 // Apply puts b on ifname: the MTU, the address with its broadcast and
 // lifetimes, then the routes in order. It is idempotent: applying the

@@ -16,9 +16,6 @@ import (
 // that never answers delays a release only a little.
 const resolveGrace = 1500 * time.Millisecond
 
-// resolvePoll is how often awaitResolved re-reads the neighbour table.
-const resolvePoll = 10 * time.Millisecond
-
 // awaitResolution waits, up to limit, until no IPv4 neighbour of the
 // link index is still being resolved (NUD_INCOMPLETE). Removing the last
 // address of an interface flushes its neighbour table, and with it the
@@ -32,18 +29,13 @@ func awaitResolution(r *rtnl, index int, limit time.Duration) {
 	awaitResolved(func() ([]neighbour, error) { return dumpNeighbours(r, index) }, limit)
 }
 
-// awaitResolved calls list every resolvePoll until it fails, lists no
-// neighbour being resolved, or limit has passed since the first call;
-// the last call comes after the limit, so a resolution that completes
-// just in time is seen. It reads the clock only through time.Now and
-// time.Sleep, so it runs on fake time in a synctest bubble.
+// awaitResolved calls list until it fails, lists no neighbour being
+// resolved, or limit has passed since the first call (pollUntil).
 func awaitResolved(list func() ([]neighbour, error), limit time.Duration) {
-	for end := time.Now().Add(limit); ; time.Sleep(resolvePoll) {
+	pollUntil(limit, func() bool {
 		ns, err := list()
-		if err != nil || !slices.ContainsFunc(ns, resolving) || time.Now().After(end) {
-			return
-		}
-	}
+		return err != nil || !slices.ContainsFunc(ns, resolving)
+	})
 }
 
 // neighbour is what platform reads of an entry of the kernel's

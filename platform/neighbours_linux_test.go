@@ -122,14 +122,15 @@ func TestRemoveWithoutPendingResolutionDoesNotWait(t *testing.T) {
 	}
 }
 
-// The wait itself, on fake time: it lists the neighbours every
-// resolvePoll, stops at the first listing with nothing being resolved or
-// at the first error, and otherwise gives up with the first listing
-// after resolveGrace.
+// The wait itself, on fake time: it lists the neighbours as pollUntil
+// looks, stops at the first listing with nothing being resolved or at
+// the first error, and otherwise gives up with the first listing after
+// resolveGrace.
 func TestAwaitResolvedStopsWhenResolvedOrAfterGrace(t *testing.T) {
 	incomplete := []neighbour{{State: unix.NUD_REACHABLE}, {State: unix.NUD_INCOMPLETE}}
 	reachable := []neighbour{{State: unix.NUD_REACHABLE}, {State: unix.NUD_STALE}}
-	graceCalls := int(resolveGrace/resolvePoll) + 2 // at 0, then every poll until past the grace
+	times := pollTimes(resolveGrace)
+	graceCalls := len(times) // at 0, then after each pause until past the grace
 	for _, tc := range []struct {
 		name      string
 		resolved  int   // from this call on nothing is being resolved; 0 = never
@@ -166,7 +167,7 @@ func TestAwaitResolvedStopsWhenResolvedOrAfterGrace(t *testing.T) {
 					t.Fatalf("got %d listings, want %d", len(at), tc.wantCalls)
 				}
 				for i, d := range at {
-					if want := time.Duration(i) * resolvePoll; d != want {
+					if want := times[i]; d != want {
 						t.Fatalf("listing %d at +%v, want +%v", i, d, want)
 					}
 				}

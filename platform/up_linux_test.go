@@ -4,7 +4,6 @@ package platform
 
 import (
 	"testing"
-	"time"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -28,32 +27,6 @@ func TestUpLeavesLinkOperational(t *testing.T) {
 		if a := linkByName(t, l.hc, l.clientLink).Attrs(); a.OperState != netlink.OperUp {
 			t.Fatalf("Up returned with the link %v, want up", a.OperState)
 		}
-	}
-}
-
-// TestOperPoll: the pauses between reads of a link coming up start at
-// half a millisecond and double up to operPollMax, where they stay
-// however long the wait, so that a wait of operWait reads the link
-// about as often as a fixed operPollMax would.
-func TestOperPoll(t *testing.T) {
-	want := []time.Duration{500 * time.Microsecond, time.Millisecond, 2 * time.Millisecond,
-		4 * time.Millisecond, 8 * time.Millisecond, 10 * time.Millisecond, 10 * time.Millisecond}
-	for n, w := range want {
-		if got := operPoll(n); got != w {
-			t.Errorf("operPoll(%d) = %v, want %v", n, got, w)
-		}
-	}
-	for _, n := range []int{40, 63, 64, 1 << 20} {
-		if got := operPoll(n); got != operPollMax {
-			t.Errorf("operPoll(%d) = %v, want %v", n, got, operPollMax)
-		}
-	}
-	reads := 0
-	for waited := time.Duration(0); waited < operWait; reads++ {
-		waited += operPoll(reads)
-	}
-	if limit := int(operWait/operPollMax) + len(want); reads > limit {
-		t.Errorf("%d reads over %v, want at most %d", reads, operWait, limit)
 	}
 }
 
