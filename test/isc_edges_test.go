@@ -251,6 +251,13 @@ func edgeCheckShortLease(t *testing.T, r edgeRun) {
 		mu.Unlock()
 	})
 	c, _ := startEdgeClient(t, l, r, t.TempDir(), "timeout 10;\n")
+	defer func() {
+		if t.Failed() {
+			mu.Lock()
+			defer mu.Unlock()
+			logExchange(t, c, seen)
+		}
+	}()
 	env := c.waitHook(t, "EXPIRE", 60*time.Second)
 	if got, want := c.reasons(t), []string{"PREINIT", "BOUND", "RENEW", "EXPIRE"}; !slices.Equal(got[:min(len(got), 4)], want) {
 		t.Errorf("hooks %v, want %v first", got, want)
@@ -276,6 +283,16 @@ func edgeCheckShortLease(t *testing.T, r edgeRun) {
 	at, _ := strconv.ParseInt(env["HOOK_TIME"], 10, 64)
 	if at <= expiry {
 		t.Errorf("EXPIRE ran at %d, within the lease's last second %d: ISC ends a lease when now > expiry", at, expiry)
+	}
+}
+
+// logExchange logs, for a failed check, the client's log and the
+// datagrams the server's link carried, in order.
+func logExchange(t *testing.T, c *confClient, seen []lab.Datagram) {
+	t.Helper()
+	t.Logf("--- %s ---\n%s", c.log, c.readLog(t))
+	for _, d := range seen {
+		t.Logf("%v from %v to %v, ciaddr %v, xid %#x, secs %d", d.Msg.Type(), d.Src, d.Dst, d.Msg.CIAddr, d.Msg.XID, d.Msg.Secs)
 	}
 }
 
