@@ -174,17 +174,26 @@ func TestReleaseWithoutDaemon(t *testing.T) {
 
 // TestOneTryNoServer: `-1` with no server exits 2 after `timeout`, once
 // FAIL has run, and leaves no daemon (reference §1.4) — detached or in
-// the foreground.
+// the foreground. With ipv4ll on, too, and no link-local address is
+// claimed: none would be defended (README).
 func TestOneTryNoServer(t *testing.T) {
 	t.Parallel()
 	l := lab.New(t)
 	ifname := l.ClientIf()
-	for _, mode := range [][]string{{"-1", "-v"}, {"-1", "-d"}} {
-		t.Run(strings.Join(mode, ""), func(t *testing.T) {
-			r := newDaemonRig(t, l, "timeout 3;\ninitial-interval 1;\n")
-			res := r.mustRun(t, 2, 20*time.Second, mode, ifname)
-			if got := r.reasons(); !slices.Contains(got, "FAIL") {
-				t.Errorf("hooks %v, want FAIL before the exit", got)
+	for _, tc := range []struct {
+		name string
+		mode []string
+		conf string
+	}{
+		{"detached", []string{"-1", "-v"}, ""},
+		{"foreground", []string{"-1", "-d"}, ""},
+		{"ipv4ll", []string{"-1", "-d"}, "ipv4ll on;\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newDaemonRig(t, l, "timeout 3;\ninitial-interval 1;\n"+tc.conf)
+			res := r.mustRun(t, 2, 20*time.Second, tc.mode, ifname)
+			if got := r.reasons(); !slices.Contains(got, "FAIL") || slices.Contains(got, "IPV4LL") {
+				t.Errorf("hooks %v, want FAIL before the exit and no IPV4LL", got)
 			}
 			// The end of `timeout` ends the DISCOVERs, then -1 gives up
 			// with ISC's phrases (reference §8); when the timer fires is
