@@ -26,14 +26,14 @@ func pollUntil(limit time.Duration, look func() bool) {
 // sent again): the pauses start short and double up to pollPauseMax,
 // which bounds how late the change is seen.
 func pollPause(n int) time.Duration {
-	if n >= pollDoublings {
-		return pollPauseMax
+	d := pollPauseFirst
+	for ; n > 0 && d < pollPauseMax; n-- {
+		d *= 2
 	}
-	return min(pollPauseFirst<<n, pollPauseMax)
+	return min(d, pollPauseMax)
 }
 
 const (
 	pollPauseFirst = 500 * time.Microsecond
 	pollPauseMax   = 10 * time.Millisecond
-	pollDoublings  = 5 // pollPauseFirst<<5 is past pollPauseMax
 )
