@@ -4,7 +4,6 @@ package bench
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/leased/leased/test/lab"
 	"github.com/vishvananda/netlink"
@@ -92,37 +90,21 @@ func flush(l *lab.Lab, names []string) error {
 	return nil
 }
 
-// setUp sets the client's link ifname administratively up or down. A
-// link it raises is waited for until it passes packets, so that the
-// next client's first DISCOVER is not lost to the kernel's link watch.
+// setUp sets the client's link ifname administratively up, waiting
+// until the lab passes packets on it (lab.SetClientLinkUp), or down.
 func setUp(l *lab.Lab, ifname string, up bool) error {
+	if up {
+		return l.SetClientLinkUp(ifname)
+	}
 	h := l.ClientHandle()
 	link, err := h.LinkByName(ifname)
+	if err == nil {
+		err = h.LinkSetDown(link)
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("set %s down: %w", ifname, err)
 	}
-	isUp := link.Attrs().Flags&net.FlagUp != 0
-	switch {
-	case up == isUp:
-		return nil
-	case !up:
-		if err := h.LinkSetDown(link); err != nil {
-			return fmt.Errorf("set %s down: %w", ifname, err)
-		}
-		return nil
-	}
-	if err := h.LinkSetUp(link); err != nil {
-		return fmt.Errorf("set %s up: %w", ifname, err)
-	}
-	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(time.Millisecond) {
-		if link, err = h.LinkByName(ifname); err != nil {
-			return err
-		}
-		if link.Attrs().OperState == netlink.OperUp {
-			return nil
-		}
-	}
-	return fmt.Errorf("%s set up but not operational after 5 s", ifname)
+	return nil
 }
 
 // killLeftovers kills what a client left running in namespace ns after

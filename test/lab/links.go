@@ -74,6 +74,19 @@ func (l *Lab) addVeth(srvName, cliName string) error {
 	if err := l.srv.LinkSetUp(veth); err != nil {
 		return fmt.Errorf("bring up %s: %w", srvName, err)
 	}
+	return l.raiseClientEnd(srvName, cliName)
+}
+
+// SetClientLinkUp sets the client link ifname up (again, after a test
+// set it down) and waits until it, its server end and the bridge pass
+// packets.
+func (l *Lab) SetClientLinkUp(ifname string) error {
+	return l.raiseClientEnd(l.ServerPeer(ifname), ifname)
+}
+
+// raiseClientEnd sets the client end cliName of a veth pair up and waits
+// until it, its server end srvName and the bridge are operational.
+func (l *Lab) raiseClientEnd(srvName, cliName string) error {
 	peer, err := l.cli.LinkByName(cliName)
 	if err != nil {
 		return fmt.Errorf("find %s in %s: %w", cliName, l.clientNS, err)
