@@ -94,11 +94,18 @@ func (r *Runner) send(a statemachine.Send) {
 	if bound {
 		r.openUnicast(from)
 	}
-	// Before the send, so that no reply can come before the filter.
-	if err := r.pre.sending(a.Msg.XID, r.bcast.Conn); err != nil {
+	// The packet socket receives the replies: opened, and its filter set,
+	// before the send, so that no reply can come before either.
+	pc, err := r.packetConn()
+	if err != nil {
+		// A unicast still goes out; its reply is lost, and the next send
+		// tries again.
+		r.log.Warn("open receive socket", "err", err)
+	}
+	if err := r.pre.sending(a.Msg.XID, pc); err != nil {
 		r.log.Warn("set the socket's xid filter", "err", err)
 	}
-	sourced, canSource := r.bcast.Conn.(SourceConn)
+	sourced, canSource := pc.(SourceConn)
 	switch {
 	case !isBroadcast(a.To.Addr()) && bound:
 		if r.ucast == nil {
@@ -107,8 +114,10 @@ func (r *Runner) send(a statemachine.Send) {
 		err = r.ucast.WriteTo(b, a.To)
 	case bound && r.ucast != nil && canSource:
 		err = sourced.WriteFrom(b, from, a.To)
+	case pc == nil:
+		return // logged above
 	default:
-		err = r.bcast.WriteTo(b, a.To)
+		err = pc.WriteTo(b, a.To)
 	}
 	if err != nil {
 		r.log.Warn("send", "to", a.To, "err", err)

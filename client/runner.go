@@ -309,11 +309,9 @@ func (r *Runner) up() bool {
 // open opens the broadcast socket and starts its reader, and makes the
 // machine's timer, stopped until an Arm.
 func (r *Runner) open() error {
-	bc, err := r.cfg.Link.OpenBroadcast()
-	if err != nil {
+	if _, err := r.packetConn(); err != nil {
 		return err
 	}
-	r.bcast = r.listen(bc)
 	r.timer = time.NewTimer(time.Hour)
 	r.timer.Stop()
 	return nil
@@ -353,11 +351,7 @@ func (r *Runner) step(ctx context.Context, ev statemachine.Event) {
 	if after == statemachine.StateLinkDown || after == statemachine.StatePaused || after == statemachine.StateStopped {
 		r.markSent()
 	}
-	if after == statemachine.StateBound && r.bcast != nil {
-		if err := r.pre.idle(r.bcast.Conn); err != nil {
-			r.log.Warn("lift the socket's xid filter", "err", err)
-		}
-	}
+	r.fitSocket()
 	r.publishState()
 	if _, ok := ev.(statemachine.Stop); ok && r.m.State() == statemachine.StateStopped {
 		r.stopped = true
@@ -425,8 +419,12 @@ func (r *Runner) closeConns() {
 // reopen replaces the broadcast socket when the link comes back: an
 // interface that was removed and created again has a new index, which
 // the old socket is not bound to (SPEC §4: a removed interface is waited
-// for). On failure the old socket stays.
+// for). On failure the old socket stays. A closed socket stays closed:
+// the next send opens it on the link as it is then.
 func (r *Runner) reopen() {
+	if r.bcast == nil {
+		return
+	}
 	bc, err := r.cfg.Link.OpenBroadcast()
 	if err != nil {
 		r.log.Warn("reopen receive socket", "err", err)

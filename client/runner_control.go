@@ -13,7 +13,7 @@ import (
 // its lease (SIGHUP). It returns false when the runner has stopped.
 func (r *Runner) Reconfigure(c statemachine.Config) bool {
 	select {
-	case r.ctl <- func() { r.m.Reconfigure(c); r.hostnameSet = false }:
+	case r.ctl <- func() { r.m.Reconfigure(c); r.hostnameSet = false; r.fitSocket() }:
 		return true
 	case <-r.done:
 		return false

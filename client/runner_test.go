@@ -66,10 +66,19 @@ type harness struct {
 // sets the hooks' exit codes.
 func start(t *testing.T, exit map[statemachine.Reason]int) *harness {
 	t.Helper()
+	return startWith(t, exit, nil)
+}
+
+// startWith is start with the machine's configuration changed by adjust.
+func startWith(t *testing.T, exit map[statemachine.Reason]int, adjust func(*statemachine.Config)) *harness {
+	t.Helper()
 	h := &harness{t: t, link: clienttest.NewLink("eth0"), hooks: &clienttest.Hooks{Exit: exit},
 		store: &clienttest.Store{}, done: make(chan error, 1), ready: make(chan struct{})}
 	cfg := defaultMachine(h.link.HW)
 	cfg.Rand = rand.New(rand.NewPCG(1, 2))
+	if adjust != nil {
+		adjust(&cfg)
+	}
 	h.runner = client.NewRunner(client.RunnerConfig{
 		Machine: cfg, Link: h.link, Hooks: h.hooks, Store: h.store,
 		OnReady: func() { close(h.ready) },

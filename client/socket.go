@@ -15,6 +15,54 @@ type socket struct {
 	stop chan struct{} // closed by close, before the Conn
 }
 
+// The packet socket is open while the machine can want a message
+// (Machine.Listening): from the start to BOUND, and from the next send
+// on. A bound interface with forcerenew off wants none, so its socket
+// and reader are closed (SPEC §4: the packet socket while unconfigured,
+// the UDP socket once bound): the kernel no longer runs its filter on
+// every frame of the link, nor keeps its buffer, and the interface holds
+// no goroutine but its runner. The send that opens the next exchange
+// (the renewal at T1, a DHCPDECLINE, an INIT-REBOOT after the link came
+// back) opens the socket again before the message goes out, so no reply
+// can come before it.
+
+// packetConn returns the packet socket's Conn, opening the socket when
+// it is closed.
+func (r *Runner) packetConn() (Conn, error) {
+	if r.bcast == nil {
+		c, err := r.cfg.Link.OpenBroadcast()
+		if err != nil {
+			return nil, err
+		}
+		r.bcast = r.listen(c)
+	}
+	return r.bcast.Conn, nil
+}
+
+// fitSocket, after a step that left the machine BOUND, closes the packet
+// socket when the machine wants no message, and otherwise keeps it open
+// without the xid match of the exchange that ended, since a
+// DHCPFORCERENEW carries the server's own xid (RFC 3203). The next send
+// narrows the filter again.
+func (r *Runner) fitSocket() {
+	if r.m.State() != statemachine.StateBound {
+		return
+	}
+	if !r.m.Listening() {
+		r.pre.idle(nil)
+		r.bcast.close()
+		r.bcast = nil
+		return
+	}
+	c, err := r.packetConn()
+	if err == nil {
+		err = r.pre.idle(c)
+	}
+	if err != nil {
+		r.log.Warn("listen for DHCPFORCERENEW", "err", err)
+	}
+}
+
 // listen starts reading c; datagrams go to rx until the socket is
 // closed. Read errors other than the close are passed over: a packet
 // socket reports a link that went down once (ENETDOWN) and then goes on

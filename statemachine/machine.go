@@ -103,6 +103,15 @@ func New(cfg Config, recorded []*Lease) *Machine {
 // State returns the current state.
 func (m *Machine) State() State { return m.state }
 
+// Listening reports whether a message arriving now could be wanted. In
+// BOUND no exchange is open and RFC 2131 figure 5 discards every
+// DHCPOFFER, DHCPACK and DHCPNAK: only a DHCPFORCERENEW can be, and only
+// with forcerenew on (RFC 3203, RFC 6704). Elsewhere the machine either
+// awaits an answer or sends before it awaits one.
+func (m *Machine) Listening() bool {
+	return m.state != StateBound || m.cfg.ForceRenew
+}
+
 // Lease returns the active lease (in use, or remembered for INIT-REBOOT
 // and option 50), or in inform mode the parameters of the last DHCPACK
 // to a DHCPINFORM (never configured: the state is not Configured), or

@@ -24,13 +24,40 @@ import (
 const idleStackLimit = 8192/4 - 800
 
 // TestIdleRunnerAndReaderStacksCanShrink reads how much stack a bound,
-// idle interface's two goroutines use, from the traceback a SIGQUIT
-// prints with GOTRACEBACK=system (every frame's sp and fp).
+// idle interface's goroutines use, from the traceback a SIGQUIT prints
+// with GOTRACEBACK=system (every frame's sp and fp). With forcerenew on
+// they are the runner and its packet socket's reader; by default the
+// socket is closed once bound and the runner is the only one.
 func TestIdleRunnerAndReaderStacksCanShrink(t *testing.T) {
 	t.Parallel()
+	for _, c := range []struct {
+		name, conf string
+		reader     bool
+	}{
+		{"default", "", false},
+		{"forcerenew", "forcerenew on;\n", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			out := boundTraceback(t, "timeout 20;\n"+c.conf)
+			checkIdleStack(t, out, "runner", "client.(*Runner).next(")
+			switch {
+			case c.reader:
+				checkIdleStack(t, out, "reader", "client.(*Runner).read(")
+			case strings.Contains(out, "client.(*Runner).read("):
+				t.Errorf("a packet socket's reader runs while bound with forcerenew off:\n%s", out)
+			}
+		})
+	}
+}
+
+// boundTraceback binds a daemon with dhclient.conf conf and returns the
+// traceback it prints on SIGQUIT once idle.
+func boundTraceback(t *testing.T, conf string) string {
+	t.Helper()
 	l := lab.New(t)
 	l.StartDnsmasq(t, lab.ServerOpts{LeaseTime: time.Hour})
-	r := newDaemonRig(t, l, "timeout 20;\n")
+	r := newDaemonRig(t, l, conf)
 	ifname := l.ClientIf()
 	cmd := lab.Command(l.ClientNS(), r.argv([]string{"-d", "-v"}, ifname)...)
 	cmd.Env = append(os.Environ(), "GOTRACEBACK=system")
@@ -51,20 +78,22 @@ func TestIdleRunnerAndReaderStacksCanShrink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, g := range []struct{ name, waitsIn string }{
-		{"runner", "client.(*Runner).next("},
-		{"reader", "client.(*Runner).read("},
-	} {
-		used, trace, ok := stackInUse(string(out), g.waitsIn)
-		if !ok {
-			t.Errorf("no goroutine waiting in %s in the traceback:\n%s", g.waitsIn, out)
-			continue
-		}
-		t.Logf("idle %s: %d bytes of stack in use", g.name, used)
-		if used >= idleStackLimit {
-			t.Errorf("the idle %s uses %d bytes of stack, want under %d so that its stack can shrink to 4 KiB:\n%s",
-				g.name, used, idleStackLimit, trace)
-		}
+	return string(out)
+}
+
+// checkIdleStack checks that the goroutine of traceback waiting in
+// waitsIn uses little enough stack for its stack to shrink.
+func checkIdleStack(t *testing.T, traceback, name, waitsIn string) {
+	t.Helper()
+	used, trace, ok := stackInUse(traceback, waitsIn)
+	if !ok {
+		t.Errorf("no goroutine waiting in %s in the traceback:\n%s", waitsIn, traceback)
+		return
+	}
+	t.Logf("idle %s: %d bytes of stack in use", name, used)
+	if used >= idleStackLimit {
+		t.Errorf("the idle %s uses %d bytes of stack, want under %d so that its stack can shrink to 4 KiB:\n%s",
+			name, used, idleStackLimit, trace)
 	}
 }
 

@@ -68,22 +68,38 @@ func NewLink(name string) *Link {
 
 var _ client.Link = (*Link)(nil)
 
-// Deliver hands a server message to the runner.
+// Deliver hands a server message to the runner's packet socket. With
+// none open it is lost, as the kernel drops a frame that no socket
+// wants.
 func (l *Link) Deliver(m *dhcp4.Message, from netip.AddrPort) {
 	b, err := m.MarshalBinary()
 	if err != nil {
 		panic(err)
 	}
-	l.in <- Datagram{B: b, From: from}
+	l.DeliverRaw(b, from)
 }
 
 // FailRead makes the broadcast socket's next read return err, as a packet
 // socket reports ENETDOWN once after its link went down.
 func (l *Link) FailRead(err error) { l.errs <- err }
 
-// DeliverRaw hands arbitrary bytes to the runner.
+// DeliverRaw hands arbitrary bytes to the runner, as Deliver.
 func (l *Link) DeliverRaw(b []byte, from netip.AddrPort) {
-	l.in <- Datagram{B: b, From: from}
+	if l.Receiving() {
+		l.in <- Datagram{B: b, From: from}
+	}
+}
+
+// Receiving reports whether a packet socket (the broadcast conn) is open.
+func (l *Link) Receiving() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, c := range l.open {
+		if !c.unicast && !c.isClosed() {
+			return true
+		}
+	}
+	return false
 }
 
 // Calls returns the recorded kernel-side calls, such as "configure
@@ -220,6 +236,15 @@ func (c *conn) WriteFrom(b []byte, src netip.Addr, to netip.AddrPort) error {
 	}
 	c.link.Sent <- Datagram{B: append([]byte(nil), b...), To: to, Unicast: c.unicast, Src: src}
 	return nil
+}
+
+func (c *conn) isClosed() bool {
+	select {
+	case <-c.closed:
+		return true
+	default:
+		return false
+	}
 }
 
 func (c *conn) Close() error {

@@ -26,12 +26,25 @@ const (
 )
 
 // BenchmarkFlood floods a bound leased daemon with malformed and
-// wrong-xid packets (floodKinds in turn, floodRate a second, on its link)
-// and reports the CPU share it took, its RSS before and after, and the
-// drop counters of dhclientctl status -json (issue 12: shed in the
+// wrong-xid packets (floodKinds in turn, floodRate a second, on its
+// link) and reports the CPU share it took, its RSS before and after, and
+// the drop counters of dhclientctl status -json (issue 12: shed in the
 // kernel where it can be, dropped and counted before any allocation that
-// grows with the packet otherwise).
+// grows with the packet otherwise). It runs twice: by default a bound
+// daemon has no packet socket open and the flood never leaves the
+// kernel; with forcerenew on it reads one, for a DHCPFORCERENEW.
 func BenchmarkFlood(b *testing.B) {
+	for _, c := range []struct{ name, conf string }{
+		{"default", ""},
+		{"forcerenew", "forcerenew on;\n"},
+	} {
+		b.Run(c.name, func(b *testing.B) { floodBound(b, c.name, c.conf) })
+	}
+}
+
+// floodBound is BenchmarkFlood's run of a daemon with dhclient.conf
+// conf, printed under name.
+func floodBound(b *testing.B, name, conf string) {
 	leased := leasedBinary(b)
 	ctl := dhclientctl(b, leased)
 	l := newLab(b)
@@ -43,7 +56,7 @@ func BenchmarkFlood(b *testing.B) {
 	defer w.close()
 	dir := b.TempDir()
 	ifname := l.ClientIf()
-	argv, err := leasedArgv("")(leased, dir, ifname)
+	argv, err := leasedArgv(conf)(leased, dir, ifname)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -94,8 +107,8 @@ func BenchmarkFlood(b *testing.B) {
 	b.ReportMetric(0, "ns/op")
 	b.ReportMetric(100*s.Median, "%cpu")
 	b.ReportMetric(float64(rss1-rss0)/1024, "KiB-rss-growth")
-	fmt.Printf("\nA bound leased daemon flooded with %d hostile packets, %d/s for %v (%d kinds in turn)\n",
-		sent, floodRate, time.Duration(len(shares))*floodSlice, len(floodKinds))
+	fmt.Printf("\nA bound leased daemon (%s) flooded with %d hostile packets, %d/s for %v (%d kinds in turn)\n",
+		name, sent, floodRate, time.Duration(len(shares))*floodSlice, len(floodKinds))
 	fmt.Printf("%-28s %8.2f %% (max %.2f %%, %d slices of %v)\n", "CPU share of one core, median", 100*s.Median, 100*s.Max, s.N, floodSlice)
 	fmt.Printf("%-28s %8.2f MiB (%s)\n%-28s %8.2f MiB (%+.0f KiB; %s)\n", "RSS before", float64(rss0)/(1<<20), split0,
 		"RSS after", float64(rss1)/(1<<20), float64(rss1-rss0)/1024, rssSplit(p.pid()))
