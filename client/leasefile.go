@@ -164,13 +164,16 @@ func (s *FileStore) write() error {
 // that the file then holds the leases in use.
 func (s *FileStore) Flush() error { return s.write() }
 
-// Rewrite has the current database written at once, as ISC writes it at
-// every start (reference §5.2), without waiting for it.
+// Rewrite has the current database written, as ISC writes it at every
+// start (reference §5.2): with the next write, the first lease change's,
+// or else the Flush before readiness or at the end. Written at once, its
+// fsyncs took the CPU a server needs to answer the first DHCPDISCOVER
+// on a machine of two cores, and an interface that binds writes the file
+// a few milliseconds later anyway.
 func (s *FileStore) Rewrite() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.dirty = true
-	s.schedule(0)
 }
 
 // Active returns iface's active lease and its alternatives as the file

@@ -1,6 +1,9 @@
 package client
 
 import (
+	"errors"
+	iofs "io/fs"
+	"os"
 	"path/filepath"
 	"testing"
 	"testing/synctest"
@@ -125,5 +128,41 @@ func TestFileStorePersistDoesNotWaitForDisk(t *testing.T) {
 	}
 	if got := storedAddr(t, st, "eth0"); got != "10.0.0.5" {
 		t.Fatalf("after Flush: file holds %q, want 10.0.0.5", got)
+	}
+}
+
+// The rewrite of a start goes with the next write: the first lease
+// change's, written at once, or the Flush before readiness or at the
+// end. Alone it writes nothing.
+func TestFileStoreRewriteJoinsNextWrite(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		write func(*FileStore) error
+	}{
+		{"lease change", func(fs *FileStore) error {
+			return fs.Persist("eth1", testLease("10.1.0.5", time.Now().Add(time.Hour)))
+		}},
+		{"flush", (*FileStore).Flush},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				st := &lease.Store{Path: filepath.Join(t.TempDir(), "dhclient.leases")}
+				stored := &lease.File{Leases: []lease.Entry{{Interface: "eth0", Lease: testLease("10.0.0.5", time.Now().Add(time.Hour))}}}
+				fs := NewFileStore(st, stored)
+				fs.Rewrite()
+				time.Sleep(time.Minute)
+				synctest.Wait()
+				if _, err := os.Stat(st.Path); !errors.Is(err, iofs.ErrNotExist) {
+					t.Fatalf("lease file after a rewrite alone: %v, want none written", err)
+				}
+				if err := tc.write(fs); err != nil {
+					t.Fatal(err)
+				}
+				synctest.Wait()
+				if got := storedAddr(t, st, "eth0"); got != "10.0.0.5" {
+					t.Errorf("after the %s: file holds %q for eth0, want the rewritten 10.0.0.5", tc.name, got)
+				}
+			})
+		})
 	}
 }
