@@ -68,10 +68,11 @@
 //     and hands them as Received events to the runner's rx channel, of
 //     capacity one: while the runner is busy, the datagrams behind wait
 //     in the socket. It blocks only on that channel, and ends when the
-//     socket closes or the runner ends. In BOUND the socket is closed,
-//     and its reader ends, unless forcerenew is on (a DHCPFORCERENEW
-//     carries the server's xid: the match is lifted); the next send opens
-//     it again (socket.go, Machine.Listening). Both goroutines
+//     socket closes or the runner ends. In BOUND the socket is muted and
+//     its reader ends, unless forcerenew is on (a DHCPFORCERENEW carries
+//     the server's xid: the match is lifted); the next send has it
+//     listen again with a new reader (socket.go, socket_quiet.go,
+//     Machine.Listening). Both goroutines
 //     wait in frames kept small, so that the collector can halve their
 //     stacks to 4 KiB when idle (Runner.next). The socket bound to the leased address only sends
 //     (Sender): its replies arrive on the broadcast socket too, as on

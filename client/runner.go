@@ -88,11 +88,14 @@ type Runner struct {
 	done   chan struct{}
 	timer  *time.Timer
 	bcast  *socket
-	ucast  Sender
-	ucastA netip.Addr
-	pre    prefilter       // what the readers drop before copying
-	ctx    context.Context // of Run, for steps requested through ctl
-	ll     linkLocal       // the link-local claim (ipv4ll)
+	// quieted is the packet socket while it passes nothing: bound, with
+	// forcerenew off (socket.go). At most one of bcast and quieted is set.
+	quieted *socket
+	ucast   Sender
+	ucastA  netip.Addr
+	pre     prefilter       // what the readers drop before copying
+	ctx     context.Context // of Run, for steps requested through ctl
+	ll      linkLocal       // the link-local claim (ipv4ll)
 	// stopped is set by a Stop event that left the machine STOPPED: the
 	// runner ends. A release also stops the machine, but the runner stays,
 	// so that a later renew or resume starts it again.
@@ -412,6 +415,7 @@ func (r *Runner) countDrop(class statemachine.DropClass, reason string) {
 
 func (r *Runner) closeConns() {
 	r.bcast.close()
+	r.dropQuieted()
 	r.closeUnicast()
 	r.closeLinkLocal()
 }
@@ -419,10 +423,11 @@ func (r *Runner) closeConns() {
 // reopen replaces the broadcast socket when the link comes back: an
 // interface that was removed and created again has a new index, which
 // the old socket is not bound to (SPEC §4: a removed interface is waited
-// for). On failure the old socket stays. A closed socket stays closed:
-// the next send opens it on the link as it is then.
+// for). On failure the old socket stays. A quieted socket is closed
+// instead: the next send opens one on the link as it is then.
 func (r *Runner) reopen() {
 	if r.bcast == nil {
+		r.dropQuieted()
 		return
 	}
 	bc, err := r.cfg.Link.OpenBroadcast()

@@ -49,16 +49,17 @@ func TestRunnerDroppedMessagesLeaveStatus(t *testing.T) {
 }
 
 // With forcerenew off a bound runner wants no message: its packet socket
-// is closed from the ACK that binds to the renewal at T1, which opens it
-// before the DHCPREQUEST goes out, so that the server's answer is read;
-// the renewal's ACK closes it again. Turning forcerenew on (SIGHUP)
-// while bound opens it.
-func TestBoundRunnerClosesPacketSocket(t *testing.T) {
+// passes nothing from the ACK that binds to the renewal at T1, which has
+// it listen again before the DHCPREQUEST goes out, so that the server's
+// answer is read; the renewal's ACK quiets it again. The socket is the
+// same throughout: muted, not closed. Turning forcerenew on (SIGHUP)
+// while bound has it listen.
+func TestBoundRunnerQuietsPacketSocket(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		h := start(t, nil)
 		h.bind(3600)
 		if h.link.Receiving() {
-			t.Fatal("packet socket open while bound with forcerenew off")
+			t.Fatal("packet socket listening while bound with forcerenew off")
 		}
 		before := h.runner.Status()
 		h.link.DeliverRaw([]byte("malformed, if anyone read it"), fromServer)
@@ -69,7 +70,7 @@ func TestBoundRunnerClosesPacketSocket(t *testing.T) {
 
 		renew := h.expect(dhcp4.Request) // T1
 		if !renew.Unicast || !h.link.Receiving() {
-			t.Fatalf("renewal unicast %v, packet socket open %v: want both", renew.Unicast, h.link.Receiving())
+			t.Fatalf("renewal unicast %v, packet socket listening %v: want both", renew.Unicast, h.link.Receiving())
 		}
 		h.link.Deliver(reply(renew.Msg(), dhcp4.Ack, 3600), fromServer)
 		synctest.Wait()
@@ -77,7 +78,7 @@ func TestBoundRunnerClosesPacketSocket(t *testing.T) {
 			t.Fatalf("after the renewal's ACK: %v until %v, want BOUND on the new lease", st.State, st.Lease.Expire)
 		}
 		if h.link.Receiving() {
-			t.Error("packet socket open again after the renewal bound")
+			t.Error("packet socket listening again after the renewal bound")
 		}
 
 		cfg := defaultMachine(h.link.HW)
@@ -87,7 +88,10 @@ func TestBoundRunnerClosesPacketSocket(t *testing.T) {
 		}
 		synctest.Wait()
 		if !h.link.Receiving() {
-			t.Error("forcerenew turned on while bound: packet socket still closed")
+			t.Error("forcerenew turned on while bound: packet socket still quiet")
+		}
+		if n := h.link.BroadcastOpens(); n != 1 {
+			t.Errorf("%d packet sockets opened, want the first kept throughout", n)
 		}
 		h.stop()
 	})

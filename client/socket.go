@@ -12,23 +12,29 @@ import (
 // socket is an open Conn and the goroutine reading it into the runner.
 type socket struct {
 	Conn
-	stop chan struct{} // closed by close, before the Conn
+	stop chan struct{} // closed by close or quiet, before the Conn
+	done chan struct{} // closed once the reader has ended
 }
 
-// The packet socket is open while the machine can want a message
+// The packet socket listens while the machine can want a message
 // (Machine.Listening): from the start to BOUND, and from the next send
-// on. A bound interface with forcerenew off wants none, so its socket
-// and reader are closed (SPEC §4: the packet socket while unconfigured,
-// the UDP socket once bound): the kernel no longer runs its filter on
-// every frame of the link, nor keeps its buffer, and the interface holds
-// no goroutine but its runner. The send that opens the next exchange
-// (the renewal at T1, a DHCPDECLINE, an INIT-REBOOT after the link came
-// back) opens the socket again before the message goes out, so no reply
+// on. A bound interface with forcerenew off wants none, so its reader
+// ends and its socket passes nothing (quiet, socket_quiet.go): no
+// datagram wakes the daemon, and the interface holds no goroutine but
+// its runner (SPEC §4: the packet socket while unconfigured, the UDP
+// socket once bound). The send that opens the next exchange (the
+// renewal at T1, a DHCPDECLINE, an INIT-REBOOT after the link came
+// back) has it listen again before the message goes out, so no reply
 // can come before it.
 
-// packetConn returns the packet socket's Conn, opening the socket when
-// it is closed.
+// packetConn returns the packet socket's Conn, listening again on a
+// quiet socket or opening one when there is none.
 func (r *Runner) packetConn() (Conn, error) {
+	if r.bcast == nil && r.quieted != nil {
+		if err := r.unquiet(); err != nil {
+			r.log.Warn("listen again on the receive socket", "err", err)
+		}
+	}
 	if r.bcast == nil {
 		c, err := r.cfg.Link.OpenBroadcast()
 		if err != nil {
@@ -39,9 +45,9 @@ func (r *Runner) packetConn() (Conn, error) {
 	return r.bcast.Conn, nil
 }
 
-// fitSocket, after a step that left the machine BOUND, closes the packet
-// socket when the machine wants no message, and otherwise keeps it open
-// without the xid match of the exchange that ended, since a
+// fitSocket, after a step that left the machine BOUND, quiets the packet
+// socket when the machine wants no message, and otherwise keeps it
+// listening without the xid match of the exchange that ended, since a
 // DHCPFORCERENEW carries the server's own xid (RFC 3203). The next send
 // narrows the filter again.
 func (r *Runner) fitSocket() {
@@ -50,8 +56,7 @@ func (r *Runner) fitSocket() {
 	}
 	if !r.m.Listening() {
 		r.pre.idle(nil)
-		r.bcast.close()
-		r.bcast = nil
+		r.quiet()
 		return
 	}
 	c, err := r.packetConn()
@@ -68,11 +73,14 @@ func (r *Runner) fitSocket() {
 // socket reports a link that went down once (ENETDOWN) and then goes on
 // receiving.
 func (r *Runner) listen(c Conn) *socket {
-	s := &socket{Conn: c, stop: make(chan struct{})}
+	s := &socket{Conn: c, stop: make(chan struct{}), done: make(chan struct{})}
 	if err := r.pre.opened(c); err != nil {
 		r.log.Warn("set the socket's xid filter", "err", err)
 	}
-	r.wg.Go(func() { r.read(s) })
+	r.wg.Go(func() {
+		defer close(s.done)
+		r.read(s)
+	})
 	return s
 }
 

@@ -277,6 +277,48 @@ func TestRawConnMatchXID(t *testing.T) {
 	}
 }
 
+// Mute passes nothing until MatchXID or MatchAnyXID attaches a filter
+// again: a reply injected while muted never reaches the socket.
+func TestRawConnMute(t *testing.T) {
+	ours := net.HardwareAddr{0x02, 0x11, 0x22, 0x33, 0x44, 0x55}
+	rc, inject := rawWithInjector(t, ours)
+	from, to := netip.MustParseAddrPort("10.77.0.1:67"), netip.MustParseAddrPort("255.255.255.255:68")
+	read := func() (uint32, error) {
+		t.Helper()
+		if err := rc.SetReadDeadline(time.Now().Add(200 * time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+		b := make([]byte, 1500)
+		n, _, err := rc.ReadFrom(b)
+		if err != nil {
+			return 0, err
+		}
+		return binary.BigEndian.Uint32(b[4:n]), nil
+	}
+	for _, unmute := range []struct {
+		name string
+		f    func() error
+	}{
+		{"MatchAnyXID", rc.MatchAnyXID},
+		{"MatchXID", func() error { return rc.MatchXID(2) }},
+	} {
+		if err := rc.Mute(); err != nil {
+			t.Fatal(err)
+		}
+		inject(Frame(nil, bootpMessage(2, 1, ours), from, to))
+		if xid, err := read(); !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("muted: read xid %#x, %v; want nothing", xid, err)
+		}
+		if err := unmute.f(); err != nil {
+			t.Fatal(err)
+		}
+		inject(Frame(nil, bootpMessage(2, 2, ours), from, to))
+		if xid, err := read(); err != nil || xid != 2 {
+			t.Errorf("after %s: read xid %#x, %v; want 0x2", unmute.name, xid, err)
+		}
+	}
+}
+
 // A filter already in force is not attached again: a DHCPREQUEST and
 // each retransmission keep the xid of their exchange. The kernel shows
 // every attach once the filter is locked (SO_LOCK_FILTER): it refuses

@@ -42,6 +42,7 @@ type RawConn struct {
 	// DHCPREQUEST or a retransmission keeps the xid in force.
 	xidInForce uint32
 	narrowed   bool
+	muted      bool       // Mute's filter is attached
 	rmu        sync.Mutex // guards the read state below
 	oob        []byte
 	// The read state: the msghdr pointing at the caller's buffer and at
@@ -281,7 +282,7 @@ func (c *RawConn) WriteFrom(payload []byte, src netip.Addr, to netip.AddrPort) e
 // the state machine checks the xid of what it receives anyway. MatchXID
 // and MatchAnyXID are not safe to call concurrently.
 func (c *RawConn) MatchXID(xid uint32) error {
-	if c.narrowed && c.xidInForce == xid {
+	if c.narrowed && !c.muted && c.xidInForce == xid {
 		return nil
 	}
 	if c.withXID.raw == nil {
@@ -294,20 +295,39 @@ func (c *RawConn) MatchXID(xid uint32) error {
 	if err := c.c.SetBPF(c.withXID.with(xid)); err != nil {
 		return fmt.Errorf("set socket filter for xid %#x: %w", xid, err)
 	}
-	c.xidInForce, c.narrowed = xid, true
+	c.xidInForce, c.narrowed, c.muted = xid, true, false
 	return nil
 }
 
 // MatchAnyXID lifts MatchXID's xid match once no exchange is open: a
 // bound client's DHCPFORCERENEW (RFC 3203) carries the server's xid.
+// It also undoes Mute.
 func (c *RawConn) MatchAnyXID() error {
-	if !c.narrowed {
+	if !c.narrowed && !c.muted {
 		return nil
 	}
 	if err := c.c.SetBPF(c.anyXID); err != nil {
 		return fmt.Errorf("set socket filter without xid: %w", err)
 	}
-	c.narrowed = false
+	c.narrowed, c.muted = false, false
+	return nil
+}
+
+// Mute attaches a filter that passes nothing, while the client wants no
+// message (a bound client, RFC 2131 figure 5); MatchAnyXID and MatchXID
+// attach theirs again. Packets already queued stay. It is the cheap way
+// to stop listening for a while: the close of a packet socket waits in
+// the kernel for an RCU grace period (packet_release, 16 ms here), and
+// the runtime starts a thread for the other goroutines meanwhile. It
+// must not run concurrently with MatchXID or MatchAnyXID.
+func (c *RawConn) Mute() error {
+	if c.muted {
+		return nil
+	}
+	if err := c.c.SetBPF(dropAll); err != nil {
+		return fmt.Errorf("mute socket: %w", err)
+	}
+	c.narrowed, c.muted = false, true
 	return nil
 }
 

@@ -46,6 +46,9 @@ func (c *RawConn) MatchXID(xid uint32) error { return ErrUnsupported }
 // MatchAnyXID returns ErrUnsupported.
 func (c *RawConn) MatchAnyXID() error { return ErrUnsupported }
 
+// Mute returns ErrUnsupported.
+func (c *RawConn) Mute() error { return ErrUnsupported }
+
 // Dropped returns 0.
 func (c *RawConn) Dropped() uint64 { return 0 }
 

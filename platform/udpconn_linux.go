@@ -10,7 +10,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 )
 
@@ -97,12 +96,8 @@ func listenUDP4(ifname string, local netip.AddrPort, sendOnly bool) (*net.UDPCon
 
 // attachDropAll gives the socket fd the filter dropAll.
 func attachDropAll(fd int) error {
-	raw, err := bpf.Assemble(dropAll)
-	if err != nil {
-		return fmt.Errorf("assemble drop filter: %w", err)
-	}
-	filter := make([]unix.SockFilter, len(raw))
-	for i, in := range raw {
+	filter := make([]unix.SockFilter, len(dropAll))
+	for i, in := range dropAll {
 		filter[i] = unix.SockFilter{Code: in.Op, Jt: in.Jt, Jf: in.Jf, K: in.K}
 	}
 	prog := unix.SockFprog{Len: uint16(len(filter)), Filter: &filter[0]}

@@ -21,19 +21,16 @@ type framedSender struct {
 	bcast net.HardwareAddr
 }
 
-// dropAll is a filter that passes no packet to the socket.
-var dropAll = []bpf.Instruction{bpf.RetConstant{Val: 0}}
+// dropAll is a filter that passes no packet to the socket: return 0
+// (BPF_RET|BPF_K).
+var dropAll = []bpf.RawInstruction{{Op: 0x06, K: 0}}
 
 func openFramedSender(ifname string) (*framedSender, error) {
 	ifi, err := interfaceByName(ifname)
 	if err != nil {
 		return nil, err
 	}
-	filter, err := bpf.Assemble(dropAll)
-	if err != nil {
-		return nil, fmt.Errorf("assemble drop filter: %w", err)
-	}
-	c, err := packet.Listen(ifi, packet.Datagram, unix.ETH_P_IP, &packet.Config{Filter: filter})
+	c, err := packet.Listen(ifi, packet.Datagram, unix.ETH_P_IP, &packet.Config{Filter: dropAll})
 	if err != nil {
 		return nil, fmt.Errorf("open packet socket on %s: %w", ifname, err)
 	}

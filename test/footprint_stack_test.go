@@ -27,7 +27,8 @@ const idleStackLimit = 8192/4 - 800
 // idle interface's goroutines use, from the traceback a SIGQUIT prints
 // with GOTRACEBACK=system (every frame's sp and fp). With forcerenew on
 // they are the runner and its packet socket's reader; by default the
-// socket is closed once bound and the runner is the only one.
+// socket passes nothing once bound, its reader has ended, and the runner
+// is the only one.
 func TestIdleRunnerAndReaderStacksCanShrink(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {

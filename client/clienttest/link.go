@@ -13,7 +13,10 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/leased/leased/client"
 	"github.com/leased/leased/statemachine"
@@ -90,12 +93,26 @@ func (l *Link) DeliverRaw(b []byte, from netip.AddrPort) {
 	}
 }
 
-// Receiving reports whether a packet socket (the broadcast conn) is open.
+// BroadcastOpens counts the packet sockets (broadcast conns) opened.
+func (l *Link) BroadcastOpens() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, c := range l.open {
+		if !c.unicast {
+			n++
+		}
+	}
+	return n
+}
+
+// Receiving reports whether a packet socket (the broadcast conn) is open
+// and not muted.
 func (l *Link) Receiving() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, c := range l.open {
-		if !c.unicast && !c.isClosed() {
+		if !c.unicast && !c.isClosed() && !c.muted.Load() {
 			return true
 		}
 	}
@@ -156,7 +173,7 @@ func (l *Link) Return() {
 func (l *Link) OpenUnicast(netip.Addr) (client.Sender, error) { return l.openConn(true), nil }
 
 func (l *Link) openConn(unicast bool) *conn {
-	c := &conn{link: l, unicast: unicast, closed: make(chan struct{})}
+	c := &conn{link: l, unicast: unicast, closed: make(chan struct{}), woken: make(chan struct{}, 1)}
 	l.mu.Lock()
 	l.open = append(l.open, c)
 	l.mu.Unlock()
@@ -202,6 +219,8 @@ type conn struct {
 	unicast   bool
 	closeOnce sync.Once
 	closed    chan struct{}
+	muted     atomic.Bool
+	woken     chan struct{} // a read deadline passed (SetReadDeadline)
 }
 
 var errClosed = fmt.Errorf("fake connection: %w", net.ErrClosed)
@@ -217,9 +236,41 @@ func (c *conn) Receive(fn func(b []byte, from netip.AddrPort)) error {
 		return nil
 	case err := <-c.link.errs:
 		return err
+	case <-c.woken:
+		return os.ErrDeadlineExceeded
 	case <-c.closed:
 		return errClosed
 	}
+}
+
+// Mute, MatchXID and MatchAnyXID make the fake broadcast socket a
+// client.Muter, as the platform's is: muted, it receives nothing
+// (Receiving) until a match is set again.
+func (c *conn) Mute() error { c.muted.Store(true); return nil }
+
+// MatchXID implements client.XIDMatcher: it only undoes Mute.
+func (c *conn) MatchXID(uint32) error { c.muted.Store(false); return nil }
+
+// MatchAnyXID implements client.XIDMatcher: it only undoes Mute.
+func (c *conn) MatchAnyXID() error { c.muted.Store(false); return nil }
+
+// SetReadDeadline wakes a Receive waiting, or the next one, with
+// os.ErrDeadlineExceeded when t has passed; a zero t takes back a wake
+// no Receive has seen.
+func (c *conn) SetReadDeadline(t time.Time) error {
+	switch {
+	case t.IsZero():
+		select {
+		case <-c.woken:
+		default:
+		}
+	case !t.After(time.Now()):
+		select {
+		case c.woken <- struct{}{}:
+		default:
+		}
+	}
+	return nil
 }
 
 func (c *conn) WriteTo(b []byte, to netip.AddrPort) error {

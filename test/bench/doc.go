@@ -70,8 +70,8 @@
 //     chaddr, an IPv4 header claiming 64 KiB), 1000 a second, 3 s per
 //     run (30 s at BENCH_N=10): its CPU share, RSS before and after and
 //     the drop counters of dhclientctl status -json (issue 12). Twice:
-//     by default, where a bound daemon has no packet socket open, and
-//     with forcerenew on, where it reads one.
+//     by default, where a bound daemon's packet socket passes nothing,
+//     and with forcerenew on, where it reads the socket.
 //   - BenchmarkIdle: each client bound with a 12 hour lease and left
 //     alone, one second per run: context switches of all its threads
 //     (each one a wake-up), threads and RSS; and leased's RSS again

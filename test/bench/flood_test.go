@@ -31,8 +31,8 @@ const (
 // the drop counters of dhclientctl status -json (issue 12: shed in the
 // kernel where it can be, dropped and counted before any allocation that
 // grows with the packet otherwise). It runs twice: by default a bound
-// daemon has no packet socket open and the flood never leaves the
-// kernel; with forcerenew on it reads one, for a DHCPFORCERENEW.
+// daemon's packet socket passes nothing and the flood never leaves the
+// kernel; with forcerenew on it reads the socket, for a DHCPFORCERENEW.
 func BenchmarkFlood(b *testing.B) {
 	for _, c := range []struct{ name, conf string }{
 		{"default", ""},
