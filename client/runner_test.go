@@ -307,6 +307,31 @@ func TestRunnerWaitsForVanishedInterface(t *testing.T) {
 		if got := h.hooks.Reasons(); got[len(got)-1] != "REBOOT" {
 			t.Errorf("hooks %v, want REBOOT last", got)
 		}
+		if n := h.link.BroadcastOpens(); n != 2 {
+			t.Errorf("%d packet sockets opened, want a second for the link that returned", n)
+		}
+		h.stop()
+	})
+}
+
+// A link whose carrier goes and comes back keeps its packet socket: the
+// INIT-REBOOT and its answer go through the one opened at start.
+func TestRunnerKeepsSocketAcrossCarrierLoss(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := start(t, nil)
+		h.bind(3600)
+		h.runner.Send(statemachine.LinkDown{})
+		synctest.Wait()
+		h.runner.Send(statemachine.LinkUp{})
+		r := h.expect(dhcp4.Request)
+		h.link.Deliver(reply(r.Msg(), dhcp4.Ack, 3600), fromServer)
+		synctest.Wait()
+		if got := h.hooks.Reasons(); got[len(got)-1] != "REBOOT" {
+			t.Errorf("hooks %v, want REBOOT last", got)
+		}
+		if n := h.link.BroadcastOpens(); n != 1 {
+			t.Errorf("%d packet sockets opened, want the first kept", n)
+		}
 		h.stop()
 	})
 }

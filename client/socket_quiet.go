@@ -63,6 +63,38 @@ func (r *Runner) unquiet() error {
 	return nil
 }
 
+// Relinker is a Conn that can serve its link again once the carrier is
+// back, unless the interface was removed or replaced
+// (platform.RawConn.Relink). A link whose carrier only went and came
+// back keeps its socket: a thousand links coming back at once would
+// otherwise close a thousand, each close a thread of the runtime's for
+// 16 ms (Muter).
+type Relinker interface {
+	Relink() (bool, error)
+}
+
+// socketStale reports whether the packet socket, listening or quiet, must
+// be replaced as its link comes back: its Conn says the link is gone or
+// new, or cannot tell.
+func (r *Runner) socketStale() bool {
+	s := r.bcast
+	if s == nil {
+		s = r.quieted
+	}
+	if s == nil {
+		return false
+	}
+	rl, ok := s.Conn.(Relinker)
+	if !ok {
+		return true
+	}
+	kept, err := rl.Relink()
+	if err != nil {
+		r.log.Debug("check the receive socket's link", "err", err)
+	}
+	return !kept
+}
+
 // dropQuieted closes the quieted socket, if any.
 func (r *Runner) dropQuieted() {
 	if r.quieted != nil {

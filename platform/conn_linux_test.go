@@ -319,6 +319,57 @@ func TestRawConnMute(t *testing.T) {
 	}
 }
 
+// A socket outlives a loss of carrier: the link going down leaves
+// ENETDOWN pending, which Relink clears so that the next send goes out.
+// It does not outlive its interface: gone, or replaced by a new one of
+// the same name, Relink says so.
+func TestRawConnRelink(t *testing.T) {
+	l := newLab(t)
+	var rc *RawConn
+	l.client.do(t, func() (err error) { rc, err = ListenDHCP(l.clientLink, 68, nil); return err })
+	defer rc.Close()
+	relink := func() bool {
+		t.Helper()
+		var ok bool
+		l.client.do(t, func() (err error) { ok, err = rc.Relink(); return err })
+		return ok
+	}
+	send := func() error {
+		return rc.WriteTo([]byte("request"), netip.MustParseAddrPort("255.255.255.255:67"))
+	}
+	link := linkByName(t, l.hc, l.clientLink)
+	flap := func() {
+		t.Helper()
+		if err := l.hc.LinkSetDown(link); err != nil {
+			t.Fatal(err)
+		}
+		setUp(t, l.hc, l.clientLink)
+	}
+	flap()
+	if err := send(); !errors.Is(err, unix.ENETDOWN) {
+		t.Fatalf("first send after the link went down and up: %v, want the ENETDOWN left pending", err)
+	}
+	flap()
+	if !relink() {
+		t.Fatal("Relink after the link went down and up: false, want the socket kept")
+	}
+	if err := send(); err != nil {
+		t.Errorf("first send after Relink: %v", err)
+	}
+	if err := l.hc.LinkDel(link); err != nil {
+		t.Fatal(err)
+	}
+	if relink() {
+		t.Error("Relink true once the link is gone")
+	}
+	if err := l.hc.LinkAdd(vethLink(l.clientLink, l.clientLink+"p")); err != nil {
+		t.Fatal(err)
+	}
+	if relink() {
+		t.Error("Relink true on a new link of the same name")
+	}
+}
+
 // A filter already in force is not attached again: a DHCPREQUEST and
 // each retransmission keep the xid of their exchange. The kernel shows
 // every attach once the filter is locked (SO_LOCK_FILTER): it refuses

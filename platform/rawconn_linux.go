@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -30,6 +31,8 @@ import (
 type RawConn struct {
 	c      *packet.Conn
 	rc     syscall.RawConn
+	ifname string
+	index  int // of the interface the socket is bound to
 	port   uint16
 	chaddr net.HardwareAddr // matched by the filter, with MatchXID's xid
 	bcast  net.HardwareAddr
@@ -103,7 +106,7 @@ func listenRaw(ifname string, port int, chaddr net.HardwareAddr) (*RawConn, erro
 		return nil, fmt.Errorf("open raw socket on %s: %w", ifname, err)
 	}
 	r := &RawConn{
-		c: c, rc: rc, port: uint16(port), chaddr: chaddr, bcast: broadcastHW(max(len(ifi.HardwareAddr), 6)), anyXID: filter,
+		c: c, rc: rc, ifname: ifi.Name, index: ifi.Index, port: uint16(port), chaddr: chaddr, bcast: broadcastHW(max(len(ifi.HardwareAddr), 6)), anyXID: filter,
 		oob: make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.TpacketAuxdata{})))),
 	}
 	r.msg.Iov = &r.iov
@@ -329,6 +332,34 @@ func (c *RawConn) Mute() error {
 	}
 	c.narrowed, c.muted = false, true
 	return nil
+}
+
+// Relink readies the socket for its link's return after a loss of
+// carrier. It reports false when the interface the socket is bound to
+// is gone, or its name now names another (a new index): the socket
+// receives nothing more, and a link removed and created again needs a
+// new one. Otherwise it clears the ENETDOWN that the link going down
+// left pending on the socket (SO_ERROR), which the next send would fail
+// with. A link whose carrier came back keeps its socket, whose close
+// would wait in the kernel for an RCU grace period (Mute).
+func (c *RawConn) Relink() (bool, error) {
+	ifi, err := interfaceByName(c.ifname)
+	switch {
+	case errors.Is(err, ErrLinkGone):
+		return false, nil
+	case err != nil:
+		return false, err
+	case ifi.Index != c.index:
+		return false, nil
+	}
+	var serr error
+	err = c.rc.Control(func(fd uintptr) {
+		_, serr = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR)
+	})
+	if serr != nil {
+		return false, os.NewSyscallError("getsockopt SO_ERROR", serr)
+	}
+	return err == nil, err
 }
 
 // Dropped returns how many received packets were dropped as malformed.

@@ -49,6 +49,9 @@ func (c *RawConn) MatchAnyXID() error { return ErrUnsupported }
 // Mute returns ErrUnsupported.
 func (c *RawConn) Mute() error { return ErrUnsupported }
 
+// Relink returns ErrUnsupported.
+func (c *RawConn) Relink() (bool, error) { return false, ErrUnsupported }
+
 // Dropped returns 0.
 func (c *RawConn) Dropped() uint64 { return 0 }
 

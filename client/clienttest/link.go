@@ -56,6 +56,7 @@ type Link struct {
 	ConfigErr error // answer for Configure, set with FailConfigure
 	gone      bool
 	open      []*conn
+	bcasts    int // broadcast conns ever opened
 }
 
 // NewLink returns a fake link named name.
@@ -97,13 +98,7 @@ func (l *Link) DeliverRaw(b []byte, from netip.AddrPort) {
 func (l *Link) BroadcastOpens() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	n := 0
-	for _, c := range l.open {
-		if !c.unicast {
-			n++
-		}
-	}
-	return n
+	return l.bcasts
 }
 
 // Receiving reports whether a packet socket (the broadcast conn) is open
@@ -176,6 +171,9 @@ func (l *Link) openConn(unicast bool) *conn {
 	c := &conn{link: l, unicast: unicast, closed: make(chan struct{}), woken: make(chan struct{}, 1)}
 	l.mu.Lock()
 	l.open = append(l.open, c)
+	if !unicast {
+		l.bcasts++
+	}
 	l.mu.Unlock()
 	return c
 }
@@ -242,6 +240,10 @@ func (c *conn) Receive(fn func(b []byte, from netip.AddrPort)) error {
 		return errClosed
 	}
 }
+
+// Relink makes the fake broadcast socket a client.Relinker: a socket
+// is kept unless its link vanished, which closed it.
+func (c *conn) Relink() (bool, error) { return !c.isClosed(), nil }
 
 // Mute, MatchXID and MatchAnyXID make the fake broadcast socket a
 // client.Muter, as the platform's is: muted, it receives nothing
