@@ -296,17 +296,7 @@ func TestRunnerWaitsForVanishedInterface(t *testing.T) {
 		h.runner.Send(statemachine.LinkDown{})
 		synctest.Wait()
 		h.link.Return()
-		h.runner.Send(statemachine.LinkUp{})
-		// INIT-REBOOT on a socket opened again.
-		r := h.expect(dhcp4.Request)
-		if r.Unicast || r.Msg().CIAddr.IsValid() && !r.Msg().CIAddr.IsUnspecified() {
-			t.Errorf("after the link returned: %v unicast=%v, want a broadcast INIT-REBOOT REQUEST", r.Msg().CIAddr, r.Unicast)
-		}
-		h.link.Deliver(reply(r.Msg(), dhcp4.Ack, 3600), fromServer)
-		synctest.Wait()
-		if got := h.hooks.Reasons(); got[len(got)-1] != "REBOOT" {
-			t.Errorf("hooks %v, want REBOOT last", got)
-		}
+		h.rebootAfterLinkUp()
 		if n := h.link.BroadcastOpens(); n != 2 {
 			t.Errorf("%d packet sockets opened, want a second for the link that returned", n)
 		}
@@ -322,18 +312,28 @@ func TestRunnerKeepsSocketAcrossCarrierLoss(t *testing.T) {
 		h.bind(3600)
 		h.runner.Send(statemachine.LinkDown{})
 		synctest.Wait()
-		h.runner.Send(statemachine.LinkUp{})
-		r := h.expect(dhcp4.Request)
-		h.link.Deliver(reply(r.Msg(), dhcp4.Ack, 3600), fromServer)
-		synctest.Wait()
-		if got := h.hooks.Reasons(); got[len(got)-1] != "REBOOT" {
-			t.Errorf("hooks %v, want REBOOT last", got)
-		}
+		h.rebootAfterLinkUp()
 		if n := h.link.BroadcastOpens(); n != 1 {
 			t.Errorf("%d packet sockets opened, want the first kept", n)
 		}
 		h.stop()
 	})
+}
+
+// rebootAfterLinkUp sends LinkUp to a runner in LINK-DOWN and answers
+// its INIT-REBOOT, a broadcast REQUEST, with an ACK: REBOOT runs.
+func (h *harness) rebootAfterLinkUp() {
+	h.t.Helper()
+	h.runner.Send(statemachine.LinkUp{})
+	r := h.expect(dhcp4.Request)
+	if r.Unicast || r.Msg().CIAddr.IsValid() && !r.Msg().CIAddr.IsUnspecified() {
+		h.t.Errorf("after the link came back: %v unicast=%v, want a broadcast INIT-REBOOT REQUEST", r.Msg().CIAddr, r.Unicast)
+	}
+	h.link.Deliver(reply(r.Msg(), dhcp4.Ack, 3600), fromServer)
+	synctest.Wait()
+	if got := h.hooks.Reasons(); got[len(got)-1] != "REBOOT" {
+		h.t.Errorf("hooks %v, want REBOOT last", got)
+	}
 }
 
 func TestRunnerKeepsReadingAfterAReadError(t *testing.T) {
