@@ -356,6 +356,18 @@ func TestRawConnRelink(t *testing.T) {
 	if err := send(); err != nil {
 		t.Errorf("first send after Relink: %v", err)
 	}
+	// Muted, the socket takes the ENETDOWN of a flap nobody saw; the
+	// match that undoes Mute clears it.
+	if err := rc.Mute(); err != nil {
+		t.Fatal(err)
+	}
+	flap()
+	if err := rc.MatchAnyXID(); err != nil {
+		t.Fatal(err)
+	}
+	if err := send(); err != nil {
+		t.Errorf("first send after a flap while muted: %v", err)
+	}
 	if err := l.hc.LinkDel(link); err != nil {
 		t.Fatal(err)
 	}

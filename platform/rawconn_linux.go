@@ -298,7 +298,11 @@ func (c *RawConn) MatchXID(xid uint32) error {
 	if err := c.c.SetBPF(c.withXID.with(xid)); err != nil {
 		return fmt.Errorf("set socket filter for xid %#x: %w", xid, err)
 	}
+	wasMuted := c.muted
 	c.xidInForce, c.narrowed, c.muted = xid, true, false
+	if wasMuted {
+		return c.clearError()
+	}
 	return nil
 }
 
@@ -312,17 +316,23 @@ func (c *RawConn) MatchAnyXID() error {
 	if err := c.c.SetBPF(c.anyXID); err != nil {
 		return fmt.Errorf("set socket filter without xid: %w", err)
 	}
+	wasMuted := c.muted
 	c.narrowed, c.muted = false, false
+	if wasMuted {
+		return c.clearError()
+	}
 	return nil
 }
 
 // Mute attaches a filter that passes nothing, while the client wants no
 // message (a bound client, RFC 2131 figure 5); MatchAnyXID and MatchXID
-// attach theirs again. Packets already queued stay. It is the cheap way
-// to stop listening for a while: the close of a packet socket waits in
-// the kernel for an RCU grace period (packet_release, 16 ms here), and
-// the runtime starts a thread for the other goroutines meanwhile. It
-// must not run concurrently with MatchXID or MatchAnyXID.
+// attach theirs again, and clear an error left pending meanwhile (a
+// link that went down and up while nobody read the socket: its ENETDOWN
+// would fail the next send). Packets already queued stay. It is the
+// cheap way to stop listening for a while: the close of a packet socket
+// waits in the kernel for an RCU grace period (packet_release, 16 ms
+// here), and the runtime starts a thread for the other goroutines
+// meanwhile. It must not run concurrently with MatchXID or MatchAnyXID.
 func (c *RawConn) Mute() error {
 	if c.muted {
 		return nil
@@ -352,14 +362,24 @@ func (c *RawConn) Relink() (bool, error) {
 	case ifi.Index != c.index:
 		return false, nil
 	}
+	if err := c.clearError(); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// clearError reads, and so clears, the error pending on the socket
+// (SO_ERROR): the ENETDOWN that a link going down leaves, which the next
+// send or read would otherwise fail with.
+func (c *RawConn) clearError() error {
 	var serr error
-	err = c.rc.Control(func(fd uintptr) {
+	err := c.rc.Control(func(fd uintptr) {
 		_, serr = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR)
 	})
 	if serr != nil {
-		return false, os.NewSyscallError("getsockopt SO_ERROR", serr)
+		return os.NewSyscallError("getsockopt SO_ERROR", serr)
 	}
-	return err == nil, err
+	return err
 }
 
 // Dropped returns how many received packets were dropped as malformed.
