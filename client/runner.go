@@ -421,13 +421,13 @@ func (r *Runner) closeConns() {
 }
 
 // reopen replaces the broadcast socket when the link comes back and
-// the socket is stale: an interface that was removed and created again
-// has a new index, which the old socket is not bound to (SPEC §4: a
-// removed interface is waited for). On failure the old socket stays. A
-// stale quieted socket is closed instead: the next send opens one on the
-// link as it is then.
+// the socket cannot be kept (keepSocket): an interface that was removed
+// and created again has a new index, which the old socket is not bound
+// to (SPEC §4: a removed interface is waited for). On failure the old
+// socket stays. A quieted socket not kept is closed instead: the next
+// send opens one on the link as it is then.
 func (r *Runner) reopen() {
-	if !r.socketStale() {
+	if r.keepSocket() {
 		return
 	}
 	if r.bcast == nil {

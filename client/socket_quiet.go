@@ -73,10 +73,11 @@ type Relinker interface {
 	Relink() (bool, error)
 }
 
-// socketStale reports whether the packet socket, listening or quiet, must
-// be replaced as its link comes back: its Conn says the link is gone or
-// new, or cannot tell.
-func (r *Runner) socketStale() bool {
+// keepSocket reports whether the packet socket, listening or quiet, can
+// serve its link as it comes back (Relinker), with the error the loss
+// of carrier left on it cleared; false when there is none, or its link
+// is gone or new, or its Conn cannot tell.
+func (r *Runner) keepSocket() bool {
 	s := r.bcast
 	if s == nil {
 		s = r.quieted
@@ -86,13 +87,13 @@ func (r *Runner) socketStale() bool {
 	}
 	rl, ok := s.Conn.(Relinker)
 	if !ok {
-		return true
+		return false
 	}
 	kept, err := rl.Relink()
 	if err != nil {
 		r.log.Debug("check the receive socket's link", "err", err)
 	}
-	return !kept
+	return kept
 }
 
 // dropQuieted closes the quieted socket, if any.

@@ -247,15 +247,11 @@ func TestRawConnMatchXID(t *testing.T) {
 	}
 	expect := func(xid uint32) {
 		t.Helper()
-		if err := rc.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
-			t.Fatal(err)
-		}
-		b := make([]byte, 1500)
-		n, _, err := rc.ReadFrom(b)
+		got, err := readXID(t, rc, 5*time.Second)
 		if err != nil {
 			t.Fatalf("read: %v", err)
 		}
-		if got := binary.BigEndian.Uint32(b[4:n]); got != xid {
+		if got != xid {
 			t.Errorf("read the reply with xid %#x, want %#x", got, xid)
 		}
 	}
@@ -277,24 +273,27 @@ func TestRawConnMatchXID(t *testing.T) {
 	}
 }
 
+// readXID reads one BOOTP message from rc within wait and returns its
+// xid.
+func readXID(t *testing.T, rc *RawConn, wait time.Duration) (uint32, error) {
+	t.Helper()
+	if err := rc.SetReadDeadline(time.Now().Add(wait)); err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 1500)
+	n, _, err := rc.ReadFrom(b)
+	if err != nil {
+		return 0, err
+	}
+	return binary.BigEndian.Uint32(b[4:n]), nil
+}
+
 // Mute passes nothing until MatchXID or MatchAnyXID attaches a filter
 // again: a reply injected while muted never reaches the socket.
 func TestRawConnMute(t *testing.T) {
 	ours := net.HardwareAddr{0x02, 0x11, 0x22, 0x33, 0x44, 0x55}
 	rc, inject := rawWithInjector(t, ours)
 	from, to := netip.MustParseAddrPort("10.77.0.1:67"), netip.MustParseAddrPort("255.255.255.255:68")
-	read := func() (uint32, error) {
-		t.Helper()
-		if err := rc.SetReadDeadline(time.Now().Add(200 * time.Millisecond)); err != nil {
-			t.Fatal(err)
-		}
-		b := make([]byte, 1500)
-		n, _, err := rc.ReadFrom(b)
-		if err != nil {
-			return 0, err
-		}
-		return binary.BigEndian.Uint32(b[4:n]), nil
-	}
 	for _, unmute := range []struct {
 		name string
 		f    func() error
@@ -306,14 +305,14 @@ func TestRawConnMute(t *testing.T) {
 			t.Fatal(err)
 		}
 		inject(Frame(nil, bootpMessage(2, 1, ours), from, to))
-		if xid, err := read(); !errors.Is(err, os.ErrDeadlineExceeded) {
+		if xid, err := readXID(t, rc, 200*time.Millisecond); !errors.Is(err, os.ErrDeadlineExceeded) {
 			t.Fatalf("muted: read xid %#x, %v; want nothing", xid, err)
 		}
 		if err := unmute.f(); err != nil {
 			t.Fatal(err)
 		}
 		inject(Frame(nil, bootpMessage(2, 2, ours), from, to))
-		if xid, err := read(); err != nil || xid != 2 {
+		if xid, err := readXID(t, rc, 5*time.Second); err != nil || xid != 2 {
 			t.Errorf("after %s: read xid %#x, %v; want 0x2", unmute.name, xid, err)
 		}
 	}

@@ -21,9 +21,8 @@ type framedSender struct {
 	bcast net.HardwareAddr
 }
 
-// dropAll is a filter that passes no packet to the socket: return 0
-// (BPF_RET|BPF_K).
-var dropAll = []bpf.RawInstruction{{Op: 0x06, K: 0}}
+// dropAll is a filter that passes no packet to the socket: return 0.
+var dropAll = []bpf.RawInstruction{{Op: unix.BPF_RET | unix.BPF_K, K: 0}}
 
 func openFramedSender(ifname string) (*framedSender, error) {
 	ifi, err := interfaceByName(ifname)
