@@ -127,8 +127,10 @@ func TestWaitWithAndWithoutPidfd(t *testing.T) {
 		want       Result
 	}{
 		{"exits", "exit 4", time.Minute, Result{ExitCode: 4}},
-		{"outlasts its context", "sleep 1000", 100 * time.Millisecond, Result{TimedOut: true}},
-		{"ignores SIGTERM", `trap "" TERM; sleep 1000`, 100 * time.Millisecond, Result{TimedOut: true}},
+		{"outlasts its context", "sleep 1000", 100 * time.Millisecond, Result{ExitCode: -15, TimedOut: true}},
+		{"ignores SIGTERM", `trap "" TERM; sleep 1000`, 100 * time.Millisecond, Result{ExitCode: -9, TimedOut: true}},
+		// A trap's own status is no decision when the timeout ended it.
+		{"exits on SIGTERM", `trap "exit 1" TERM; sleep 1000 & wait`, 100 * time.Millisecond, Result{ExitCode: -15, TimedOut: true}},
 	}
 	for _, pidfd := range []bool{true, false} {
 		for _, tc := range cases {

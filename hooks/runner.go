@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -44,10 +45,13 @@ type Runner struct {
 
 // Result is the outcome of one run.
 //
-// ExitCode follows ISC's script_go: the exit status when the script exited,
-// and 0 ("no decision") when it could not be executed or was killed by a
-// signal, including the timeout's. Err says why in those cases and is nil
-// for a script that exited, whatever its status.
+// ExitCode follows ISC's script_go (dhclient.c): the exit status when the
+// script exited, minus the number of the signal that ended it (the
+// timeout's too), and 0 when it could not be executed, as ISC's child
+// exits 0 after a failed execve. A negative code declines nothing and
+// does not accept a TIMEOUT lease (statemachine.HookResult). Err says why
+// in the last two cases and is nil for a script that exited, whatever its
+// status.
 type Result struct {
 	ExitCode int
 	Err      error
@@ -183,8 +187,12 @@ func wait(ctx context.Context, p *child) Result {
 	cancel()
 	killGroup(p, true)
 	res := p.result()
-	// Killed by us: no decision, even if a trap handler exited non-zero.
-	res.ExitCode, res.TimedOut = 0, timedOut
+	// Ended by us: read as a script a signal ended, even if a trap
+	// handler exited with a status of its own.
+	if res.ExitCode >= 0 {
+		res.ExitCode = -int(syscall.SIGTERM)
+	}
+	res.TimedOut = timedOut
 	if res.Err == nil || !timedOut {
 		// Ended by the caller (the daemon stopping): say so, not how.
 		res.Err = ctx.Err()
@@ -192,13 +200,17 @@ func wait(ctx context.Context, p *child) Result {
 	return res
 }
 
-// fromState maps a wait status to ISC's meaning (reference §3.1): a script
-// killed by a signal made no decision, so its exit code reads 0.
+// fromState maps a wait status to ISC's script_go: the exit status, or
+// -WTERMSIG for a script a signal ended.
 func fromState(st *os.ProcessState) Result {
 	if st.Exited() {
 		return Result{ExitCode: st.ExitCode()}
 	}
-	return Result{Err: fmt.Errorf("hook ended by %s", st)}
+	res := Result{Err: fmt.Errorf("hook ended by %s", st)}
+	if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		res.ExitCode = -int(ws.Signal())
+	}
+	return res
 }
 
 // LevelNotice is the log level of leased's own notices, which ISC never

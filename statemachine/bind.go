@@ -171,7 +171,7 @@ func (m *Machine) bind(now time.Time, l *Lease, why Reason) {
 	m.leases = removeLease(m.leases, l)
 	m.active = l
 	m.state = StateBound
-	m.awaiting = append(m.awaiting, hookWait{reason: why, lease: l})
+	m.awaiting = append(m.awaiting, hookWait{reason: why, lease: l, previous: old})
 	// T1 already due (a lease of a second or two, for which ISC's
 	// formulas give T1 = 0): renew at once, as ISC does, but never sooner
 	// than minRequestGap after the last REQUEST, so a server handing out

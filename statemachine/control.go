@@ -33,7 +33,7 @@ func (m *Machine) pause() {
 		return
 	}
 	m.deconfigure()
-	m.emit(RunHook{Reason: ReasonStop, Old: m.active})
+	m.runStop()
 	m.halt()
 	m.state = StatePaused
 }
@@ -43,8 +43,18 @@ func (m *Machine) pause() {
 // A machine already stopped goes to stopRecorded instead (Step).
 func (m *Machine) stop() {
 	m.deconfigure()
-	m.emit(RunHook{Reason: ReasonStop, Old: m.active})
+	m.runStop()
 	m.halt()
+}
+
+// runStop runs STOP with ISC's client->active as old_*: the active lease,
+// or the one that lapsed or was declined. Without one there is no STOP
+// (dhclient.c state_stop): nothing to unconfigure, and hooks such as
+// Debian's timesyncd one would drop what other interfaces set up.
+func (m *Machine) runStop() {
+	if l := m.previous(); l != nil {
+		m.emit(RunHook{Reason: ReasonStop, Old: l})
+	}
 }
 
 // stopRecorded is Stop on a machine that is not running: dhclient -x
@@ -92,9 +102,12 @@ func (m *Machine) release(now time.Time) {
 }
 
 // hookResult acts on the exit status of a hook: TIMEOUT decides whether a
-// stored lease is used; a non-zero BOUND, RENEW, REBIND or REBOOT declines
-// the lease if it is still the active one (recorded at bind: forgotten
-// again), zero makes the daemon ready.
+// stored lease is used (0 only); a positive BOUND, RENEW, REBIND or REBOOT
+// status declines the lease if it is still the active one (recorded at
+// bind: forgotten again), and the lease it followed becomes ISC's
+// client->active again: the next DISCOVER asks for its address and the
+// next BOUND exports it as old_* (dhclient.c bind_lease declines only
+// client->new). Any other status makes the daemon ready.
 func (m *Machine) hookResult(now time.Time, ev HookResult) {
 	if ev.Reason == ReasonInform || ev.Reason == ReasonV6Only {
 		m.markReady() // DHCPv4 is done here: the parameters, or no IPv4 at all
@@ -132,8 +145,9 @@ func (m *Machine) hookResult(now time.Time, ev HookResult) {
 	if w.lease != m.active || !m.inUse() {
 		return
 	}
-	if ev.ExitCode != 0 {
+	if ev.ExitCode > 0 {
 		m.decline(now, w.lease)
+		m.lapsed = w.previous
 		return
 	}
 	m.markReady()

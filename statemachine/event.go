@@ -59,8 +59,10 @@ type Release struct{}
 type Stop struct{}
 
 // HookResult is the exit status of a hook call, reported for every
-// RunHook the runner carried out. A status that is not an exit code (the
-// script was killed) should be reported as 0: ISC ignores it.
+// RunHook the runner carried out. A script a signal ended is reported as
+// minus the signal's number, as ISC's script_go returns it: a negative
+// status declines no lease (dhclient.c bind_lease: > 0) and accepts no
+// TIMEOUT lease (state_panic: only 0 does).
 type HookResult struct {
 	Reason   Reason
 	ExitCode int

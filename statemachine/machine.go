@@ -24,8 +24,9 @@ const (
 
 // hookWait is a hook call whose exit status can decline its lease.
 type hookWait struct {
-	reason Reason
-	lease  *Lease
+	reason   Reason
+	lease    *Lease
+	previous *Lease // the lease lease followed (Machine.previous at bind)
 }
 
 // Machine is the RFC 2131 client state machine for one interface. It does

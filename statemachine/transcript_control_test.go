@@ -91,6 +91,94 @@ func controlTranscripts() []scenario {
 				"arm +48s",
 			}},
 		}},
+		// ISC's bind_lease declines only client->new: client->active, the
+		// lease before the renewal, is asked for again and is the next
+		// BOUND's old_*, which Debian's script removes when it differs.
+		{name: "DECLINE after a non-zero RENEW hook", setup: bound, steps: []step{
+			{atArm, Timeout{}, []string{
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5",
+				"arm +4s",
+			}},
+			{time.Second, ack(addr, srv), []string{
+				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"persist 10.0.0.5/24",
+				"configure 10.0.0.5/24 old=10.0.0.5/24",
+				"hook RENEW new=10.0.0.5 old=10.0.0.5",
+				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
+				"arm +48s",
+			}},
+			{0, HookResult{Reason: ReasonRenew, ExitCode: 1}, []string{
+				"deconfigure 10.0.0.5/24",
+				"forget 10.0.0.5/24",
+				"log DHCPDECLINE of 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPDECLINE xid=0xe to=255.255.255.255:67 requested=10.0.0.5 server=10.0.0.1",
+				"arm +10s",
+			}},
+			{atArm, Timeout{}, []string{
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
+				"arm +4s",
+			}},
+			{time.Second, offer(addr2, srv), []string{
+				"log DHCPOFFER of 10.0.0.6 from 10.0.0.1",
+				"log DHCPREQUEST for 10.0.0.6 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.6 server=10.0.0.1",
+				"arm +4s",
+			}},
+			{0, ack(addr2, srv), []string{
+				"log DHCPACK of 10.0.0.6 from 10.0.0.1",
+				"persist 10.0.0.6/24",
+				"configure 10.0.0.6/24",
+				"hook BOUND new=10.0.0.6 old=10.0.0.5",
+				"log bound to 10.0.0.6 -- renewal in 48 seconds.",
+				"arm +48s",
+			}},
+		}},
+		// A script a signal ended made no decision (dhclient.c bind_lease
+		// declines on a status > 0; script_go returns -WTERMSIG).
+		{name: "a BOUND hook a signal ended declines nothing", steps: []step{
+			{0, Start{}, []string{
+				"hook PREINIT",
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+			{time.Second, offer(addr, srv), []string{
+				"log DHCPOFFER of 10.0.0.5 from 10.0.0.1",
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5 server=10.0.0.1",
+				"arm +4s",
+			}},
+			{0, ack(addr, srv), []string{
+				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"persist 10.0.0.5/24",
+				"configure 10.0.0.5/24",
+				"hook BOUND new=10.0.0.5",
+				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
+				"arm +48s",
+			}},
+			{0, HookResult{Reason: ReasonBound, ExitCode: -15}, []string{"ready"}},
+		}},
+		// ISC runs STOP only for client->active (dhclient.c state_stop).
+		{name: "stop without a lease runs no hook", steps: []step{
+			{0, Start{}, []string{
+				"hook PREINIT",
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+			{time.Second, Stop{}, []string{"arm off"}},
+		}},
+		{name: "pause without a lease runs no hook", steps: []step{
+			{0, Start{}, []string{
+				"hook PREINIT",
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+			{time.Second, Pause{}, []string{"arm off"}},
+		}},
 		{name: "pause and resume", setup: bound, steps: []step{
 			{10 * time.Second, Pause{}, []string{
 				"deconfigure 10.0.0.5/24",

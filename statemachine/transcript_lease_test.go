@@ -39,25 +39,7 @@ func leaseTranscripts() []scenario {
 			}},
 			{0, HookResult{Reason: ReasonRebind}, []string{}},
 		}...)},
-		{name: "expiry runs EXPIRE and PREINIT", setup: bound, steps: append(unansweredRenewals(), []step{
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=58 ciaddr=10.0.0.5",
-				"arm +12s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=70 ciaddr=10.0.0.5",
-				"arm +3s",
-			}},
-			{atArm, Timeout{}, []string{
-				"deconfigure 10.0.0.5/24",
-				"hook EXPIRE old=10.0.0.5",
-				"hook PREINIT",
-				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
-				"arm +4s",
-			}},
+		{name: "expiry runs EXPIRE and PREINIT", setup: bound, steps: append(expiry(), []step{
 			// ISC keeps the lapsed lease as client->active: the next BOUND
 			// exports it as old_*.
 			{time.Second, offer(addr, srv), []string{
@@ -75,6 +57,10 @@ func leaseTranscripts() []scenario {
 				"arm +48s",
 			}},
 		}...)},
+		// ... and STOP too (dhclient.c state_stop).
+		{name: "stop after an expiry", setup: bound, steps: append(expiry(),
+			step{time.Second, Stop{}, []string{"hook STOP old=10.0.0.5", "arm off"}},
+		)},
 		{name: "NAK while renewing", setup: bound, steps: []step{
 			{atArm, Timeout{}, []string{
 				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
@@ -176,4 +162,29 @@ func unansweredRenewals() []step {
 			"arm +9s", // just past T2 (ISC: cur_time > rebind), not ISC's next retransmission (+11s)
 		}},
 	}
+}
+
+// expiry are the steps of the lease of bound running out unrenewed, up
+// to the DISCOVER after EXPIRE.
+func expiry() []step {
+	return append(unansweredRenewals(), []step{
+		{atArm, Timeout{}, []string{
+			"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+			"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=58 ciaddr=10.0.0.5",
+			"arm +12s",
+		}},
+		{atArm, Timeout{}, []string{
+			"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+			"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=70 ciaddr=10.0.0.5",
+			"arm +3s",
+		}},
+		{atArm, Timeout{}, []string{
+			"deconfigure 10.0.0.5/24",
+			"hook EXPIRE old=10.0.0.5",
+			"hook PREINIT",
+			"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+			"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
+			"arm +4s",
+		}},
+	}...)
 }

@@ -66,40 +66,7 @@ func rebootTranscripts() []scenario {
 			}},
 		}},
 		{name: "timeout with a stored lease accepted", cfg: withTimeout(10 * time.Second), rec: recordedLease,
-			steps: []step{
-				{0, Start{}, []string{
-					"hook PREINIT",
-					"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-					"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
-					"arm +4s",
-				}},
-				{atArm, Timeout{}, []string{
-					"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-					"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=4 requested=10.0.0.5",
-					"arm +5s",
-				}},
-				{atArm, Timeout{}, []string{
-					"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-					"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=9 requested=10.0.0.5",
-					"arm +6s",
-				}},
-				{atArm, Timeout{}, []string{
-					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
-					"arm +4s",
-				}},
-				{atArm, Timeout{}, []string{
-					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 7",
-					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 secs=4 requested=10.0.0.5",
-					"arm +7s",
-				}},
-				{atArm, Timeout{}, []string{
-					"log No DHCPOFFERS received.",
-					"log Trying recorded lease 10.0.0.5",
-					"configure 10.0.0.5/24",
-					"hook TIMEOUT new=10.0.0.5",
-					"arm +1m25s",
-				}},
+			steps: append(timeoutTriesRecorded(), []step{
 				{0, HookResult{Reason: ReasonTimeout}, []string{
 					"log bound: renewal in 24 seconds.",
 					"ready",
@@ -110,51 +77,13 @@ func rebootTranscripts() []scenario {
 					"send DHCPREQUEST xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5",
 					"arm +4s",
 				}},
-			}},
+			}...)},
 		{name: "timeout with a stored lease refused", cfg: withTimeout(10 * time.Second), rec: recordedLease,
-			steps: []step{
-				{0, Start{}, []string{
-					"hook PREINIT",
-					"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-					"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
-					"arm +4s",
-				}},
-				{atArm, Timeout{}, []string{
-					"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-					"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=4 requested=10.0.0.5",
-					"arm +5s",
-				}},
-				{atArm, Timeout{}, []string{
-					"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-					"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=9 requested=10.0.0.5",
-					"arm +6s",
-				}},
-				{atArm, Timeout{}, []string{
-					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
-					"arm +4s",
-				}},
-				{atArm, Timeout{}, []string{
-					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 7",
-					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 secs=4 requested=10.0.0.5",
-					"arm +7s",
-				}},
-				{atArm, Timeout{}, []string{
-					"log No DHCPOFFERS received.",
-					"log Trying recorded lease 10.0.0.5",
-					"configure 10.0.0.5/24",
-					"hook TIMEOUT new=10.0.0.5",
-					"arm +1m25s",
-				}},
-				{0, HookResult{Reason: ReasonTimeout, ExitCode: 2}, []string{
-					"deconfigure 10.0.0.5/24",
-					"log No working leases in persistent database - sleeping.",
-					"hook FAIL",
-					"arm +2m37s",
-				}},
-				// The parent returns once FAIL has run (reference §1.3).
-				{0, HookResult{Reason: ReasonFail}, []string{"ready"}},
-			}},
+			steps: append(timeoutTriesRecorded(), refusedTimeout(2)...)},
+		// ISC's script_go returns -WTERMSIG, and only 0 uses the lease
+		// (dhclient.c state_panic).
+		{name: "timeout with a stored lease and a hook a signal ended", cfg: withTimeout(10 * time.Second), rec: recordedLease,
+			steps: append(timeoutTriesRecorded(), refusedTimeout(-9)...)},
 		{name: "timeout with a fallback lease", cfg: withTimeout(10 * time.Second),
 			rec: func() []*Lease { return []*Lease{fallbackLease()} },
 			steps: []step{
@@ -240,5 +169,61 @@ func rebootTranscripts() []scenario {
 				}},
 				{time.Hour, Timeout{}, nil},
 			}},
+	}
+}
+
+// timeoutTriesRecorded are the steps of a start with the recorded lease
+// of recordedLease and a 10 s timeout that no server answers, up to the
+// TIMEOUT hook that tries that lease.
+func timeoutTriesRecorded() []step {
+	return []step{
+		{0, Start{}, []string{
+			"hook PREINIT",
+			"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+			"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
+			"arm +4s",
+		}},
+		{atArm, Timeout{}, []string{
+			"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+			"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=4 requested=10.0.0.5",
+			"arm +5s",
+		}},
+		{atArm, Timeout{}, []string{
+			"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+			"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=9 requested=10.0.0.5",
+			"arm +6s",
+		}},
+		{atArm, Timeout{}, []string{
+			"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+			"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
+			"arm +4s",
+		}},
+		{atArm, Timeout{}, []string{
+			"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 7",
+			"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 secs=4 requested=10.0.0.5",
+			"arm +7s",
+		}},
+		{atArm, Timeout{}, []string{
+			"log No DHCPOFFERS received.",
+			"log Trying recorded lease 10.0.0.5",
+			"configure 10.0.0.5/24",
+			"hook TIMEOUT new=10.0.0.5",
+			"arm +1m25s",
+		}},
+	}
+}
+
+// refusedTimeout are the steps after a TIMEOUT hook that did not accept
+// the recorded lease, exiting with code: FAIL, then ready once it ran
+// (reference §1.3).
+func refusedTimeout(code int) []step {
+	return []step{
+		{0, HookResult{Reason: ReasonTimeout, ExitCode: code}, []string{
+			"deconfigure 10.0.0.5/24",
+			"log No working leases in persistent database - sleeping.",
+			"hook FAIL",
+			"arm +2m37s",
+		}},
+		{0, HookResult{Reason: ReasonFail}, []string{"ready"}},
 	}
 }
