@@ -20,7 +20,8 @@ func (m *Machine) ackReceived(now time.Time, msg *dhcp4.Message, src netip.Addr)
 		return
 	}
 	why, ok := ackReason(m.state)
-	if m.state == StateSelecting && m.cfg.RapidCommit && msg.Options.Has(dhcp4.OptRapidCommit) {
+	rapid := m.state == StateSelecting && m.cfg.RapidCommit && msg.Options.Has(dhcp4.OptRapidCommit)
+	if rapid {
 		why, ok = ReasonBound, true // RFC 4039 §4: the ACK commits at once
 	}
 	if !ok {
@@ -29,6 +30,11 @@ func (m *Machine) ackReceived(now time.Time, msg *dhcp4.Message, src netip.Addr)
 	}
 	if !usable(msg.YIAddr) {
 		m.emit(Dropped{Class: DropUnusable, Reason: "DHCPACK of unusable address " + msg.YIAddr.String()})
+		return
+	}
+	// A Rapid Commit ACK is the only offer the client sees: it must hold
+	// what require asks of an offer.
+	if rapid && m.lacksRequired(msg, "DHCPACK of "+msg.YIAddr.String()+" from "+src.String()) {
 		return
 	}
 	m.logf("DHCPACK of %s from %s", msg.YIAddr, src)

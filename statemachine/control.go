@@ -169,5 +169,12 @@ func (m *Machine) probeResult(now time.Time, ev ProbeResult) {
 		m.decline(now, l)
 		return
 	}
+	if l.ExpiredAt(now) {
+		// A lease shorter than the probe (arp-check rfc5227 takes
+		// seconds): never used (SPEC §4 "Time"); ask again.
+		m.emit(Dropped{Class: DropUnusable, Reason: "lease of " + l.Addr.String() + " ran out during the address check"})
+		m.startInit(now)
+		return
+	}
 	m.bind(now, l, why)
 }

@@ -60,6 +60,12 @@ func (m *Machine) filter(msg *dhcp4.Message) (DropClass, string) {
 	if id, ok := msg.Options.Get(dhcp4.OptClientID); ok && !bytes.Equal(id, m.cfg.ClientID) {
 		return DropNotOurs, "wrong client identifier"
 	}
+	if msg.Type() == 0 && msg.Options.Has(dhcp4.OptMessageType) {
+		// Not a BOOTP reply, which has no option 53 (SPEC §4): taken as
+		// one, it would be bound with no DHCPREQUEST, on an address the
+		// server never committed (RFC 2131 §3.1).
+		return DropMalformed, "option 53 not one valid byte"
+	}
 	return 0, ""
 }
 
@@ -122,12 +128,8 @@ func (m *Machine) offerReceived(now time.Time, msg *dhcp4.Message, src netip.Add
 		m.emit(Dropped{Class: DropUnusable, Reason: what + ": unusable address"})
 		return
 	}
-	for _, code := range m.cfg.Require {
-		if !msg.Options.Has(code) {
-			m.logf("%s: no %s option.", what, optionName(code))
-			m.emit(Dropped{Class: DropUnusable, Reason: "missing required option " + optionName(code)})
-			return
-		}
+	if m.lacksRequired(msg, what) {
+		return
 	}
 	if t, ok := msg.LeaseTime(); ok && t == 0 {
 		m.logf("%s: zero lease time.", what)
@@ -173,4 +175,17 @@ func (m *Machine) nakReceived(now time.Time, src netip.Addr) {
 	}
 	m.expire()
 	m.startInit(now)
+}
+
+// lacksRequired reports, logged as ISC's dhcpoffer does and dropped,
+// whether msg, described by what, lacks an option of require.
+func (m *Machine) lacksRequired(msg *dhcp4.Message, what string) bool {
+	for _, code := range m.cfg.Require {
+		if !msg.Options.Has(code) {
+			m.logf("%s: no %s option.", what, optionName(code))
+			m.emit(Dropped{Class: DropUnusable, Reason: "missing required option " + optionName(code)})
+			return true
+		}
+	}
+	return false
 }

@@ -35,6 +35,26 @@ func bindTranscripts() []scenario {
 				"ready",
 			}},
 		}},
+		// A BOOTP reply has no option 53 (SPEC §4); one whose option 53 is
+		// not one byte is malformed, not a BOOTP lease to bind at once.
+		{name: "an OFFER with a malformed option 53 is dropped", steps: []step{
+			{0, Start{}, []string{
+				"hook PREINIT",
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+			{time.Second, offer(addr, srv, dhcp4.Option{Code: dhcp4.OptMessageType, Data: []byte{2}}), []string{
+				"drop option 53 not one valid byte",
+			}},
+			{0, Received{Msg: func() *dhcp4.Message {
+				m := reply(dhcp4.Offer, addr, srv, 120)
+				m.Options.Set(dhcp4.OptMessageType, []byte{2, 0})
+				return m
+			}()}, []string{
+				"drop option 53 not one valid byte",
+			}},
+		}},
 		{name: "select-timeout collects two offers", cfg: func(c *Config) { c.SelectTimeout = 5 * time.Second },
 			steps: []step{
 				{0, Start{}, []string{

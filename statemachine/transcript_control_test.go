@@ -179,6 +179,32 @@ func controlTranscripts() []scenario {
 			}},
 			{time.Second, Pause{}, []string{"arm off"}},
 		}},
+		// A lease shorter than the probe is never used (SPEC §4 "Time").
+		{name: "a lease that runs out during the ARP check is not bound", cfg: func(c *Config) { c.ARPCheck = true }, steps: []step{
+			{0, Start{}, []string{
+				"hook PREINIT",
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+			{time.Second, offer(addr, srv), []string{
+				"log DHCPOFFER of 10.0.0.5 from 10.0.0.1",
+				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5 server=10.0.0.1",
+				"arm +4s",
+			}},
+			{0, Received{Msg: reply(dhcp4.Ack, addr, srv, 3)}, []string{
+				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+				"probe 10.0.0.5",
+				"arm off",
+			}},
+			{8 * time.Second, ProbeResult{}, []string{
+				"drop lease of 10.0.0.5 ran out during the address check",
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+		}},
 		{name: "pause and resume", setup: bound, steps: []step{
 			{10 * time.Second, Pause{}, []string{
 				"deconfigure 10.0.0.5/24",

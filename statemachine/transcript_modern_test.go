@@ -63,6 +63,20 @@ func modernTranscripts() []scenario {
 				"arm +4s",
 			}},
 		}},
+		// The commit is the only offer: require applies to it (SPEC §4).
+		{name: "rapid commit ACK lacking a required option is dropped",
+			cfg: func(c *Config) { c.RapidCommit = true; c.Require = []uint8{dhcp4.OptRouter} }, steps: []step{
+				{0, Start{}, []string{
+					"hook PREINIT",
+					"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+					"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 rapid-commit",
+					"arm +4s",
+				}},
+				{time.Second, ack(addr, srv, rapid), []string{
+					"log DHCPACK of 10.0.0.5 from 10.0.0.1: no routers option.",
+					"drop missing required option routers",
+				}},
+			}},
 		{name: "rapid commit ACK unasked is dropped", steps: []step{
 			{0, Start{}, []string{
 				"hook PREINIT",
