@@ -115,6 +115,10 @@ func (d *Daemon) runnerConfig(name string) (RunnerConfig, error) {
 		Recorded:  d.recorded(name),
 		Link:      link,
 		LinkLocal: ll,
+		// requested_* list the request statement, not what leased's
+		// extensions add to the DISCOVER (captive-portal, on by default,
+		// and ipv6-only-preferred): the same configuration gives the
+		// script the environment ISC dhclient gives it (isc-golden).
 		Hooks: &ScriptHooks{
 			Script: script, Catalogue: d.Config.Catalogue, PID: os.Getpid(), DADWait: d.DADWait,
 			Extra: d.Env, PRL: s.Request, Alias: d.alias(name), Queue: queue, Log: log,
