@@ -59,7 +59,14 @@ func MachineConfig(iface string, s config.Settings, id Identity) statemachine.Co
 	}
 	c.ClientID = clientID(s.ClientID, hw, id.DUID)
 	if v, ok := c.Send.Get(dhcp4.OptClientID); ok {
-		c.ClientID = v // an explicit send dhcp-client-identifier wins
+		// An explicit send dhcp-client-identifier wins. An empty one
+		// (NetworkManager's client-id "none") sends no option 61 at
+		// all, the DUID's neither: in ISC it takes the DUID's place and
+		// then, empty, is not sent.
+		c.ClientID = nil
+		if len(v) > 0 {
+			c.ClientID = v
+		}
 		c.Send.Del(dhcp4.OptClientID)
 	}
 	return c

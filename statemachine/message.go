@@ -56,7 +56,9 @@ const (
 func (m *Machine) addClientOptions(msg *dhcp4.Message, extra extras) {
 	if extra&withSendOptions != 0 {
 		for _, o := range m.cfg.Send {
-			if controlled(o.Code) || (o.Code == dhcp4.OptClientID && m.cfg.ClientID != nil) {
+			// An empty value sends nothing, as ISC's store_options skips
+			// an option that evaluates to no bytes.
+			if controlled(o.Code) || (o.Code == dhcp4.OptClientID && m.cfg.ClientID != nil) || len(o.Data) == 0 {
 				continue
 			}
 			msg.Options = append(msg.Options, dhcp4.Option{Code: o.Code, Data: slices.Clone(o.Data)})
