@@ -13,9 +13,15 @@ import (
 )
 
 // send host-name = gethostname() is evaluated for every message: a host
-// without a name sends none, and once a BOUND hook has named it, the
-// renewal carries the new name (ISC evaluates it per message).
+// without a name sends none, or pick-first-value's next value, and once
+// a BOUND hook has named it, the renewal carries the new name (ISC
+// evaluates it per message).
 func TestRunnerSendsCurrentHostname(t *testing.T) {
+	t.Run("gethostname()", func(t *testing.T) { testRunnerSendsCurrentHostname(t, "") })
+	t.Run("pick-first-value", func(t *testing.T) { testRunnerSendsCurrentHostname(t, "ISC-dhclient") })
+}
+
+func testRunnerSendsCurrentHostname(t *testing.T, fallback string) {
 	synctest.Test(t, func(t *testing.T) {
 		var name atomic.Value
 		name.Store("")
@@ -23,7 +29,7 @@ func TestRunnerSendsCurrentHostname(t *testing.T) {
 			store: &clienttest.Store{}, done: make(chan error, 1), ready: make(chan struct{})}
 		cfg := defaultMachine(h.link.HW)
 		cfg.Rand = rand.New(rand.NewPCG(1, 2))
-		cfg.HostnameCodes = []uint8{dhcp4.OptHostName}
+		cfg.Hostname = dhcp4.Options{{Code: dhcp4.OptHostName, Data: []byte(fallback)}}
 		h.runner = client.NewRunner(client.RunnerConfig{
 			Machine: cfg, Link: h.link, Hooks: h.hooks, Store: h.store,
 			OnReady:  func() { close(h.ready) },
@@ -35,8 +41,8 @@ func TestRunnerSendsCurrentHostname(t *testing.T) {
 		defer h.stop()
 
 		d := h.expect(dhcp4.Discover)
-		if v, ok := d.Msg().Options.Get(dhcp4.OptHostName); ok {
-			t.Errorf("DISCOVER of a host without a name carries host-name %q", v)
+		if v, ok := d.Msg().Options.Get(dhcp4.OptHostName); string(v) != fallback || ok != (fallback != "") {
+			t.Errorf("DISCOVER of a host without a name carries host-name %q (%t), want %q", v, ok, fallback)
 		}
 		h.link.Deliver(reply(d.Msg(), dhcp4.Offer, 120), fromServer)
 		r := h.expect(dhcp4.Request)

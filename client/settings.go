@@ -54,7 +54,7 @@ func MachineConfig(iface string, s config.Settings, id Identity) statemachine.Co
 	}
 	for _, so := range s.Send {
 		if so.Expr == config.ExprHostname {
-			c.HostnameCodes = append(c.HostnameCodes, so.Code)
+			c.Hostname = append(c.Hostname, dhcp4.Option{Code: so.Code, Data: so.Data})
 		}
 	}
 	c.ClientID = clientID(s.ClientID, hw, id.DUID)
@@ -98,10 +98,9 @@ func sendOptions(sends []config.SendOption, hw net.HardwareAddr, hostname string
 		data := so.Data
 		switch so.Expr {
 		case config.ExprHostname:
-			if hostname == "" || hostname == "(none)" {
-				continue
+			if hostname != "" && hostname != "(none)" {
+				data = []byte(hostname)
 			}
-			data = []byte(hostname)
 		case config.ExprHardware:
 			data = append([]byte{1}, hw...) // htype 1, RFC 2132 §9.14
 		}

@@ -42,7 +42,7 @@ func anonymize(cfg Config) Config {
 		}
 	}
 	cfg.PRL = prl
-	cfg.Send, cfg.HostnameCodes = nil, nil
+	cfg.Send, cfg.Hostname = nil, nil
 	return cfg
 }
 

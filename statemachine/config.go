@@ -22,9 +22,11 @@ type Config struct {
 	Require   []uint8          // offers lacking any of these options are dropped
 	Reject    []netip.Prefix   // messages whose server identifier is inside are dropped
 	Send      dhcp4.Options    // sent in every DISCOVER, REQUEST and RELEASE
-	// HostnameCodes are the options of Send whose value is the host name
-	// (send host-name = gethostname()): SetHostname keeps them current.
-	HostnameCodes []uint8
+	// Hostname are the options of Send whose value is the host name
+	// (send host-name = gethostname()), each with what to send when the
+	// host has none (pick-first-value's next value; empty: nothing):
+	// SetHostname keeps them current.
+	Hostname dhcp4.Options
 
 	// Lease modifiers (reference §2.2), applied when an OFFER or ACK
 	// becomes a Lease: Default fills in absent options, Supersede

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -248,21 +249,24 @@ func (m *Machine) Reconfigure(cfg Config) {
 	m.cfg = anonymize(cfg)
 }
 
-// SetHostname sets the options of cfg.HostnameCodes to name, or removes
-// them when the host has no name ("" or "(none)", for which ISC sends
-// nothing). ISC evaluates gethostname() for every message, and a BOUND
-// hook commonly sets the name: the renewals and the release after it
-// carry the new one.
+// SetHostname sets the options of cfg.Hostname to name, or, when the
+// host has no name ("" or "(none)", for which gethostname() gives ISC
+// nothing), to their fallback or removes them. ISC evaluates
+// gethostname() for every message, and a BOUND hook commonly sets the
+// name: the renewals and the release after it carry the new one.
 func (m *Machine) SetHostname(name string) {
-	if len(m.cfg.HostnameCodes) == 0 {
+	if len(m.cfg.Hostname) == 0 {
 		return
 	}
 	send := m.cfg.Send.Clone()
-	for _, code := range m.cfg.HostnameCodes {
-		if name == "" || name == "(none)" {
-			send.Del(code)
-		} else {
-			send.Set(code, []byte(name))
+	for _, o := range m.cfg.Hostname {
+		switch {
+		case name != "" && name != "(none)":
+			send.Set(o.Code, []byte(name))
+		case len(o.Data) > 0:
+			send.Set(o.Code, slices.Clone(o.Data))
+		default:
+			send.Del(o.Code)
 		}
 	}
 	m.cfg.Send = send

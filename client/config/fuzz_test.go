@@ -10,6 +10,7 @@ import (
 // settings merge.
 func FuzzConf(f *testing.F) {
 	f.Add([]byte("timeout 5;\nbogus-statement 1;\nrequest subnet-mask\n"))
+	f.Add([]byte("send host-name = pick-first-value(gethostname(), \"ISC-dhclient\", (1));\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, ds := Parse(bytes.NewReader(data), "fuzz.conf")
 		for _, d := range ds {

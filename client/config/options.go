@@ -55,7 +55,8 @@ func (fp *fileParser) optionStatement(sc *Settings, iface, kw string) bool {
 }
 
 // send reads `send NAME VALUE;` or `send NAME = EXPR;`, EXPR being a
-// value, gethostname() or hardware, and `send SPACE.NAME VALUE;`.
+// value, gethostname(), hardware or pick-first-value of those, and
+// `send SPACE.NAME VALUE;`.
 func (fp *fileParser) send(sc *Settings) {
 	s := fp.s
 	at := s.Peek()
@@ -86,6 +87,12 @@ func (fp *fileParser) send(sc *Settings) {
 			s.Next()
 			if s.ExpectSemi() {
 				sc.Send = setSend(sc.Send, SendOption{Code: def.Code, Expr: ExprHardware})
+			}
+			return
+		case "pick-first-value":
+			s.Next()
+			if so, ok := fp.pickFirstValue(ref); ok {
+				sc.Send = setSend(sc.Send, so)
 			}
 			return
 		}

@@ -54,7 +54,9 @@ const (
 )
 
 // SendOption is one send statement: the option and its value, or an
-// expression evaluated by the daemon at send time.
+// expression evaluated by the daemon at send time. With ExprHostname,
+// Data is what goes out when the host has no name (pick-first-value's
+// next value), empty for nothing.
 type SendOption struct {
 	Code uint8
 	Data []byte
