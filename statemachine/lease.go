@@ -51,13 +51,22 @@ func (l *Lease) Prefix() netip.Prefix {
 // (a lease {} block without expire, an alias), or the server granted the
 // lease time 0xffffffff (RFC 2131 §3.3). Such a lease keeps the far-future
 // T1, T2 and expiry ISC computes for it, which hooks and the lease file
-// show, but it never expires and its address is configured for ever.
+// show, but it never expires and its address is configured for ever. A
+// released lease keeps the server's lease time but has its renewal,
+// rebinding and expiry set to the moment of its release (reference
+// §5.2): it has ended, as ISC, which goes by the expiry alone, has it.
 func (l *Lease) Infinite() bool {
 	if l.Expire.IsZero() {
 		return true
 	}
 	secs, ok := l.Options.Uint32(dhcp4.OptLeaseTime)
-	return ok && secs == dhcp4.InfiniteLease
+	return ok && secs == dhcp4.InfiniteLease && !l.released()
+}
+
+// released reports whether l's times are those of a release record: all
+// three the same second.
+func (l *Lease) released() bool {
+	return l.Renew.Equal(l.Expire) && l.Rebind.Equal(l.Expire)
 }
 
 // ExpiredAt reports whether the lease has expired at now. Expire is a

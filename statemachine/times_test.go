@@ -93,6 +93,45 @@ func TestInfiniteLeaseBinds(t *testing.T) {
 	}
 }
 
+// TestReleasedInfiniteLeaseHasEnded: a released infinite lease keeps its
+// lease time in the lease file, but the release set its times to that
+// moment (reference §5.2): read back at the next start it is over, not
+// confirmed (INIT-REBOOT) nor tried at TIMEOUT. As ISC's, whose
+// client->active it stays, the DISCOVER asks for its address.
+func TestReleasedInfiniteLeaseHasEnded(t *testing.T) {
+	h := newHarness(t, testConfig())
+	h.do(0, Start{})
+	h.do(time.Second, offer(addr, srv))
+	h.do(0, Received{Msg: reply(dhcp4.Ack, addr, srv, dhcp4.InfiniteLease)})
+	var rel *Lease
+	for _, a := range h.do(time.Minute, Release{}) {
+		if p, ok := a.(Persist); ok {
+			rel = p.Lease
+		}
+	}
+	if rel == nil {
+		t.Fatal("release recorded no lease")
+	}
+	if rel.Infinite() || !rel.ExpiredAt(h.now.Add(time.Second)) {
+		t.Errorf("released lease infinite=%v, expired a second on=%v; want ended", rel.Infinite(), rel.ExpiredAt(h.now.Add(time.Second)))
+	}
+	cfg := testConfig()
+	cfg.Timeout = 10 * time.Second
+	next := newHarness(t, cfg, rel)
+	next.now = h.now.Add(time.Hour)
+	var acts []Action
+	acts = append(acts, next.do(0, Start{})...)
+	for range 4 {
+		acts = append(acts, next.do(atArm, Timeout{})...)
+	}
+	for _, line := range render(acts) {
+		if strings.HasPrefix(line, "send DHCPREQUEST") || strings.Contains(line, "recorded lease") || strings.HasPrefix(line, "configure") {
+			t.Errorf("the released lease is used again: %q in\n\t%s", line, strings.Join(render(acts), "\n\t"))
+			break
+		}
+	}
+}
+
 // TestRenewalSpread checks the randomised T1 stays in ISC's observed band
 // (reference §6.2: T1 1800 gives 1396..1784 s; formula range 1350..1800).
 func TestRenewalSpread(t *testing.T) {
