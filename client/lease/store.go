@@ -70,8 +70,18 @@ func (s *Store) Encode(f *File) ([]byte, error) {
 // goes to a temporary file in the same directory, which is synced, given
 // mode 0644 and renamed over the old file, and the directory is synced so
 // that the rename survives a crash. Readers see the old or the new file,
-// never a mix, whenever the process is killed.
-func (s *Store) Replace(data []byte) error { return writeAtomic(s.Path, data) }
+// never a mix, whenever the process is killed. A path that is not a
+// regular file is handled as ISC's fopen(path, "w") handles it (target).
+func (s *Store) Replace(data []byte) error {
+	path, through, err := target(s.Path)
+	if err != nil {
+		return fmt.Errorf("save lease file: %w", err)
+	}
+	if through {
+		return writeThrough(path, data)
+	}
+	return writeAtomic(path, data)
+}
 
 // writeAtomic replaces path with data through a synced temporary file.
 func writeAtomic(path string, data []byte) (err error) {
