@@ -24,11 +24,15 @@ func (p *PIDFile) Write() {
 		orDiscard(p.Log).Warn("write pid file", "err", err)
 		return
 	}
-	p.written = true
+	// -pf /dev/null keeps no pid file: the device is written to, as by
+	// ISC, and must never be removed.
+	fi, err := os.Stat(p.Path)
+	p.written = err == nil && fi.Mode().IsRegular()
 }
 
-// Remove removes the file if this process wrote it: a daemon that could
-// not start must not remove the file of one that runs.
+// Remove removes the file if this process wrote it, and it is a file:
+// a daemon that could not start must not remove the file of one that
+// runs.
 func (p *PIDFile) Remove() {
 	if p.written {
 		os.Remove(p.Path)
