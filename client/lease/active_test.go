@@ -2,7 +2,9 @@ package lease
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -70,4 +72,46 @@ func TestInterfaces(t *testing.T) {
 	if got := fmt.Sprint(f.Interfaces()); got != "[b a]" {
 		t.Errorf("got %s, want [b a]", got)
 	}
+}
+
+// TestActiveFollowsISCStepByStep checks Active against ISC's rules
+// applied block by block, as parse_client_lease_statement applies them,
+// on random files: same active lease, same alternatives in the same
+// order.
+func TestActiveFollowsISCStepByStep(t *testing.T) {
+	now := time.Date(2026, 11, 22, 18, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := range 2000 {
+		var f File
+		for range rng.IntN(12) {
+			l := &statemachine.Lease{
+				Addr:   netip.AddrFrom4([4]byte{10, 0, 0, byte(1 + rng.IntN(4))}),
+				Expire: now.Add(time.Duration(rng.IntN(3)-1) * time.Hour),
+			}
+			f.Leases = append(f.Leases, Entry{Interface: []string{"eth0", "eth1"}[rng.IntN(2)], Lease: l})
+		}
+		active, alts := f.Active("eth0", now)
+		wantActive, wantAlts := activeStepByStep(&f, "eth0", now)
+		if active != wantActive || !slices.Equal(alts, wantAlts) {
+			t.Fatalf("round %d: Active gives %v %v, step by step %v %v", round, active, alts, wantActive, wantAlts)
+		}
+	}
+}
+
+// activeStepByStep is ISC's reading of iface's blocks, one at a time: a
+// block drops the alternatives with its address (discard_duplicate),
+// and the lease it replaces becomes an alternative, first, if it has not
+// expired and its address differs.
+func activeStepByStep(f *File, iface string, now time.Time) (active *statemachine.Lease, alts []*statemachine.Lease) {
+	for _, e := range f.Leases {
+		if e.Interface != iface {
+			continue
+		}
+		alts = slices.DeleteFunc(alts, func(x *statemachine.Lease) bool { return x.Addr == e.Lease.Addr })
+		if active != nil && !active.ExpiredAt(now) && active.Addr != e.Lease.Addr {
+			alts = append([]*statemachine.Lease{active}, alts...)
+		}
+		active = e.Lease
+	}
+	return active, alts
 }

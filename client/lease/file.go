@@ -1,6 +1,7 @@
 package lease
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/leased/leased/statemachine"
@@ -32,30 +33,32 @@ type Entry struct {
 // dropped too. Alternatives come most recent first, the order in which ISC
 // tries them at TIMEOUT. The active lease is returned even when expired:
 // the caller decides whether INIT-REBOOT applies.
+//
+// Those rules keep, besides the last block, exactly the unexpired blocks
+// that are the last of their address: each was replaced by a block of
+// another address and none came after it with its own (ISC
+// discard_duplicate). Found so, in one pass, a file of many blocks costs
+// time in proportion to them (a lease file is untrusted input, SPEC §7).
 func (f *File) Active(iface string, now time.Time) (active *statemachine.Lease, alternatives []*statemachine.Lease) {
+	var blocks []*statemachine.Lease
 	for _, e := range f.Leases {
-		if e.Interface != iface || e.Name != "" || e.Lease == nil {
-			continue
-		}
-		l := e.Lease
-		alternatives = dropAddr(alternatives, l)
-		if active != nil && !active.ExpiredAt(now) && active.Addr != l.Addr {
-			alternatives = append([]*statemachine.Lease{active}, alternatives...)
-		}
-		active = l
-	}
-	return active, alternatives
-}
-
-// dropAddr removes the leases with l's address (ISC discard_duplicate).
-func dropAddr(list []*statemachine.Lease, l *statemachine.Lease) []*statemachine.Lease {
-	out := list[:0]
-	for _, x := range list {
-		if x.Addr != l.Addr {
-			out = append(out, x)
+		if e.Interface == iface && e.Name == "" && e.Lease != nil {
+			blocks = append(blocks, e.Lease)
 		}
 	}
-	return out
+	if len(blocks) == 0 {
+		return nil, nil
+	}
+	last := make(map[netip.Addr]int, len(blocks))
+	for i, l := range blocks {
+		last[l.Addr] = i
+	}
+	for i := len(blocks) - 2; i >= 0; i-- {
+		if l := blocks[i]; last[l.Addr] == i && !l.ExpiredAt(now) {
+			alternatives = append(alternatives, l)
+		}
+	}
+	return blocks[len(blocks)-1], alternatives
 }
 
 // Interfaces returns the interfaces that have lease blocks, in order of
