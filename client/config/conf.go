@@ -45,13 +45,21 @@ type parser struct {
 
 // file parses one file's statements into the global scope.
 func (p *parser) file(src []byte, name, key string, depth int) {
+	p.fileInto(&p.cfg.Global, "", src, name, key, depth)
+}
+
+// fileInto parses one file's statements into sc, the scope of interface
+// iface ("" for the top level): a file included inside an interface
+// declaration is read in that declaration's scope, as ISC reads it
+// (client/clparse.c read_client_conf_file with the interface).
+func (p *parser) fileInto(sc *Settings, iface string, src []byte, name, key string, depth int) {
 	if key != "" {
 		p.reading = append(p.reading, key)
 		defer func() { p.reading = p.reading[:len(p.reading)-1] }()
 	}
 	fp := &fileParser{p: p, s: isctext.NewScanner(name, src), depth: depth, dir: filepath.Dir(name)}
 	for !fp.s.AtEOF() {
-		fp.statement(&p.cfg.Global, "")
+		fp.statement(sc, iface)
 	}
 	for _, e := range fp.s.Errors() {
 		p.diags = append(p.diags, fromError(e))

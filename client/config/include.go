@@ -25,11 +25,12 @@ const (
 	MaxIncludeDepth = 8
 )
 
-// include reads the file named by an include statement at token at. A
-// file that is already being read (an include cycle), one over the
-// limits, or one that cannot be read is an error at the statement, and
-// the parse goes on after it.
-func (fp *fileParser) include(at isctext.Token, name string) {
+// include reads the file named by an include statement at token at into
+// sc, the scope of interface iface ("" for the top level). A file that is
+// already being read (an include cycle), one over the limits, or one that
+// cannot be read is an error at the statement, and the parse goes on
+// after it.
+func (fp *fileParser) include(at isctext.Token, name string, sc *Settings, iface string) {
 	p := fp.p
 	if p.includes++; p.includes > MaxIncludes {
 		fp.s.Errorf(at, "%s: more than %d includes, not read.", name, MaxIncludes)
@@ -60,7 +61,7 @@ func (fp *fileParser) include(at isctext.Token, name string) {
 		p.diags = append(p.diags, fromError(e))
 	}
 	fp.s.ClearErrors()
-	p.file(b, name, key, fp.depth+1)
+	p.fileInto(sc, iface, b, name, key, fp.depth+1)
 }
 
 // open reads name relative to the working directory, as ISC does, or

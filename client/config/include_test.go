@@ -165,3 +165,24 @@ func TestGarbageConfKeepsFewDiagnostics(t *testing.T) {
 		t.Errorf("got %d diagnostics, want 100 and a summary", len(ds))
 	}
 }
+
+// A file included inside an interface declaration is read in its scope,
+// as ISC reads it: its settings are that interface's, and what only an
+// interface may hold is allowed there.
+func TestIncludeInInterfaceScope(t *testing.T) {
+	c, ds, _ := parseMem(map[string]string{
+		"main.conf": "timeout 30;\ninterface \"wlan0\" {\n  include \"wlan0.conf\";\n}\n",
+		"wlan0.conf": "timeout 7;\nsupersede domain-name \"wlan.example\";\n" +
+			"hardware ethernet 02:00:00:00:00:09;\n",
+	})
+	if len(ds) != 0 {
+		t.Fatalf("diagnostics: %s", messages(ds))
+	}
+	wlan, eth := c.For("wlan0"), c.For("eth0")
+	if wlan.Timeout != 7*time.Second || len(wlan.Supersede) != 1 || len(wlan.HardwareAddr) == 0 {
+		t.Errorf("wlan0: timeout %v, supersede %v, hardware %v; want the included file's", wlan.Timeout, wlan.Supersede, wlan.HardwareAddr)
+	}
+	if eth.Timeout != 30*time.Second || len(eth.Supersede) != 0 {
+		t.Errorf("eth0: timeout %v, supersede %v; want the top level's alone", eth.Timeout, eth.Supersede)
+	}
+}

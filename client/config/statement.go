@@ -115,7 +115,7 @@ func (fp *fileParser) structure(sc *Settings, iface, kw string) bool {
 			s.SkipToSemi()
 			return true
 		}
-		fp.include(t, t.Text)
+		fp.include(t, t.Text, sc, iface)
 		s.ExpectSemi()
 	case "db-time-format":
 		fp.dbTimeFormat()
