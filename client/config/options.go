@@ -168,6 +168,12 @@ func (fp *fileParser) reject(sc *Settings) {
 			s.SkipToSemi()
 			return
 		}
+		if p.Bits() == 0 {
+			// It would reject every server (ISC's message and refusal).
+			s.Errorf(first, "zero-length prefix is not permitted for reject statement")
+			s.SkipToSemi()
+			return
+		}
 		list = append(list, p)
 		t := s.Next()
 		if t.Is(';') {

@@ -149,6 +149,9 @@ func TestParseValueConfigText(t *testing.T) {
 		{19, "on", []byte{1}},
 		{OptDomainSearch, `"a.test", "b.a.test"`, []byte("\x01a\x04test\x00\x01b\xc0\x00")},
 		{OptMaxMessageSize, "", []byte{}},
+		// Text may be a bare identifier, as ISC's parser takes it.
+		{OptDomainName, "bare", []byte("bare")},
+		{OptHostName, "my-host_1", []byte("my-host_1")},
 	}
 	for _, tt := range tests {
 		got, err := c.ParseValue(tt.code, tt.text)
@@ -160,7 +163,7 @@ func TestParseValueConfigText(t *testing.T) {
 		code uint8
 		text string
 	}{
-		{OptDNS, "1.2.3"}, {OptDNS, "::1"}, {OptDomainName, "bare"}, {OptClientID, "1:2:345"},
+		{OptDNS, "1.2.3"}, {OptDNS, "::1"}, {OptDomainName, "bare.test"}, {OptHostName, "1234"}, {OptClientID, "1:2:345"},
 		{OptMaxMessageSize, "65536"}, {2, "2147483648"}, {19, "yes"}, {OptDomainSearch, "a.test"},
 		{OptDomainSearch, `"a..b"`}, {OptDomainName, `"open`}, {OptSubnetMask, "1.2.3.4 5.6.7.8"},
 		{OptRouter, "1.2.3.4,,"},

@@ -128,7 +128,9 @@ func (p *valueParser) atom(out []byte, a atom) ([]byte, error) {
 	return appendFixedWord(out, a.c, tok.text)
 }
 
-// appendStringToken appends quoted text, or for strings colon hex.
+// appendStringToken appends quoted text, or for strings colon hex. Text
+// may also be a bare identifier, as ISC's parser takes it (common/parse.c
+// parse_option_token: a STRING or is_identifier): send host-name myhost;.
 func appendStringToken(out []byte, tok token, textOnly bool) ([]byte, error) {
 	if tok.kind == tokString {
 		d, ok := unescapeText(tok.text)
@@ -138,9 +140,29 @@ func appendStringToken(out []byte, tok token, textOnly bool) ([]byte, error) {
 		return append(out, d...), nil
 	}
 	if textOnly {
+		if isIdentifier(tok.text) {
+			return append(out, tok.text...), nil
+		}
 		return nil, fmt.Errorf("text must be quoted: %q: %w", tok.text, ErrBadValue)
 	}
 	return appendHexWord(out, tok.text)
+}
+
+// isIdentifier reports whether w is one of ISC's name tokens, which its
+// lexer reads as letters, digits, '-' and '_' (common/conflex.c
+// read_num_or_name), and not a number.
+func isIdentifier(w string) bool {
+	digits := true
+	for _, c := range w {
+		switch {
+		case c >= '0' && c <= '9':
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '-', c == '_':
+			digits = false
+		default:
+			return false
+		}
+	}
+	return w != "" && !digits
 }
 
 // appendHexWord appends colon-separated hex bytes such as "de:ad:0:1".

@@ -1,0 +1,33 @@
+package config
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+)
+
+// ISC takes a bare identifier for a text value (common/parse.c
+// parse_option_token): send host-name myhost; sends "myhost".
+func TestBareTextValue(t *testing.T) {
+	c, ds := Parse(strings.NewReader("send host-name myhost;\nsupersede domain-name bare-name;\n"), "dhclient.conf")
+	noDiags(t, ds, 0)
+	if len(c.Global.Send) != 1 || string(c.Global.Send[0].Data) != "myhost" {
+		t.Errorf("send: %+v, want host-name myhost", c.Global.Send)
+	}
+	if d, _ := c.Global.Supersede.Get(15); string(d) != "bare-name" {
+		t.Errorf("supersede domain-name %q, want bare-name", d)
+	}
+}
+
+// reject 0.0.0.0/0 would reject every server: ISC refuses it with this
+// message (client/clparse.c parse_reject_statement), and the rest of the
+// statement's list goes with it.
+func TestRejectZeroPrefix(t *testing.T) {
+	c, ds := Parse(strings.NewReader("reject 192.0.2.1;\nreject 0.0.0.0/0, 198.51.100.7;\n"), "dhclient.conf")
+	if len(ds) != 1 || ds[0].Line != 2 || !strings.Contains(ds[0].Message, "zero-length prefix is not permitted") {
+		t.Errorf("diagnostics %v, want ISC's error at line 2", ds)
+	}
+	if want := []netip.Prefix{netip.MustParsePrefix("192.0.2.1/32")}; len(c.Global.Reject) != 1 || c.Global.Reject[0] != want[0] {
+		t.Errorf("reject %v, want %v", c.Global.Reject, want)
+	}
+}
