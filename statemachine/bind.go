@@ -137,11 +137,11 @@ func (m *Machine) toLease(msg *dhcp4.Message) *Lease {
 	}
 	for _, o := range m.cfg.Prepend {
 		d, _ := opts.Get(o.Code)
-		opts.Set(o.Code, append(clone(o.Data), d...))
+		opts.Set(o.Code, concat(o.Code, o.Data, d))
 	}
 	for _, o := range m.cfg.Append {
 		d, _ := opts.Get(o.Code)
-		opts.Set(o.Code, append(clone(d), o.Data...))
+		opts.Set(o.Code, concat(o.Code, d, o.Data))
 	}
 	return &Lease{
 		Addr: msg.YIAddr, NextServer: msg.SIAddr,
@@ -150,6 +150,16 @@ func (m *Machine) toLease(msg *dhcp4.Message) *Lease {
 }
 
 func clone(b []byte) []byte { return append([]byte{}, b...) }
+
+// concat is option code's value a followed by b, for prepend and append:
+// a domain search list (RFC 3397) is joined name by name, its pointers
+// being offsets within each list (dhcp4.ConcatNames).
+func concat(code uint8, a, b []byte) []byte {
+	if code == dhcp4.OptDomainSearch && len(a) > 0 && len(b) > 0 {
+		return dhcp4.ConcatNames(a, b)
+	}
+	return append(clone(a), b...)
+}
 
 // bind makes l the active lease (dhclient.c bind_lease). In native mode
 // the address is configured before the hook runs; the hook's status can

@@ -64,3 +64,28 @@ func TestRequestedOfferFirst(t *testing.T) {
 		t.Errorf("got %q, want it to include %q", got, want)
 	}
 }
+
+// TestPrependDomainSearch: prepend and append join a compressed server
+// list name by name (dhcp4.ConcatNames); byte for byte, the server's
+// pointer pointed into the prepended name and a name was lost.
+func TestPrependDomainSearch(t *testing.T) {
+	c := dhcp4.NewCatalogue()
+	value := func(text string) []byte {
+		d, err := c.ParseValue(dhcp4.OptDomainSearch, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	cfg := testConfig()
+	cfg.Prepend = dhcp4.Options{{Code: dhcp4.OptDomainSearch, Data: value(`"lab.test"`)}}
+	h := newHarness(t, cfg)
+	h.do(0, Start{})
+	h.do(time.Second, offer(addr, srv))
+	h.do(0, ack(addr, srv, dhcp4.Option{Code: dhcp4.OptDomainSearch, Data: value(`"corp.example.com", "example.com"`)}))
+	got, _ := h.m.Lease().Options.Get(dhcp4.OptDomainSearch)
+	text, err := c.FormatLease(dhcp4.OptDomainSearch, got)
+	if want := `"lab.test.", "corp.example.com.", "example.com."`; err != nil || text != want {
+		t.Errorf("domain-search %s, %v; want %s", text, err, want)
+	}
+}
