@@ -33,8 +33,7 @@ func MachineConfig(iface string, s config.Settings, id Identity) statemachine.Co
 	}
 	c := statemachine.Config{
 		Interface: iface, HWAddr: hw,
-		PRL: s.Request, Require: s.Require, Reject: s.Reject,
-		Default: s.Default, Supersede: s.Supersede, Prepend: s.Prepend, Append: s.Append,
+		PRL: s.Request, Require: s.Require, Reject: s.Reject, Modifiers: s.Modifiers,
 		Timeout: s.Timeout, Retry: s.Retry, SelectTimeout: s.SelectTimeout, Reboot: s.Reboot,
 		BackoffCutoff: s.BackoffCutoff, InitialInterval: s.InitialInterval, InitialDelay: s.InitialDelay,
 		DeclineWait: s.DeclineWait,

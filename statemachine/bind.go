@@ -126,39 +126,11 @@ func scale(v, num, den int64) int64 {
 // toLease turns an OFFER or ACK into a Lease, applying the configured
 // default, supersede, prepend and append modifiers (reference §2.2).
 func (m *Machine) toLease(msg *dhcp4.Message) *Lease {
-	opts := msg.Options.Joined()
-	for _, o := range m.cfg.Default {
-		if !opts.Has(o.Code) {
-			opts = append(opts, dhcp4.Option{Code: o.Code, Data: clone(o.Data)})
-		}
-	}
-	for _, o := range m.cfg.Supersede {
-		opts.Set(o.Code, clone(o.Data))
-	}
-	for _, o := range m.cfg.Prepend {
-		d, _ := opts.Get(o.Code)
-		opts.Set(o.Code, concat(o.Code, o.Data, d))
-	}
-	for _, o := range m.cfg.Append {
-		d, _ := opts.Get(o.Code)
-		opts.Set(o.Code, concat(o.Code, d, o.Data))
-	}
+	opts := modify(msg.Options.Joined(), m.cfg.Modifiers)
 	return &Lease{
 		Addr: msg.YIAddr, NextServer: msg.SIAddr,
 		ServerName: msg.SName, Filename: msg.File, Options: opts,
 	}
-}
-
-func clone(b []byte) []byte { return append([]byte{}, b...) }
-
-// concat is option code's value a followed by b, for prepend and append:
-// a domain search list (RFC 3397) is joined name by name, its pointers
-// being offsets within each list (dhcp4.ConcatNames).
-func concat(code uint8, a, b []byte) []byte {
-	if code == dhcp4.OptDomainSearch && len(a) > 0 && len(b) > 0 {
-		return dhcp4.ConcatNames(a, b)
-	}
-	return append(clone(a), b...)
 }
 
 // bind makes l the active lease (dhclient.c bind_lease). In native mode

@@ -28,11 +28,10 @@ type Config struct {
 	// SetHostname keeps them current.
 	Hostname dhcp4.Options
 
-	// Lease modifiers (reference §2.2), applied when an OFFER or ACK
-	// becomes a Lease: Default fills in absent options, Supersede
-	// replaces, Prepend and Append concatenate bytes around the server's
-	// value.
-	Default, Supersede, Prepend, Append dhcp4.Options
+	// Modifiers are the default, supersede, prepend and append
+	// statements (reference §2.2) in the order ISC runs them, applied
+	// when an OFFER or ACK becomes a Lease.
+	Modifiers []Modifier
 
 	Timeout         time.Duration // from the first DISCOVER to TIMEOUT/FAIL
 	Retry           time.Duration // base of the wait after FAIL: (retry+1)/2 + rand%retry

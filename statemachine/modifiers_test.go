@@ -12,10 +12,12 @@ import (
 // when an ACK becomes a lease (reference §2.2).
 func TestModifiers(t *testing.T) {
 	cfg := testConfig()
-	cfg.Default = dhcp4.Options{{Code: 15, Data: []byte("default.test")}, {Code: 12, Data: []byte("dflt")}}
-	cfg.Supersede = dhcp4.Options{{Code: 15, Data: []byte("superseded.test")}}
-	cfg.Prepend = dhcp4.Options{{Code: 6, Data: []byte{127, 0, 0, 53}}}
-	cfg.Append = dhcp4.Options{{Code: 119, Data: []byte{4, 'c', 'o', 'r', 'p', 0}}}
+	cfg.Modifiers = []Modifier{
+		{Default, 15, []byte("default.test")}, {Default, 12, []byte("dflt")},
+		{Supersede, 15, []byte("superseded.test")},
+		{Prepend, 6, []byte{127, 0, 0, 53}},
+		{Append, 119, []byte{4, 'c', 'o', 'r', 'p', 0}},
+	}
 	h := newHarness(t, cfg)
 	h.do(0, Start{})
 	h.do(time.Second, offer(addr, srv))
@@ -78,7 +80,7 @@ func TestPrependDomainSearch(t *testing.T) {
 		return d
 	}
 	cfg := testConfig()
-	cfg.Prepend = dhcp4.Options{{Code: dhcp4.OptDomainSearch, Data: value(`"lab.test"`)}}
+	cfg.Modifiers = []Modifier{{Prepend, dhcp4.OptDomainSearch, value(`"lab.test"`)}}
 	h := newHarness(t, cfg)
 	h.do(0, Start{})
 	h.do(time.Second, offer(addr, srv))
@@ -87,5 +89,41 @@ func TestPrependDomainSearch(t *testing.T) {
 	text, err := c.FormatLease(dhcp4.OptDomainSearch, got)
 	if want := `"lab.test.", "corp.example.com.", "example.com."`; err != nil || text != want {
 		t.Errorf("domain-search %s, %v; want %s", text, err, want)
+	}
+}
+
+// TestModifiersInOrder: the modifiers apply in the order ISC runs them,
+// each to what those before it made (the server sent 10.0.0.1 as
+// domain-name-servers and no domain-name).
+func TestModifiersInOrder(t *testing.T) {
+	dns := func(a ...byte) []byte { return a }
+	for _, tc := range []struct {
+		name string
+		mods []Modifier
+		code uint8
+		want []byte
+	}{
+		{"supersede after prepend", []Modifier{{Prepend, 6, dns(127, 0, 0, 1)}, {Supersede, 6, dns(8, 8, 8, 8)}},
+			6, dns(8, 8, 8, 8)},
+		{"prepend after supersede", []Modifier{{Supersede, 6, dns(8, 8, 8, 8)}, {Prepend, 6, dns(127, 0, 0, 1)}},
+			6, dns(127, 0, 0, 1, 8, 8, 8, 8)},
+		{"supersede after append", []Modifier{{Append, 6, dns(9, 9, 9, 9)}, {Supersede, 6, dns(8, 8, 8, 8)}},
+			6, dns(8, 8, 8, 8)},
+		{"two prepends", []Modifier{{Prepend, 6, dns(127, 0, 0, 1)}, {Prepend, 6, dns(127, 0, 0, 53)}},
+			6, dns(127, 0, 0, 53, 127, 0, 0, 1, 10, 0, 0, 1)},
+		{"default after prepend", []Modifier{{Prepend, 15, []byte("p.")}, {Default, 15, []byte("d.test")}},
+			15, []byte("p.")},
+		{"default after supersede", []Modifier{{Supersede, 15, []byte("s.test")}, {Default, 15, []byte("d.test")}},
+			15, []byte("s.test")},
+	} {
+		cfg := testConfig()
+		cfg.Modifiers = tc.mods
+		h := newHarness(t, cfg)
+		h.do(0, Start{})
+		h.do(time.Second, offer(addr, srv))
+		h.do(0, ack(addr, srv, dhcp4.Option{Code: 6, Data: dns(10, 0, 0, 1)}))
+		if got, _ := h.m.Lease().Options.Get(tc.code); !bytes.Equal(got, tc.want) {
+			t.Errorf("%s: option %d = %v, want %v", tc.name, tc.code, got, tc.want)
+		}
 	}
 }

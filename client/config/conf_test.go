@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leased/leased/statemachine"
 	"github.com/leased/leased/statemachine/dhcp4"
 )
 
@@ -105,12 +106,24 @@ func TestHarnessDhclientConf(t *testing.T) {
 	if len(g.Send) != 1 || !reflect.DeepEqual(g.Send[0], SendOption{Code: 12, Expr: ExprHostname}) {
 		t.Errorf("send: got %+v", g.Send)
 	}
-	if d, _ := g.Supersede.Get(dhcp4.OptDomainName); string(d) != "superseded.test" {
+	if d := modifier(g, statemachine.Supersede, dhcp4.OptDomainName); string(d) != "superseded.test" {
 		t.Errorf("supersede domain-name: got %q", d)
 	}
-	if a := g.Prepend.Addrs(dhcp4.OptDNS); len(a) != 1 || a[0] != netip.MustParseAddr("127.0.0.53") {
-		t.Errorf("prepend domain-name-servers: got %v", a)
+	if d := modifier(g, statemachine.Prepend, dhcp4.OptDNS); !slices.Equal(d, netip.MustParseAddr("127.0.0.53").AsSlice()) {
+		t.Errorf("prepend domain-name-servers: got %v", d)
 	}
+}
+
+// modifier is the value of the last modifier of s of that kind for code,
+// nil for none.
+func modifier(s Settings, kind statemachine.ModifierKind, code uint8) []byte {
+	var d []byte
+	for _, m := range s.Modifiers {
+		if m.Kind == kind && m.Code == code {
+			d = m.Data
+		}
+	}
+	return d
 }
 
 func TestDebianDefaultConf(t *testing.T) {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leased/leased/statemachine"
 )
 
 // memFiles is an include resolver over a map: name -> text, the name
@@ -179,10 +181,27 @@ func TestIncludeInInterfaceScope(t *testing.T) {
 		t.Fatalf("diagnostics: %s", messages(ds))
 	}
 	wlan, eth := c.For("wlan0"), c.For("eth0")
-	if wlan.Timeout != 7*time.Second || len(wlan.Supersede) != 1 || len(wlan.HardwareAddr) == 0 {
-		t.Errorf("wlan0: timeout %v, supersede %v, hardware %v; want the included file's", wlan.Timeout, wlan.Supersede, wlan.HardwareAddr)
+	if wlan.Timeout != 7*time.Second || len(wlan.Modifiers) != 1 || len(wlan.HardwareAddr) == 0 {
+		t.Errorf("wlan0: timeout %v, modifiers %v, hardware %v; want the included file's", wlan.Timeout, wlan.Modifiers, wlan.HardwareAddr)
 	}
-	if eth.Timeout != 30*time.Second || len(eth.Supersede) != 0 {
-		t.Errorf("eth0: timeout %v, supersede %v; want the top level's alone", eth.Timeout, eth.Supersede)
+	if eth.Timeout != 30*time.Second || len(eth.Modifiers) != 0 {
+		t.Errorf("eth0: timeout %v, modifiers %v; want the top level's alone", eth.Timeout, eth.Modifiers)
+	}
+}
+
+// An interface's modifiers come after the top level's, as ISC runs an
+// interface's statements after the outer scope's: its supersede
+// replaces what a global prepend put in.
+func TestModifiersInterfaceAfterGlobal(t *testing.T) {
+	c, ds, _ := parseMem(map[string]string{
+		"main.conf": "interface \"eth0\" {\n  supersede domain-name-servers 8.8.8.8;\n}\n" +
+			"prepend domain-name-servers 127.0.0.1;\n",
+	})
+	if len(ds) != 0 {
+		t.Fatalf("diagnostics: %s", messages(ds))
+	}
+	got := c.For("eth0").Modifiers
+	if len(got) != 2 || got[0].Kind != statemachine.Prepend || got[1].Kind != statemachine.Supersede {
+		t.Errorf("eth0's modifiers %+v, want the global prepend, then eth0's supersede", got)
 	}
 }

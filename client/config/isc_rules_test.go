@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/leased/leased/statemachine"
 )
 
 // ISC takes a bare identifier for a text value (common/parse.c
@@ -14,7 +16,7 @@ func TestBareTextValue(t *testing.T) {
 	if len(c.Global.Send) != 1 || string(c.Global.Send[0].Data) != "myhost" {
 		t.Errorf("send: %+v, want host-name myhost", c.Global.Send)
 	}
-	if d, _ := c.Global.Supersede.Get(15); string(d) != "bare-name" {
+	if d := modifier(c.Global, statemachine.Supersede, 15); string(d) != "bare-name" {
 		t.Errorf("supersede domain-name %q, want bare-name", d)
 	}
 }

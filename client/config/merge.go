@@ -7,8 +7,9 @@ import (
 )
 
 // overlay returns base with the fields that o set replaced by o's, and
-// o's send options and option modifiers merged over base's code by code.
-// Reject lists add up, as ISC's interface scopes extend the outer list.
+// o's send options merged over base's code by code. Option modifiers and
+// reject lists add up, o's after base's, as ISC's interface scopes run
+// after and extend the outer ones.
 func overlay(base, o Settings) Settings {
 	r := base
 	for i, row := range settings {
@@ -18,20 +19,9 @@ func overlay(base, o Settings) Settings {
 	}
 	r.Send = mergeSend(base.Send, o.Send)
 	r.SendSub = mergeSub(base.SendSub, o.SendSub)
-	r.Default = mergeOptions(base.Default, o.Default)
-	r.Supersede = mergeOptions(base.Supersede, o.Supersede)
-	r.Prepend = mergeOptions(base.Prepend, o.Prepend)
-	r.Append = mergeOptions(base.Append, o.Append)
+	r.Modifiers = append(slices.Clone(base.Modifiers), o.Modifiers...)
 	r.Reject = append(slices.Clone(base.Reject), o.Reject...)
 	r.set = base.set.or(o.set)
-	return r
-}
-
-func mergeOptions(base, o dhcp4.Options) dhcp4.Options {
-	r := base.Clone()
-	for _, x := range o.Joined() {
-		r.Set(x.Code, slices.Clone(x.Data))
-	}
 	return r
 }
 

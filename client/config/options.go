@@ -7,7 +7,7 @@ import (
 
 	"github.com/leased/leased/client/internal/isctext"
 	"github.com/leased/leased/client/lease"
-	"github.com/leased/leased/statemachine/dhcp4"
+	"github.com/leased/leased/statemachine"
 )
 
 // optionStatement handles the statements about options (reference §2.2,
@@ -125,16 +125,13 @@ func (fp *fileParser) modifier(sc *Settings, kw string) {
 	if !ok {
 		return
 	}
-	modifierTarget(sc, kw).Set(ref.Def.Code, data)
+	sc.Modifiers = append(sc.Modifiers, statemachine.Modifier{Kind: modifierKinds[kw], Code: ref.Def.Code, Data: data})
 }
 
-// modifierTarget returns the options of sc that the modifier kw
-// (default, supersede, prepend or append) sets.
-func modifierTarget(sc *Settings, kw string) *dhcp4.Options {
-	return map[string]*dhcp4.Options{
-		"default": &sc.Default, "supersede": &sc.Supersede,
-		"prepend": &sc.Prepend, "append": &sc.Append,
-	}[kw]
+// modifierKinds are the modifier statements' keywords.
+var modifierKinds = map[string]statemachine.ModifierKind{
+	"default": statemachine.Default, "supersede": statemachine.Supersede,
+	"prepend": statemachine.Prepend, "append": statemachine.Append,
 }
 
 // refValue reads value text up to ';' and converts it for the option.

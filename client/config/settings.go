@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/leased/leased/statemachine"
 	"github.com/leased/leased/statemachine/dhcp4"
 )
 
@@ -66,8 +67,9 @@ type SendOption struct {
 // Settings holds every statement that may appear globally or per
 // interface. The fields with one value per scope are the rows of the
 // table of settings (table.go), which declares their statements,
-// defaults and scope rules; the option statements (send, default,
-// supersede, prepend, append, reject) merge option by option. A scope's
+// defaults and scope rules; send statements merge option by option, and
+// the modifiers (default, supersede, prepend, append) and reject lists
+// add up, the interface's after the top level's. A scope's
 // set mask records which rows its file set, so that an interface scope
 // overrides only those (Config.For).
 type Settings struct {
@@ -90,11 +92,11 @@ type Settings struct {
 	// (send fqdn.fqdn "host.example.";), merged option by option across
 	// scopes. Config.For encodes them into their DHCP option (81 for
 	// fqdn) and adds that to Send, unless Send has a value for it.
-	SendSub   []dhcp4.Suboption
-	Default   dhcp4.Options // used when the server sent no value
-	Supersede dhcp4.Options // replace the server's value
-	Prepend   dhcp4.Options // put before the server's value
-	Append    dhcp4.Options // put after the server's value
+	SendSub []dhcp4.Suboption
+	// Modifiers are the default, supersede, prepend and append
+	// statements in file order; an interface's follow the top level's,
+	// as ISC runs them (Modifier).
+	Modifiers []statemachine.Modifier
 	Reject    []netip.Prefix
 
 	Script       string           // script path; "" means the command line's

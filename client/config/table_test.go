@@ -10,7 +10,7 @@ import (
 
 // optionFields are the Settings fields that are not rows of the table:
 // the option statements, which merge option by option (merge.go).
-var optionFields = []string{"Send", "SendSub", "Default", "Supersede", "Prepend", "Append", "Reject"}
+var optionFields = []string{"Send", "SendSub", "Modifiers", "Reject"}
 
 // TestTableCoversSettings checks that every field of Settings is filled
 // by exactly one row of the table or is an option statement's, that

@@ -9,6 +9,7 @@ import (
 
 	"github.com/leased/leased/client/internal/isctext"
 	"github.com/leased/leased/client/lease"
+	"github.com/leased/leased/statemachine"
 	"github.com/leased/leased/statemachine/dhcp4"
 )
 
@@ -22,7 +23,7 @@ func (y *yamlParser) scope(s *Settings, keys []yamlPair, iface string) {
 		case "send":
 			y.send(s, v)
 		case "default", "supersede", "prepend", "append":
-			y.modifier(modifierTarget(s, k.Value), v, k.Value)
+			y.modifier(s, v, k.Value)
 		case "reject":
 			y.reject(s, v)
 		default:
@@ -135,8 +136,9 @@ func (y *yamlParser) sendSub(s *Settings, k, v *yaml.Node, ref lease.Ref) {
 	s.SendSub = setSub(s.SendSub, dhcp4.Suboption{Def: ref.Sub, Data: data})
 }
 
-// modifier applies default/supersede/prepend/append: {NAME: VALUE}.
-func (y *yamlParser) modifier(dst *dhcp4.Options, n *yaml.Node, what string) {
+// modifier applies default/supersede/prepend/append: {NAME: VALUE}, in
+// the mapping's order.
+func (y *yamlParser) modifier(s *Settings, n *yaml.Node, what string) {
 	for k, v := range y.mapping(n, "option map") {
 		ref, ok := y.ref(k)
 		switch {
@@ -145,7 +147,7 @@ func (y *yamlParser) modifier(dst *dhcp4.Options, n *yaml.Node, what string) {
 			y.warnAt(k.Line, k.Column, "%s %s ignored: leased applies %s to DHCP options only.", what, ref.Name(), what)
 		default:
 			if data, ok := y.value(ref, v); ok {
-				dst.Set(ref.Def.Code, data)
+				s.Modifiers = append(s.Modifiers, statemachine.Modifier{Kind: modifierKinds[what], Code: ref.Def.Code, Data: data})
 			}
 		}
 	}
