@@ -78,13 +78,18 @@ func (m *Manager) Started() <-chan struct{} { return m.started.Done() }
 func (m *Manager) Ready() <-chan struct{} { return m.ready.Done() }
 
 // Run runs every runner until ctx ends or all have stopped. It returns
-// ErrGaveUp if any runner gave up under -1, and other errors joined.
+// ErrGaveUp if any runner gave up under -1, and other errors joined. A
+// runner that gives up under -1 stops the others, as they stop at
+// SIGTERM: ISC's state_panic ends the whole process then (finish(2)),
+// whatever its other interfaces are doing.
 func (m *Manager) Run(ctx context.Context) error {
 	var (
 		wg   sync.WaitGroup
 		mu   sync.Mutex
 		errs []error
 	)
+	ctx, giveUp := context.WithCancel(ctx)
+	defer giveUp()
 	for _, name := range m.names {
 		r := m.runners[name]
 		wg.Go(func() {
@@ -97,12 +102,12 @@ func (m *Manager) Run(ctx context.Context) error {
 				mu.Lock()
 				errs = append(errs, err)
 				mu.Unlock()
-				if !errors.Is(err, ErrGaveUp) {
+				if errors.Is(err, ErrGaveUp) {
+					giveUp()
+				} else if !r.ready {
 					// A runner that cannot start must not hold back the
 					// parent process forever.
-					if !r.ready {
-						m.ready.Count()
-					}
+					m.ready.Count()
 				}
 			}
 		})
