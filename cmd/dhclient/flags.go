@@ -66,9 +66,12 @@ var v6Flags = map[string]bool{
 }
 
 // switches are the flags without a value. -4 is the default; -I only
-// matters for DDNS, which leased does not do; -q (quiet) is the default.
+// matters for DDNS, which leased does not do. -q (quiet) is the default,
+// and of -d, -v and -q the last one says whether the log goes to
+// standard error, as in ISC: NetworkManager runs dhclient -d -q.
 var switches = map[string]func(*Flags){
-	"-4": func(*Flags) {}, "-I": func(*Flags) {}, "-q": func(*Flags) {},
+	"-4": func(*Flags) {}, "-I": func(*Flags) {},
+	"-q":        func(f *Flags) { f.Verbose = false },
 	"-1":        func(f *Flags) { f.OneTry = true },
 	"-d":        func(f *Flags) { f.Foreground, f.Verbose = true, true },
 	"-v":        func(f *Flags) { f.Verbose = true },
@@ -169,10 +172,7 @@ func (f *Flags) resolvePaths(getenv func(string) string) error {
 
 // envFlag is -e VAR=value, passed to every script call.
 func envFlag(f *Flags, _, v string) error {
-	if !strings.Contains(v, "=") {
-		return usageError("-e %s: want VAR=value", v)
-	}
-	f.Env = append(f.Env, v)
+	f.Env = append(f.Env, v) // unchecked, as ISC passes it to the script
 	return nil
 }
 
@@ -203,10 +203,11 @@ func serverFlag(f *Flags, _, v string) error {
 // duidFlag is -D LL|LLT, which also enables the DUID client identifier
 // for DHCPv4 (reference §1.2).
 func duidFlag(f *Flags, _, v string) error {
-	if v != "LL" && v != "LLT" {
+	t := strings.ToUpper(v) // ISC compares with strcasecmp
+	if t != "LL" && t != "LLT" {
 		return usageError("-D %s: want LL or LLT", v)
 	}
-	f.DUIDType, f.DUID = v, true
+	f.DUIDType, f.DUID = t, true
 	return nil
 }
 

@@ -43,6 +43,31 @@ func TestParseFlagsActionsAndValues(t *testing.T) {
 	}
 }
 
+// Of -d, -v and -q the last decides whether the log goes to standard
+// error (ISC's quiet), -d runs in the foreground whatever follows it;
+// -D and -e take what ISC takes.
+func TestParseFlagsAsISC(t *testing.T) {
+	for _, tc := range []struct {
+		args          string
+		verbose, fore bool
+	}{
+		{"-d -q eth0", false, true}, // NetworkManager's
+		{"-q -d eth0", true, true},
+		{"-v -q eth0", false, false},
+		{"-q -v eth0", true, false},
+		{"eth0", false, false},
+	} {
+		f, err := parseFlags(strings.Fields(tc.args), noEnv)
+		if err != nil || f.Verbose != tc.verbose || f.Foreground != tc.fore {
+			t.Errorf("%s: verbose %v, foreground %v, %v; want %v, %v", tc.args, f.Verbose, f.Foreground, err, tc.verbose, tc.fore)
+		}
+	}
+	f, err := parseFlags([]string{"-D", "llt", "-e", "FLAG", "eth0"}, noEnv)
+	if err != nil || f.DUIDType != "LLT" || !reflect.DeepEqual(f.Env, []string{"FLAG"}) {
+		t.Errorf("-D llt -e FLAG: %+v, %v; want DUID type LLT and FLAG passed on", f, err)
+	}
+}
+
 func TestParseFlagsEnvironmentOverrides(t *testing.T) {
 	env := map[string]string{"PATH_DHCLIENT_CONF": "/c", "PATH_DHCLIENT_DB": "/l", "PATH_DHCLIENT_PID": "/p", "PATH_DHCLIENT_SCRIPT": "/s"}
 	f, err := parseFlags([]string{"-lf", "/flag.leases"}, func(k string) string { return env[k] })
@@ -64,7 +89,6 @@ func TestParseFlagsErrors(t *testing.T) {
 		{[]string{"-dv"}, true, "Unknown command: -dv"},
 		{[]string{"-lf"}, true, "-lf needs an argument"},
 		{[]string{"-p", "x"}, true, "-p x"},
-		{[]string{"-e", "novalue"}, true, "VAR=value"},
 		{[]string{"-n", "eth0"}, true, "-n"},
 		{[]string{"-D", "EN"}, true, "LL or LLT"},
 		{[]string{"-6", "eth0"}, false, "DHCPv6 is not supported"},
