@@ -23,6 +23,8 @@ type Backend struct {
 	// moment the address appears returns with the lease in the file
 	// (SPEC §7), whether or not it finds the daemon's pid to wait for.
 	FlushLeases func()
+	// FlushHooks, when set, waits until the hooks queued so far have run.
+	FlushHooks func()
 
 	mu   sync.Mutex
 	subs map[chan control.Event]struct{}
@@ -137,12 +139,25 @@ func (b *Backend) Act(verb, iface string) error {
 			return err
 		}
 	}
-	if !b.m.Send(iface, ev) {
+	send, wait := b.m.Send, waitVerbs[verb]
+	if wait {
+		send = b.m.SendWait
+	}
+	if !send(iface, ev) {
 		return fmt.Errorf("%s: not running", iface)
+	}
+	if wait && b.FlushHooks != nil {
+		b.FlushHooks()
 	}
 	b.flushLeases()
 	return nil
 }
+
+// waitVerbs are answered once their step is taken and the hooks it
+// queued have run: dhclient -r and -x return after RELEASE or STOP, as
+// ISC's, which run the script themselves, and a daemon that runs on with
+// other interfaces gives them nothing else to wait for.
+var waitVerbs = map[string]bool{"release": true, "stop": true, "pause": true}
 
 func (b *Backend) flushLeases() {
 	if b.FlushLeases != nil {

@@ -38,6 +38,11 @@ func (d *Daemon) listenControl(path string) *control.Server {
 func (d *Daemon) serveControl(ctx context.Context, srv *control.Server, path string) {
 	b := NewBackend(d.mgr, d.Config.Catalogue)
 	b.FlushLeases = d.flushLeases
+	b.FlushHooks = func() {
+		for _, q := range d.queues {
+			q.Flush(ctx)
+		}
+	}
 	if err := srv.Serve(ctx, b); err != nil {
 		d.log.Warn("control socket", "err", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -22,11 +23,11 @@ const (
 
 // Leave is dhclient -r (ev is statemachine.Release) and -x
 // (statemachine.Stop) on the named interfaces, or on all. The running
-// daemon is asked through its control socket. If none answers, it is
-// ISC's way (SPEC §2, reference §1.5): the process in the pid file is
-// ended, and each interface's machine steps ev on the lease stored for
-// it, as the daemon's own would. What goes wrong is logged; like ISC's,
-// the command succeeds anyway.
+// daemon is asked through its control socket. For what no daemon
+// answers for, it is ISC's way (SPEC §2, reference §1.5): the process in
+// the pid file is ended, and each interface's machine steps ev on the
+// lease stored for it, as the daemon's own would. What goes wrong is
+// logged; like ISC's, the command succeeds anyway.
 func (d *Daemon) Leave(ctx context.Context, ev statemachine.Event) {
 	d.init()
 	// The daemon's runners end on stop; a release alone would keep them
@@ -35,13 +36,23 @@ func (d *Daemon) Leave(ctx context.Context, ev statemachine.Event) {
 	if _, ok := ev.(statemachine.Release); ok {
 		verbs = []control.Verb{control.VerbRelease, control.VerbStop}
 	}
-	if d.askDaemon(verbs) {
-		d.waitGone(readPID(d.PIDPath), askedExitWait)
+	asked := d.askDaemon(verbs)
+	if asked.ends {
+		d.waitGone(asked.pid, askedExitWait)
+	}
+	names := asked.unknown
+	if !asked.answered {
+		names = d.Interfaces
+	} else if len(names) == 0 {
 		return
 	}
-	d.endRecordedDaemon()
+	// Another daemon (the one dhclient IFACE started last, whose pid the
+	// shared pid file holds) may run the rest, never the one that
+	// answered.
+	if !asked.answered || readPID(d.PIDPath) != asked.pid {
+		d.endRecordedDaemon()
+	}
 	d.openLeaseFile()
-	names := d.Interfaces
 	if len(names) == 0 {
 		names = d.store.Interfaces()
 	}
@@ -51,18 +62,31 @@ func (d *Daemon) Leave(ctx context.Context, ev statemachine.Event) {
 	d.flushLeases()
 }
 
+// asked is what the daemon on the control socket did with a leave.
+type asked struct {
+	answered bool     // a daemon took the requests
+	pid      int      // its pid, 0 when unknown
+	unknown  []string // named interfaces it does not run
+	ends     bool     // it ran no other interface: it ends
+}
+
 // askDaemon sends verbs for each named interface (or all) to the
-// daemon's control socket; false when no daemon answers.
-func (d *Daemon) askDaemon(verbs []control.Verb) bool {
+// daemon's control socket.
+func (d *Daemon) askDaemon(verbs []control.Verb) asked {
 	path := d.controlPath()
 	if path == "" {
-		return false
+		return asked{}
 	}
 	c, err := control.Dial(path)
 	if err != nil {
-		return false
+		return asked{}
 	}
 	defer c.Close()
+	st, err := c.Do(control.Request{Verb: control.VerbStatus})
+	if err != nil {
+		return asked{}
+	}
+	a := asked{answered: true, pid: c.ServerPID(), ends: len(d.Interfaces) == 0}
 	names := d.Interfaces
 	if len(names) == 0 {
 		names = []string{""}
@@ -70,9 +94,27 @@ func (d *Daemon) askDaemon(verbs []control.Verb) bool {
 	for _, name := range names {
 		for _, v := range verbs {
 			_, err := c.Do(control.Request{Verb: v, Interface: name})
-			if err != nil && !errors.Is(err, control.ErrUnknownInterface) {
-				return false
+			if errors.Is(err, control.ErrUnknownInterface) {
+				a.unknown = append(a.unknown, name)
+				break
 			}
+			if err != nil {
+				return asked{}
+			}
+		}
+	}
+	if !a.ends {
+		a.ends = runsOnly(st.Interfaces, names)
+	}
+	return a
+}
+
+// runsOnly reports whether every interface of a daemon's status is one
+// of names: the daemon ends once they stop.
+func runsOnly(ifaces []control.InterfaceStatus, names []string) bool {
+	for _, st := range ifaces {
+		if !slices.Contains(names, st.Name) {
+			return false
 		}
 	}
 	return true

@@ -156,3 +156,88 @@ func (r *daemonRig) writePID(pid int) {
 		r.t.Fatal(err)
 	}
 }
+
+// dhclient -r eth0 on a daemon that runs eth0 and eth1 releases eth0
+// through the socket and does not wait for the daemon, which runs on.
+func TestLeaveOneOfTwoInterfaces(t *testing.T) {
+	r := newDaemonRig(t, nativeConf, "eth0", "eth1")
+	r.d.PIDPath = r.path("dhclient.pid")
+	r.start()
+	r.bind("eth0", 600)
+	r.bind("eth1", 600)
+	<-r.ready
+	defer r.stop()
+	r.writePID(os.Getpid()) // as the daemon's Main writes it
+	x := &client.Daemon{Options: r.d.Options, Config: r.d.Config, System: r.system()}
+	x.Interfaces = []string{"eth0"}
+	var waited []int
+	x.System.ProcessAlive = func(pid int) bool { waited = append(waited, pid); return false }
+	x.Leave(t.Context(), statemachine.Release{})
+	if got := r.hooks(); !slices.Contains(got, "eth0 RELEASE") || slices.Contains(got, "eth1 RELEASE") {
+		t.Errorf("hooks %q, want eth0's RELEASE alone", got)
+	}
+	if len(waited) != 0 {
+		t.Errorf("-r eth0 waited for pids %v, want none: the daemon runs on with eth1", waited)
+	}
+	select {
+	case err := <-r.done:
+		t.Errorf("the daemon ended (%v), want it running eth1", err)
+	default:
+	}
+}
+
+// dhclient eth0, then dhclient eth1 with the same pid file: the second
+// daemon cannot take the first one's control socket. dhclient -r eth1
+// then finds the first daemon, which does not run eth1: eth1 is left
+// ISC's way, the process in the pid file ended and the stored lease
+// released, and the first daemon runs on.
+func TestLeaveInterfaceOfAnotherDaemon(t *testing.T) {
+	r := newDaemonRig(t, nativeConf, "eth0", "eth1")
+	r.d.PIDPath = r.path("dhclient.pid")
+	r.d.Interfaces = []string{"eth0"}
+	r.storeLease("eth1")
+	r.start()
+	r.bind("eth0", 600)
+	<-r.ready
+	defer r.stop()
+	other := exec.Command("sleep", "60") // the daemon of eth1
+	if err := other.Start(); err != nil {
+		t.Fatalf("no sleep(1) to stand in for a daemon: %v", err)
+	}
+	exited := make(chan struct{})
+	go func() { other.Wait(); close(exited) }()
+	r.writePID(other.Process.Pid)
+	x := &client.Daemon{Options: r.d.Options, Config: r.d.Config, System: r.system()}
+	x.Interfaces = []string{"eth1"}
+	x.System.ProcessAlive = func(pid int) bool {
+		select {
+		case <-exited:
+			return false
+		default:
+			return pid == other.Process.Pid
+		}
+	}
+	x.Leave(t.Context(), statemachine.Release{})
+	select {
+	case <-exited:
+	case <-time.After(time.Minute): // a polling limit
+		other.Process.Kill()
+		t.Errorf("the process in the pid file was not ended")
+	}
+	select { // Leave has stepped the stored lease before it returned
+	case d := <-r.links["eth1"].Sent:
+		if d.Msg().Type() != dhcp4.Release {
+			t.Errorf("eth1 sent %v, want a DHCPRELEASE", d.Msg().Type())
+		}
+	default:
+		t.Errorf("eth1 sent nothing, want a DHCPRELEASE")
+	}
+	if got := r.hooks(); !slices.Contains(got, "eth1 RELEASE") || slices.Contains(got, "eth0 RELEASE") {
+		t.Errorf("hooks %q, want eth1's RELEASE alone", got)
+	}
+	select {
+	case err := <-r.done:
+		t.Errorf("the daemon of eth0 ended (%v), want it running", err)
+	default:
+	}
+}

@@ -57,6 +57,16 @@ func Dial(path string) (*Client, error) {
 // Close closes the connection.
 func (c *Client) Close() error { return c.conn.Close() }
 
+// ServerPID is the pid of the daemon that listens on the socket, as the
+// kernel recorded it at connect time; 0 when it cannot be read.
+func (c *Client) ServerPID() int {
+	pid, err := peerPID(c.conn)
+	if err != nil {
+		return 0
+	}
+	return pid
+}
+
 // Do sends req and reads its reply. A reply with "ok": false comes back
 // together with a *RemoteError holding its message.
 func (c *Client) Do(req Request) (*Reply, error) {

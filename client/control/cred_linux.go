@@ -10,9 +10,27 @@ import (
 // kernel recorded it at connect time (SO_PEERCRED, unix(7)), which the
 // peer cannot forge.
 func peerUID(c *net.UnixConn) (int, error) {
+	cred, err := peerCred(c)
+	if err != nil {
+		return 0, err
+	}
+	return int(cred.Uid), nil
+}
+
+// peerPID returns the pid of the process at the other end of c, as
+// peerUID its uid.
+func peerPID(c *net.UnixConn) (int, error) {
+	cred, err := peerCred(c)
+	if err != nil {
+		return 0, err
+	}
+	return int(cred.Pid), nil
+}
+
+func peerCred(c *net.UnixConn) (*syscall.Ucred, error) {
 	raw, err := c.SyscallConn()
 	if err != nil {
-		return 0, fmt.Errorf("peer credentials: %w", err)
+		return nil, fmt.Errorf("peer credentials: %w", err)
 	}
 	var (
 		cred *syscall.Ucred
@@ -25,7 +43,7 @@ func peerUID(c *net.UnixConn) (int, error) {
 		err = cerr
 	}
 	if err != nil {
-		return 0, fmt.Errorf("peer credentials: %w", err)
+		return nil, fmt.Errorf("peer credentials: %w", err)
 	}
-	return int(cred.Uid), nil
+	return cred, nil
 }
