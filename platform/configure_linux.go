@@ -66,15 +66,16 @@ func (h *linkHandle) waitOperational() {
 // there; 10 ms on leaves room for a busy machine.
 const carrierSettle = 10 * time.Millisecond
 
-// Apply puts b on ifname: the MTU, the address with its broadcast and
-// lifetimes, then the routes in order. It is idempotent: applying the
+// Apply puts b on ifname: the address with its broadcast and lifetimes,
+// the MTU, then the routes in order. It is idempotent: applying the
 // same Binding again, as on a RENEW with the same address, only updates
 // the lifetimes, without taking the address or a route away. When the
 // address (or its prefix or broadcast) changed, the old address and its
 // routes go first; routes of an earlier Apply missing from b are
 // removed. A route whose slot (table, destination, metric) holds a route
 // leased did not add is left alone and reported, after everything else
-// is done, as an error wrapping ErrRouteConflict.
+// is done, as an error wrapping ErrRouteConflict; an MTU the link refuses
+// is reported the same way.
 func (c *Configurator) Apply(ifname string, b Binding) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -91,14 +92,16 @@ func (c *Configurator) Apply(ifname string, b Binding) error {
 			return err
 		}
 	}
-	if err := h.setMTU(st, b.MTU); err != nil {
-		return err
-	}
 	if err := h.r.exchange(replaceAddrRequest(h.link.Index, b), nil); err != nil {
 		return fmt.Errorf("add address %v to %s: %w", b.Addr, ifname, err)
 	}
 	st.addr, st.broadcast = b.Addr, b.Broadcast
-	return h.applyRoutes(st, b.Routes)
+	// After the address, as Debian's dhclient-script sets it, and not in
+	// its way: a link that cannot take the server's MTU (above its
+	// maximum, as a VLAN over a 1500-byte link given 9000) keeps the
+	// address and gets the routes, and the error is reported with theirs.
+	mtuErr := h.setMTU(st, b.MTU)
+	return errors.Join(mtuErr, h.applyRoutes(st, b.Routes))
 }
 
 // Remove takes off ifname the routes and address of b and of earlier

@@ -106,6 +106,39 @@ func TestConfiguratorApplyRemove(t *testing.T) {
 	}
 }
 
+// An MTU the link refuses (a macvlan's above its lower link's 1500, as
+// a VLAN's) is reported, and the address and routes are put on all the
+// same, as Debian's dhclient-script does, which sets the MTU after the
+// address.
+func TestConfiguratorRefusedMTUKeepsAddress(t *testing.T) {
+	ns := newNS(t)
+	h := ns.handle(t)
+	lower, _ := vethPair(t, h, nil)
+	upper := lower + "m"
+	mv := &netlink.Macvlan{LinkAttrs: netlink.LinkAttrs{Name: upper, ParentIndex: linkByName(t, h, lower).Attrs().Index}, Mode: netlink.MACVLAN_MODE_BRIDGE}
+	if err := h.LinkAdd(mv); err != nil {
+		t.Fatalf("add macvlan %s: %v", upper, err)
+	}
+	setUp(t, h, upper)
+	b := testBinding("10.77.0.23/24", 10*time.Minute)
+	b.MTU = 9000
+	err := ns.configurator().Apply(upper, b)
+	if err == nil || !strings.Contains(err.Error(), "mtu 9000") {
+		t.Errorf("Apply: %v, want the refused MTU reported", err)
+	}
+	link := linkByName(t, h, upper)
+	if as := kernelAddrs(t, h, link); len(as) != 1 || as[0].IPNet.String() != "10.77.0.23/24" {
+		t.Errorf("addresses: got %v, want 10.77.0.23/24", as)
+	}
+	wantRoutes(t, h, link,
+		fmt.Sprintf("10.77.0.0/24 metric 0 proto %d", protoKernel),
+		fmt.Sprintf("192.168.50.0/24 via 10.77.0.9 metric 100 proto %d", protoDHCP),
+		fmt.Sprintf("0.0.0.0/0 via 10.77.0.254 metric 100 proto %d", protoDHCP))
+	if mtu := link.Attrs().MTU; mtu != 1500 {
+		t.Errorf("mtu: got %d, want the link's 1500", mtu)
+	}
+}
+
 // A RENEW with the same address must only extend the lifetimes: no
 // address or route may be deleted on the way (SPEC §5).
 func TestConfiguratorRenewDoesNotFlap(t *testing.T) {
