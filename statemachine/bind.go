@@ -233,8 +233,16 @@ func (m *Machine) expire() {
 	l := m.active
 	m.active = nil
 	m.awaiting = nil
-	if m.cfgd == l {
+	switch m.cfgd {
+	case l:
 		m.deconfigure()
+	case nil:
+		// Its address may be on the interface all the same, left by the
+		// daemon before a restart (SIGTERM leaves it), as a NAK of the
+		// INIT-REBOOT finds it: EXPIRE takes it away, as Debian's script
+		// removes old_ip_address. The platform removes only what matches
+		// the lease, as at release.
+		m.emit(Deconfigure{Lease: l})
 	}
 	m.emit(RunHook{Reason: ReasonExpire, Old: l}, RunHook{Reason: ReasonPreinit})
 }
