@@ -361,3 +361,50 @@ func TestConfiguratorRouteTable(t *testing.T) {
 		}
 	}
 }
+
+// With route-metric 0, two routers (metrics 0 and 1) and another link's
+// default route holding the metric-0 slot, a renewal changes no route:
+// taking over the slot would have deleted leased's own metric-1 route,
+// since the kernel reads metric 0 in a delete as any metric.
+func TestConfiguratorMetricZeroConflictDoesNotFlap(t *testing.T) {
+	ns := newNS(t)
+	h := ns.handle(t)
+	ifname, other := vethPair(t, h, nil)
+	setUp(t, h, other)
+	otherLink := linkByName(t, h, other)
+	if err := h.AddrAdd(otherLink, &netlink.Addr{IPNet: mustCIDR("10.99.0.5/24")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.RouteAdd(&netlink.Route{LinkIndex: otherLink.Attrs().Index, Dst: mustCIDR("0.0.0.0/0"), Gw: ip4("10.99.0.1"), Protocol: protoBoot}); err != nil {
+		t.Fatal(err)
+	}
+	b := BindingFor(netip.MustParsePrefix("10.77.0.23/24"),
+		dhcp4.Options{{Code: dhcp4.OptRouter, Data: ip4("10.77.0.1", "10.77.0.2")}}, time.Hour, RouteSettings{Classless: true})
+	c := ns.configurator()
+	if err := c.Apply(ifname, b); !errors.Is(err, ErrRouteConflict) {
+		t.Fatalf("bind: %v, want the metric-0 slot reported taken", err)
+	}
+	updates, done := make(chan netlink.RouteUpdate, 64), make(chan struct{})
+	defer close(done)
+	ns.do(t, func() error { return netlink.RouteSubscribe(updates, done) })
+	if err := c.Apply(ifname, b); !errors.Is(err, ErrRouteConflict) {
+		t.Errorf("renewal: %v, want the metric-0 slot reported taken", err)
+	}
+	// A route added after the renewal marks the end of its updates: the
+	// kernel reports them in order.
+	marker := &netlink.Route{LinkIndex: otherLink.Attrs().Index, Dst: mustCIDR("10.200.0.0/24"), Protocol: protoBoot}
+	if err := h.RouteAdd(marker); err != nil {
+		t.Fatal(err)
+	}
+	for u := range updates {
+		if u.Type == unix.RTM_NEWROUTE && u.Dst != nil && u.Dst.String() == "10.200.0.0/24" {
+			break
+		}
+		if u.Type == unix.RTM_DELROUTE {
+			t.Errorf("the renewal deleted %v metric %d", u.Dst, u.Priority)
+		}
+	}
+	wantRoutes(t, h, linkByName(t, h, ifname),
+		fmt.Sprintf("10.77.0.0/24 metric 0 proto %d", protoKernel),
+		fmt.Sprintf("0.0.0.0/0 via 10.77.0.2 metric 1 proto %d", protoDHCP))
+}

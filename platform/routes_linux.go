@@ -21,7 +21,7 @@ func (h *linkHandle) applyRoutes(st *applied, want []Route) error {
 	had := slices.Clone(st.routes)
 	st.routes = st.routes[:0]
 	for _, r := range want {
-		owned, err := h.addRoute(r, slices.Contains(had, r))
+		owned, err := h.addRoute(r, slices.Contains(had, r), canTakeOver(r, want, had))
 		if owned {
 			st.routes = append(st.routes, r)
 		}
@@ -40,8 +40,9 @@ func (h *linkHandle) applyRoutes(st *applied, want []Route) error {
 // this link removes exactly that and nothing else, and r goes in its
 // place; when the delete finds nothing, the slot is someone else's. No
 // route table is listed: with a thousand interfaces whose default routes
-// all want one slot, a dump per conflict made binding quadratic.
-func (h *linkHandle) addRoute(r Route, had bool) (owned bool, err error) {
+// all want one slot, a dump per conflict made binding quadratic. Without
+// takeOver (canTakeOver) a taken slot is a conflict.
+func (h *linkHandle) addRoute(r Route, had, takeOver bool) (owned bool, err error) {
 	add := routeRequest(unix.RTM_NEWROUTE, unix.NLM_F_CREATE|unix.NLM_F_EXCL|unix.NLM_F_ACK, h.link.Index, r)
 	err = h.r.exchange(add, nil)
 	if err == nil {
@@ -52,6 +53,9 @@ func (h *linkHandle) addRoute(r Route, had bool) (owned bool, err error) {
 	}
 	if had {
 		return true, nil
+	}
+	if !takeOver {
+		return false, fmt.Errorf("route %v on %s: %w", r, h.link.Name, ErrRouteConflict)
 	}
 	earlier := r
 	earlier.Gateway = netip.Addr{} // any gateway of leased's on this link
@@ -65,6 +69,26 @@ func (h *linkHandle) addRoute(r Route, had bool) (owned bool, err error) {
 		return false, fmt.Errorf("add route %v on %s: %w", r, h.link.Name, err)
 	}
 	return true, nil
+}
+
+// canTakeOver reports whether the delete that takes over r's slot
+// (addRoute) can only hit a route in that slot. The kernel reads metric 0
+// in a delete as any metric (fib_nh_match): for a route of metric 0 it
+// would take leased's own route of the same destination and table at
+// another metric on this link, as the second router's default route at
+// metric 1, which the next Apply puts back: a flap at every renewal.
+func canTakeOver(r Route, lists ...[]Route) bool {
+	if r.Metric != 0 {
+		return true
+	}
+	for _, list := range lists {
+		for _, o := range list {
+			if o != r && o.Dst == r.Dst && o.Table == r.Table {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // delRoute deletes r if a route with leased's protocol tag matches it;
