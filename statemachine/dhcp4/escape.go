@@ -75,9 +75,11 @@ func unescapeText(s string) ([]byte, bool) {
 }
 
 // unescapeOne decodes the escape that starts s (after the backslash) and
-// returns the byte and the number of characters used.
+// returns the byte and the number of characters used. An octal escape
+// starts with 0 to 3, as ISC's lexer reads it (common/conflex.c
+// read_string): \4 to \7 are the digits themselves.
 func unescapeOne(s string) (byte, int) {
-	if s[0] >= '0' && s[0] <= '7' {
+	if s[0] >= '0' && s[0] <= '3' {
 		v, n := 0, 0
 		for n < 3 && n < len(s) && s[n] >= '0' && s[n] <= '7' {
 			v = v*8 + int(s[n]-'0')

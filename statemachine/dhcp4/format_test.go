@@ -149,6 +149,8 @@ func TestParseValueConfigText(t *testing.T) {
 		{19, "on", []byte{1}},
 		{OptDomainSearch, `"a.test", "b.a.test"`, []byte("\x01a\x04test\x00\x01b\xc0\x00")},
 		{OptMaxMessageSize, "", []byte{}},
+		// An octal escape starts with 0 to 3, as ISC's lexer has it.
+		{OptDomainName, `"a\101\5\7b"`, []byte("aA57b")},
 		// Text may be a bare identifier, as ISC's parser takes it.
 		{OptDomainName, "bare", []byte("bare")},
 		{OptHostName, "my-host_1", []byte("my-host_1")},
