@@ -209,8 +209,11 @@ func (r *Runner) runHook(a statemachine.RunHook) {
 		res := make(chan int, 1)
 		r.cfg.Hooks.Run(call, func(code int) { res <- code })
 		r.markStarted() // PREINIT of the first step may take its time
+		r.inScript.Store(true)
+		code := <-res
+		r.inScript.Store(false)
 		// Stepped before any other event is read (see step).
-		r.pending = append(r.pending, statemachine.HookResult{Reason: a.Reason, ExitCode: <-res})
+		r.pending = append(r.pending, statemachine.HookResult{Reason: a.Reason, ExitCode: code})
 		return
 	}
 	if !r.holdPreinit(call) {

@@ -109,6 +109,11 @@ func (m *Manager) Run(ctx context.Context) error {
 					// parent process forever.
 					m.ready.Count()
 				}
+			} else if !r.ready && ctx.Err() == nil {
+				// Stopped (dhclient -x IFACE, dhclientctl stop) before it
+				// was ready: it never will be, and must not hold back
+				// readiness, which the other interfaces may still give.
+				m.ready.Count()
 			}
 		})
 	}
@@ -146,7 +151,7 @@ func (m *Manager) Reconfigure(name string, c statemachine.Config) bool {
 	return ok && r.Reconfigure(c)
 }
 
-// Ping reports whether every runner's loop answers within ctx.
+// Ping reports whether every runner's loop answers within ctx (Runner.Ping).
 func (m *Manager) Ping(ctx context.Context) bool {
 	for _, n := range m.names {
 		if !m.runners[n].Ping(ctx) {

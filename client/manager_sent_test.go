@@ -8,6 +8,7 @@ import (
 
 	"github.com/leased/leased/client"
 	"github.com/leased/leased/client/clienttest"
+	"github.com/leased/leased/statemachine"
 	"github.com/leased/leased/statemachine/dhcp4"
 )
 
@@ -102,5 +103,38 @@ func TestManagerStartedBeforePreinitEnds(t *testing.T) {
 		}
 		close(gate)
 		end()
+	})
+}
+
+// An interface stopped before it was ready never will be: readiness
+// (READY=1, the daemon-mode parent's return) comes once the others are.
+func TestManagerReadyWithAnInterfaceStoppedBeforeBinding(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var cfgs []client.RunnerConfig
+		links := map[string]*clienttest.Link{}
+		for _, name := range []string{"eth0", "eth1"} {
+			link := clienttest.NewLink(name)
+			links[name] = link
+			cfg := defaultMachine(link.HW)
+			cfg.Rand = rand.New(rand.NewPCG(1, 2))
+			cfgs = append(cfgs, client.RunnerConfig{Machine: cfg, Link: link, Hooks: &clienttest.Hooks{}, Store: &clienttest.Store{}})
+		}
+		m := client.NewManager(cfgs)
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- m.Run(ctx) }()
+		eth1 := links["eth1"]
+		d := <-eth1.Sent
+		eth1.Deliver(reply(d.Msg(), dhcp4.Offer, 600), fromServer)
+		q := <-eth1.Sent
+		eth1.Deliver(reply(q.Msg(), dhcp4.Ack, 600), fromServer)
+		<-links["eth0"].Sent // eth0's DISCOVER: no server answers it
+		m.Send("eth0", statemachine.Stop{})
+		synctest.Wait()
+		if !closed(m.Ready()) {
+			t.Error("not ready with eth1 bound and eth0 stopped before it bound")
+		}
+		cancel()
+		<-done
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/leased/leased/statemachine"
@@ -104,6 +105,9 @@ type Runner struct {
 	sent    bool // the first message went out (OnSent)
 	started bool // the first step was taken (OnStarted)
 	gaveUp  bool
+	// inScript is set while the loop waits for its script's exit, in
+	// script mode (runHook): busy, not stuck (Ping).
+	inScript atomic.Bool
 	// raised says that Run has just set the link up: the PREINIT of the
 	// first step need not ask again, unless the start was paced.
 	raised bool
@@ -156,6 +160,11 @@ func NewRunner(cfg RunnerConfig) *Runner {
 // Send delivers a control event (Renew, Release, Pause, LinkUp, ...) to
 // the runner. It returns false when the runner has stopped.
 func (r *Runner) Send(ev statemachine.Event) bool {
+	select {
+	case <-r.done: // the buffered channel would take it all the same
+		return false
+	default:
+	}
 	select {
 	case r.events <- ev:
 		return true

@@ -35,13 +35,19 @@ func (r *Runner) SendWait(ev statemachine.Event) bool {
 }
 
 // Ping reports whether the runner's loop answers within ctx: the
-// liveness the systemd watchdog asks for.
+// liveness the systemd watchdog asks for. A runner that has ended holds
+// nothing up (an interface stopped while the daemon runs others), and one
+// waiting for its script is busy for at most hook-timeout, not stuck.
 func (r *Runner) Ping(ctx context.Context) bool {
+	if r.inScript.Load() {
+		return true
+	}
 	select {
 	case r.ctl <- func() {}:
 		return true
 	case <-r.done:
+		return true
 	case <-ctx.Done():
+		return r.inScript.Load()
 	}
-	return false
 }
