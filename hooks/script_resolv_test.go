@@ -219,3 +219,72 @@ func TestScriptResolvConfBindMounted(t *testing.T) {
 		t.Errorf("after RELEASE the mounted file holds %q, want the original %q", got, orig)
 	}
 }
+
+// The file to put back is the one that was there before the script
+// wrote, never a file the script wrote for another interface (two
+// interfaces binding at once), and a file someone put there since the
+// last save is the newer one to put back.
+func TestScriptSavesOnlyOthersFiles(t *testing.T) {
+	for _, sh := range shells(t) {
+		t.Run(filepath.Base(sh), func(t *testing.T) {
+			s := newSandbox(t, sh)
+			s.write("resolv.conf", "nameserver 192.0.2.53\n")
+			s.run(dhclientScript, with(bound, "interface", "eth1"))
+			s.write("resolv.conf.leased-saved", "stale\n") // as a crash leaves it
+			s.run(dhclientScript, bound)                    // eth0 finds eth1's file
+			if got := s.read("resolv.conf.leased-saved"); got != "stale\n" {
+				t.Errorf("eth1's file saved as the original: %q", got)
+			}
+			s.write("resolv.conf", "nameserver 198.51.100.1\n") // the administrator's
+			s.run(dhclientScript, with(bound, "new_domain_name_servers", "10.77.0.9"))
+			s.run(dhclientScript, map[string]string{"reason": "RELEASE"})
+			if got := s.read("resolv.conf"); got != "nameserver 198.51.100.1\n" {
+				t.Errorf("after the release: %q, want the administrator's file back", got)
+			}
+		})
+	}
+}
+
+// A resolv.conf linking into a directory not there yet (a resolver not
+// started) is left alone, as Debian's script cannot write it either.
+func TestScriptLeavesDanglingResolvConfLink(t *testing.T) {
+	for _, sh := range shells(t) {
+		t.Run(filepath.Base(sh), func(t *testing.T) {
+			s := newSandbox(t, sh)
+			if err := os.Symlink(s.path("run/resolve/stub-resolv.conf"), s.path("resolv.conf")); err != nil {
+				t.Fatal(err)
+			}
+			s.run(dhclientScript, bound)
+			s.run(dhclientScript, map[string]string{"reason": "STOP"})
+			if fi, err := os.Lstat(s.path("resolv.conf")); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+				t.Errorf("the link was replaced or removed: %v %v", fi, err)
+			}
+		})
+	}
+}
+
+// systemd-resolved's runtime directory stays after it is stopped: when
+// resolvectl fails, the script writes resolv.conf, and the lease's end
+// puts it back.
+func TestScriptFallsBackWhenResolvectlFails(t *testing.T) {
+	for _, sh := range shells(t) {
+		t.Run(filepath.Base(sh), func(t *testing.T) {
+			s := newSandbox(t, sh)
+			s.write("resolv.conf", "nameserver 192.0.2.53\n")
+			s.exe("resolvectl", `echo "Unit dbus-org.freedesktop.resolve1.service not found." >&2; exit 1`)
+			if err := os.Mkdir(s.path("resolve"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			s.env["LEASED_RESOLVECTL"] = s.path("resolvectl")
+			s.env["LEASED_RESOLVED_DIR"] = s.path("resolve")
+			s.run(dhclientScript, bound)
+			if got := s.read("resolv.conf"); !strings.HasPrefix(got, marker) {
+				t.Errorf("resolv.conf with resolved stopped: %q, want the lease's", got)
+			}
+			s.run(dhclientScript, map[string]string{"reason": "RELEASE"})
+			if got := s.read("resolv.conf"); got != "nameserver 192.0.2.53\n" {
+				t.Errorf("after the release: %q, want the original back", got)
+			}
+		})
+	}
+}
