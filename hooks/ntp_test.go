@@ -104,3 +104,25 @@ func TestNTPHookEdgeCases(t *testing.T) {
 		})
 	}
 }
+
+// The file put back is never one the hook wrote for another interface,
+// and a file put there since the last save is the newer one to put back.
+func TestNTPHookSavesOnlyOthersFiles(t *testing.T) {
+	for _, sh := range shells(t) {
+		t.Run(filepath.Base(sh), func(t *testing.T) {
+			s := ntpSandbox(t, sh)
+			s.write("ntp.conf", "driftfile /a\n")
+			s.run(dhclientScript, map[string]string{"reason": "BOUND", "interface": "eth1", "new_ntp_servers": "10.77.0.5"})
+			s.run(dhclientScript, map[string]string{"reason": "BOUND", "new_ntp_servers": "10.77.0.6"})
+			if got := s.read("ntp.conf.leased-saved"); got != "driftfile /a\n" {
+				t.Errorf("saved %q, want the original, not eth1's file", got)
+			}
+			s.write("ntp.conf", "driftfile /b\n") // the administrator's
+			s.run(dhclientScript, map[string]string{"reason": "RENEW", "new_ntp_servers": "10.77.0.7"})
+			s.run(dhclientScript, map[string]string{"reason": "RELEASE"})
+			if got := s.read("ntp.conf"); got != "driftfile /b\n" {
+				t.Errorf("after the release: %q, want the administrator's file back", got)
+			}
+		})
+	}
+}
