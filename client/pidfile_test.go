@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
 
 	"github.com/leased/leased/client"
@@ -76,23 +75,5 @@ func TestNewLoggerLevels(t *testing.T) {
 		if sys.String() != "E\nI\nN\n" {
 			t.Errorf("verbose=%v LEASED_LOG=%q: syslog %q, want every line but debug", tc.verbose, tc.leasedLog, sys.String())
 		}
-	}
-}
-
-// -pf /dev/null: the device takes the pid and is not removed at the end.
-// A private device node stands in for /dev/null.
-func TestPIDFileLeavesDeviceAlone(t *testing.T) {
-	null := filepath.Join(t.TempDir(), "null")
-	if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, int(1<<8|3)); err != nil { // char 1:3, /dev/null
-		if errors.Is(err, syscall.EPERM) {
-			t.Skip("making a device node needs CAP_MKNOD (the test suite runs as root)")
-		}
-		t.Fatal(err)
-	}
-	p := &client.PIDFile{Path: null}
-	p.Write()
-	p.Remove()
-	if fi, err := os.Lstat(null); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-		t.Errorf("%s after Write and Remove: %v %v, want the device", null, fi, err)
 	}
 }
