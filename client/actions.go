@@ -203,7 +203,7 @@ func (r *Runner) runHook(a statemachine.RunHook) {
 	// What the hook does (a script that adds or flushes the address, a
 	// consumer that asks dhclientctl) can be seen before this step ends:
 	// the status already tells the state the machine is in.
-	r.publishState()
+	r.publishStep(a.Reason.String())
 	call := HookCall{Interface: r.cfg.Link.Name(), Reason: a.Reason, New: a.New, Old: a.Old, V6OnlyWait: a.V6OnlyWait}
 	if r.cfg.ScriptMode {
 		res := make(chan int, 1)

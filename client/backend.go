@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,7 +29,7 @@ type Backend struct {
 
 	mu   sync.Mutex
 	subs map[chan control.Event]struct{}
-	last map[string]string // interface -> last published state/address
+	last map[string]published // interface -> what its watchers were told
 	// unsubs ends each watcher's subscription when its context ends.
 	unsubs sync.WaitGroup
 }
@@ -37,7 +38,7 @@ var _ control.Backend = (*Backend)(nil)
 
 // NewBackend returns the control backend of m; cat names options.
 func NewBackend(m *Manager, cat *dhcp4.Catalogue) *Backend {
-	b := &Backend{m: m, cat: cat, subs: make(map[chan control.Event]struct{}), last: make(map[string]string)}
+	b := &Backend{m: m, cat: cat, subs: make(map[chan control.Event]struct{}), last: make(map[string]published)}
 	m.observe(b.publish)
 	return b
 }
@@ -209,20 +210,44 @@ func (b *Backend) runner(iface string) (*Runner, error) {
 	return r, nil
 }
 
-// publish sends a state event to every watcher when an interface's state
-// or address changed; a watcher that does not keep up loses events.
+// published is what the watchers were last told of an interface.
+type published struct {
+	state   string // state and address
+	carrier string
+	lease   string // address and expiry of the lease held
+}
+
+// publish sends the watchers the events of an interface's status (PROTOCOL.md
+// "Watch"): a state event when its state or address changed, a link event
+// when its carrier did, a lease event for a new or changed lease (a
+// renewal extends it). A watcher that does not keep up loses events.
 func (b *Backend) publish(s Status) {
-	ev := control.Event{Kind: control.EventState, Interface: s.Interface, State: s.StateName(), Time: time.Now()}
+	now := time.Now()
+	state := control.Event{Kind: control.EventState, Interface: s.Interface, State: s.StateName(), Reason: s.Reason, Time: now}
 	if s.Lease != nil && s.State.Configured() {
-		ev.Address = s.Lease.Prefix()
+		state.Address = s.Lease.Prefix()
 	}
-	key := ev.State + " " + ev.Address.String()
+	next := published{state: state.State + " " + state.Address.String(), carrier: s.Carrier}
+	if s.Lease != nil {
+		next.lease = s.Lease.Prefix().String() + " " + strconv.FormatInt(s.Lease.Expire.Unix(), 10)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.last[s.Interface] == key {
-		return
+	last := b.last[s.Interface]
+	b.last[s.Interface] = next
+	if next.state != last.state {
+		b.send(state)
 	}
-	b.last[s.Interface] = key
+	if next.carrier != last.carrier && next.carrier != "" {
+		b.send(control.Event{Kind: control.EventLink, Interface: s.Interface, Link: next.carrier, Time: now})
+	}
+	if next.lease != last.lease && next.lease != "" {
+		b.send(control.Event{Kind: control.EventLease, Interface: s.Interface, Address: s.Lease.Prefix(), Reason: s.Reason, Time: now})
+	}
+}
+
+// send hands ev to every watcher that has room for it; b.mu is held.
+func (b *Backend) send(ev control.Event) {
 	for ch := range b.subs {
 		select {
 		case ch <- ev:

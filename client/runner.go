@@ -74,6 +74,12 @@ type Status struct {
 	ConfigureErr string
 	// LinkLocal is the IPv4 link-local address claimed (RFC 3927), if any.
 	LinkLocal netip.Addr
+	// Reason is the hook reason of the step that made this status (BOUND,
+	// RENEW, EXPIRE), empty for a step that ran no hook.
+	Reason string
+	// Carrier is "up" or "down" once the link watch has told either, ""
+	// before.
+	Carrier string
 }
 
 // Runner owns one interface's Machine: a single goroutine feeds it
@@ -383,8 +389,12 @@ func (r *Runner) stepPending(ctx context.Context) {
 
 // publishState makes the machine's state and lease the status that
 // dhclientctl and systemd see.
-func (r *Runner) publishState() {
-	r.setStatus(func(s *Status) { s.State, s.Lease = r.m.State(), r.m.Lease().Clone() })
+func (r *Runner) publishState() { r.publishStep("") }
+
+// publishStep is publishState for a step whose hook has reason (empty for
+// none).
+func (r *Runner) publishStep(reason string) {
+	r.setStatus(func(s *Status) { s.State, s.Lease, s.Reason = r.m.State(), r.m.Lease().Clone(), reason })
 }
 
 // refreshHostname hands the machine the host's current name when it

@@ -17,6 +17,7 @@ import (
 // linkEvent returns the event to step for ev, read from the runner's
 // control events: nil while a LinkUp waits for its turn.
 func (r *Runner) linkEvent(ev statemachine.Event) statemachine.Event {
+	r.publishCarrier(ev)
 	switch ev.(type) {
 	case statemachine.LinkUp:
 		r.dropHeldLinkUp()
@@ -31,6 +32,15 @@ func (r *Runner) linkEvent(ev statemachine.Event) statemachine.Event {
 		r.dropHeldLinkUp()
 	}
 	return ev
+}
+
+// publishCarrier tells watchers the carrier that ev reports.
+func (r *Runner) publishCarrier(ev statemachine.Event) {
+	carrier := "up"
+	if _, down := ev.(statemachine.LinkDown); down {
+		carrier = "down"
+	}
+	r.setStatus(func(s *Status) { s.Carrier = carrier })
 }
 
 // linkUpTurn takes a turn for a LinkUp that restarts the machine (it

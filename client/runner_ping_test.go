@@ -10,6 +10,7 @@ import (
 	"github.com/leased/leased/client"
 	"github.com/leased/leased/client/clienttest"
 	"github.com/leased/leased/statemachine"
+	"github.com/leased/leased/statemachine/dhcp4"
 )
 
 // A runner stopped while the daemon runs others holds nothing up: it
@@ -70,5 +71,38 @@ func TestRunnerWaitingForScriptAnswersPing(t *testing.T) {
 		close(hooks.release)
 		cancel()
 		<-done
+	})
+}
+
+// The runner's status says which hook reason a step ran and what the
+// link watch last told of the carrier: what watchers are sent.
+func TestRunnerStatusCarriesReasonAndCarrier(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var seen []client.Status
+		link := clienttest.NewLink("eth0")
+		cfg := defaultMachine(link.HW)
+		cfg.Rand = rand.New(rand.NewPCG(1, 2))
+		r := client.NewRunner(client.RunnerConfig{Machine: cfg, Link: link, Hooks: &clienttest.Hooks{},
+			Store: &clienttest.Store{}, OnChange: func(s client.Status) { seen = append(seen, s) }})
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- r.Run(ctx) }()
+		d := <-link.Sent
+		link.Deliver(reply(d.Msg(), dhcp4.Offer, 600), fromServer)
+		q := <-link.Sent
+		link.Deliver(reply(q.Msg(), dhcp4.Ack, 600), fromServer)
+		synctest.Wait()
+		r.Send(statemachine.LinkDown{})
+		synctest.Wait()
+		cancel()
+		<-done
+		var bound, down bool
+		for _, s := range seen {
+			bound = bound || (s.State == statemachine.StateBound && s.Reason == "BOUND")
+			down = down || s.Carrier == "down"
+		}
+		if !bound || !down {
+			t.Errorf("statuses %+v: want one BOUND with reason BOUND (%v) and carrier down (%v)", seen, bound, down)
+		}
 	})
 }

@@ -147,6 +147,8 @@ func TestWatchMergesDaemons(t *testing.T) {
 		<-out.lines
 		b.events <- control.Event{Kind: control.EventLink, Interface: "eth1", Link: "down", Time: at.Add(time.Second)}
 		<-out.lines
+		a.events <- control.Event{Kind: control.EventLease, Interface: "eth0", Reason: "RENEW", Address: eth0.Address, Time: at.Add(2 * time.Second)}
+		<-out.lines
 		cancel()
 		if code := <-done; code != 0 {
 			t.Fatalf("exit %d, stderr %q", code, errOut)

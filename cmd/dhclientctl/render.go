@@ -92,6 +92,9 @@ func (c *cli) event(ev control.Event) {
 		return
 	}
 	parts := []string{c.when(ev.Time), ev.Interface}
+	if ev.Kind == control.EventLease {
+		parts = append(parts, "lease") // its fields alone read as a state's
+	}
 	var addr string
 	if ev.Address.IsValid() {
 		addr = ev.Address.String()
