@@ -231,7 +231,7 @@ func TestScriptSavesOnlyOthersFiles(t *testing.T) {
 			s.write("resolv.conf", "nameserver 192.0.2.53\n")
 			s.run(dhclientScript, with(bound, "interface", "eth1"))
 			s.write("resolv.conf.leased-saved", "stale\n") // as a crash leaves it
-			s.run(dhclientScript, bound)                    // eth0 finds eth1's file
+			s.run(dhclientScript, bound)                   // eth0 finds eth1's file
 			if got := s.read("resolv.conf.leased-saved"); got != "stale\n" {
 				t.Errorf("eth1's file saved as the original: %q", got)
 			}
