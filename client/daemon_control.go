@@ -29,6 +29,7 @@ func (d *Daemon) listenControl(path string) *control.Server {
 		return nil
 	}
 	srv.Catalogue = d.Config.Catalogue
+	srv.PublicRead = d.Config.Global.ControlSocketPublic
 	srv.Log = d.log
 	return srv
 }

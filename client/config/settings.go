@@ -120,18 +120,21 @@ type Settings struct {
 	IPv4LLRoute bool
 	// ForceRenew accepts a DHCPFORCERENEW authenticated with the RFC 6704
 	// reconfigure key (forcerenew).
-	ForceRenew        bool
-	ControlSocket     string        // control socket path; "" for the default
-	ReleaseOnStop     bool          // DHCPRELEASE when the daemon stops
-	LinkWatch         bool          // follow carrier changes
-	SleepWatch        bool          // pause around suspend
-	IPv4LL            bool          // RFC 3927 fallback
-	HookTimeout       time.Duration // kill a hook running longer
-	RapidCommit       bool          // option 80 in DISCOVER (RFC 4039)
-	IPv6OnlyPreferred bool          // request option 108 (RFC 8925)
-	CaptivePortal     bool          // request option 114 (RFC 8910)
-	Anonymity         bool          // the anonymity profile (RFC 7844)
-	Inform            netip.Addr    // an address set by hand: DHCPINFORM only (RFC 2131 §3.4)
+	ForceRenew    bool
+	ControlSocket string // control socket path; "" for the default
+	// ControlSocketPublic opens the control socket's read-only verbs
+	// (status, getoption, getpacket, watch) to every local user (SPEC §8).
+	ControlSocketPublic bool
+	ReleaseOnStop       bool          // DHCPRELEASE when the daemon stops
+	LinkWatch           bool          // follow carrier changes
+	SleepWatch          bool          // pause around suspend
+	IPv4LL              bool          // RFC 3927 fallback
+	HookTimeout         time.Duration // kill a hook running longer
+	RapidCommit         bool          // option 80 in DISCOVER (RFC 4039)
+	IPv6OnlyPreferred   bool          // request option 108 (RFC 8925)
+	CaptivePortal       bool          // request option 114 (RFC 8910)
+	Anonymity           bool          // the anonymity profile (RFC 7844)
+	Inform              netip.Addr    // an address set by hand: DHCPINFORM only (RFC 2131 §3.4)
 
 	set mask
 }

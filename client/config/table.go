@@ -50,6 +50,7 @@ var settings = []setting{
 	row("classless-routes", anywhere, flag, true, func(s *Settings) *bool { return &s.ClasslessRoutes }),
 	row("client-id", anywhere, choice(ClientIDNone, ClientIDMAC, ClientIDDUID), ClientIDNone, func(s *Settings) *ClientID { return &s.ClientID }),
 	row("control-socket", global, text, "", func(s *Settings) *string { return &s.ControlSocket }),
+	row("control-socket-public", global, flag, false, func(s *Settings) *bool { return &s.ControlSocketPublic }),
 	row("release-on-stop", anywhere, flag, false, func(s *Settings) *bool { return &s.ReleaseOnStop }),
 	row("link-watch", global, flag, true, func(s *Settings) *bool { return &s.LinkWatch }),
 	row("sleep-watch", global, flag, true, func(s *Settings) *bool { return &s.SleepWatch }),
