@@ -38,9 +38,8 @@ const (
 // Flags is the parsed command line of SPEC §2: what this invocation
 // does, how it runs, and the daemon's Options.
 type Flags struct {
-	Action      Action
-	Verbose     bool // -v, -d
-	WaitNoIface bool // -w
+	Action  Action
+	Verbose bool // -v, -d
 	client.Options
 }
 
@@ -66,17 +65,18 @@ var v6Flags = map[string]bool{
 }
 
 // switches are the flags without a value. -4 is the default; -I only
-// matters for DDNS, which leased does not do. -q (quiet) is the default,
+// matters for DDNS, which leased does not do; -w keeps ISC running for
+// OMAPI to add an interface, which leased has no way to do. -q (quiet) is
+// the default,
 // and of -d, -v and -q the last one says whether the log goes to
 // standard error, as in ISC: NetworkManager runs dhclient -d -q.
 var switches = map[string]func(*Flags){
-	"-4": func(*Flags) {}, "-I": func(*Flags) {},
+	"-4": func(*Flags) {}, "-I": func(*Flags) {}, "-w": func(*Flags) {},
 	"-q":        func(f *Flags) { f.Verbose = false },
 	"-1":        func(f *Flags) { f.OneTry = true },
 	"-d":        func(f *Flags) { f.Foreground, f.Verbose = true, true },
 	"-v":        func(f *Flags) { f.Verbose = true },
 	"-nw":       func(f *Flags) { f.NoWait = true },
-	"-w":        func(f *Flags) { f.WaitNoIface = true },
 	"-n":        func(f *Flags) { f.NoIfaces = true },
 	"-i":        func(f *Flags) { f.DUID = true },
 	"--no-pid":  func(f *Flags) { f.NoPID = true },
