@@ -10,27 +10,7 @@ import (
 // and stop.
 func controlTranscripts() []scenario {
 	return []scenario{
-		{name: "DECLINE after a non-zero BOUND hook", steps: []step{
-			{0, Start{}, []string{
-				"hook PREINIT",
-				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
-				"arm +4s",
-			}},
-			{time.Second, offer(addr, srv), []string{
-				"log DHCPOFFER of 10.0.0.5 from 10.0.0.1",
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5 server=10.0.0.1",
-				"arm +4s",
-			}},
-			{0, ack(addr, srv), []string{
-				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
-				"persist 10.0.0.5/24",
-				"configure 10.0.0.5/24",
-				"hook BOUND new=10.0.0.5",
-				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
-				"arm +48s",
-			}},
+		{name: "DECLINE after a non-zero BOUND hook", steps: append(firstBind(), []step{
 			{0, HookResult{Reason: ReasonBound, ExitCode: 1}, []string{
 				"deconfigure 10.0.0.5/24",
 				"forget 10.0.0.5/24",
@@ -43,20 +23,8 @@ func controlTranscripts() []scenario {
 				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
 				"arm +4s",
 			}},
-		}},
-		{name: "DECLINE after an ARP conflict", cfg: func(c *Config) { c.ARPCheck = true }, steps: []step{
-			{0, Start{}, []string{
-				"hook PREINIT",
-				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
-				"arm +4s",
-			}},
-			{time.Second, offer(addr, srv), []string{
-				"log DHCPOFFER of 10.0.0.5 from 10.0.0.1",
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5 server=10.0.0.1",
-				"arm +4s",
-			}},
+		}...)},
+		{name: "DECLINE after an ARP conflict", cfg: func(c *Config) { c.ARPCheck = true }, steps: append(firstRequest(), []step{
 			{0, ack(addr, srv), []string{
 				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
 				"probe 10.0.0.5",
@@ -90,24 +58,11 @@ func controlTranscripts() []scenario {
 				"log bound to 10.0.0.6 -- renewal in 48 seconds.",
 				"arm +48s",
 			}},
-		}},
+		}...)},
 		// ISC's bind_lease declines only client->new: client->active, the
 		// lease before the renewal, is asked for again and is the next
 		// BOUND's old_*, which Debian's script removes when it differs.
-		{name: "DECLINE after a non-zero RENEW hook", setup: bound, steps: []step{
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5",
-				"arm +4s",
-			}},
-			{time.Second, ack(addr, srv), []string{
-				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
-				"persist 10.0.0.5/24",
-				"configure 10.0.0.5/24 old=10.0.0.5/24",
-				"hook RENEW new=10.0.0.5 old=10.0.0.5",
-				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
-				"arm +48s",
-			}},
+		{name: "DECLINE after a non-zero RENEW hook", setup: bound, steps: append(renewedAtT1(), []step{
 			{0, HookResult{Reason: ReasonRenew, ExitCode: 1}, []string{
 				"deconfigure 10.0.0.5/24",
 				"forget 10.0.0.5/24",
@@ -134,65 +89,21 @@ func controlTranscripts() []scenario {
 				"log bound to 10.0.0.6 -- renewal in 48 seconds.",
 				"arm +48s",
 			}},
-		}},
+		}...)},
 		// A script a signal ended made no decision (dhclient.c bind_lease
 		// declines on a status > 0; script_go returns -WTERMSIG).
-		{name: "a BOUND hook a signal ended declines nothing", steps: []step{
-			{0, Start{}, []string{
-				"hook PREINIT",
-				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
-				"arm +4s",
-			}},
-			{time.Second, offer(addr, srv), []string{
-				"log DHCPOFFER of 10.0.0.5 from 10.0.0.1",
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5 server=10.0.0.1",
-				"arm +4s",
-			}},
-			{0, ack(addr, srv), []string{
-				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
-				"persist 10.0.0.5/24",
-				"configure 10.0.0.5/24",
-				"hook BOUND new=10.0.0.5",
-				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
-				"arm +48s",
-			}},
+		{name: "a BOUND hook a signal ended declines nothing", steps: append(firstBind(), []step{
 			{0, HookResult{Reason: ReasonBound, ExitCode: -15}, []string{"ready"}},
-		}},
+		}...)},
 		// ISC runs STOP only for client->active (dhclient.c state_stop).
-		{name: "stop without a lease runs no hook", steps: []step{
-			{0, Start{}, []string{
-				"hook PREINIT",
-				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
-				"arm +4s",
-			}},
+		{name: "stop without a lease runs no hook", steps: append(firstDiscover(), []step{
 			{time.Second, Stop{}, []string{"arm off"}},
-		}},
-		{name: "pause without a lease runs no hook", steps: []step{
-			{0, Start{}, []string{
-				"hook PREINIT",
-				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
-				"arm +4s",
-			}},
+		}...)},
+		{name: "pause without a lease runs no hook", steps: append(firstDiscover(), []step{
 			{time.Second, Pause{}, []string{"arm off"}},
-		}},
+		}...)},
 		// A lease shorter than the probe is never used (SPEC §4 "Time").
-		{name: "a lease that runs out during the ARP check is not bound", cfg: func(c *Config) { c.ARPCheck = true }, steps: []step{
-			{0, Start{}, []string{
-				"hook PREINIT",
-				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
-				"arm +4s",
-			}},
-			{time.Second, offer(addr, srv), []string{
-				"log DHCPOFFER of 10.0.0.5 from 10.0.0.1",
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5 server=10.0.0.1",
-				"arm +4s",
-			}},
+		{name: "a lease that runs out during the ARP check is not bound", cfg: func(c *Config) { c.ARPCheck = true }, steps: append(firstRequest(), []step{
 			{0, Received{Msg: reply(dhcp4.Ack, addr, srv, 3)}, []string{
 				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
 				"probe 10.0.0.5",
@@ -204,7 +115,7 @@ func controlTranscripts() []scenario {
 				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
 				"arm +4s",
 			}},
-		}},
+		}...)},
 		{name: "pause and resume", setup: bound, steps: []step{
 			{10 * time.Second, Pause{}, []string{
 				"deconfigure 10.0.0.5/24",
@@ -324,4 +235,39 @@ func controlTranscripts() []scenario {
 			{0, Stop{}, nil},
 		}},
 	}
+}
+
+// firstDiscover is the first step of a machine with no recorded lease:
+// PREINIT and the first DHCPDISCOVER.
+func firstDiscover() []step {
+	return []step{{0, Start{}, []string{
+		"hook PREINIT",
+		"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+		"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+		"arm +4s",
+	}}}
+}
+
+// firstRequest is firstDiscover, then the OFFER of addr and the
+// DHCPREQUEST for it.
+func firstRequest() []step {
+	return append(firstDiscover(), step{time.Second, offer(addr, srv), []string{
+		"log DHCPOFFER of 10.0.0.5 from 10.0.0.1",
+		"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
+		"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5 server=10.0.0.1",
+		"arm +4s",
+	}})
+}
+
+// firstBind is firstRequest, then the DHCPACK that binds addr, its BOUND
+// hook yet to report.
+func firstBind() []step {
+	return append(firstRequest(), step{0, ack(addr, srv), []string{
+		"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+		"persist 10.0.0.5/24",
+		"configure 10.0.0.5/24",
+		"hook BOUND new=10.0.0.5",
+		"log bound to 10.0.0.5 -- renewal in 48 seconds.",
+		"arm +48s",
+	}})
 }

@@ -7,22 +7,9 @@ import (
 // leaseTranscripts cover a bound lease: renew, rebind, expiry, NAKs.
 func leaseTranscripts() []scenario {
 	return []scenario{
-		{name: "renew at T1 unicast same xid", setup: bound, steps: []step{
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5",
-				"arm +4s",
-			}},
-			{time.Second, ack(addr, srv), []string{
-				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
-				"persist 10.0.0.5/24",
-				"configure 10.0.0.5/24 old=10.0.0.5/24",
-				"hook RENEW new=10.0.0.5 old=10.0.0.5",
-				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
-				"arm +48s",
-			}},
+		{name: "renew at T1 unicast same xid", setup: bound, steps: append(renewedAtT1(), []step{
 			{0, HookResult{Reason: ReasonRenew}, []string{}},
-		}},
+		}...)},
 		{name: "rebind after T2", setup: bound, steps: append(unansweredRenewals(), []step{
 			{atArm, Timeout{}, []string{
 				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
@@ -187,4 +174,24 @@ func expiry() []step {
 			"arm +4s",
 		}},
 	}...)
+}
+
+// renewedAtT1 are the steps of the lease of bound renewed at T1: the
+// unicast DHCPREQUEST and the DHCPACK, its RENEW hook yet to report.
+func renewedAtT1() []step {
+	return []step{
+		{atArm, Timeout{}, []string{
+			"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
+			"send DHCPREQUEST xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5",
+			"arm +4s",
+		}},
+		{time.Second, ack(addr, srv), []string{
+			"log DHCPACK of 10.0.0.5 from 10.0.0.1",
+			"persist 10.0.0.5/24",
+			"configure 10.0.0.5/24 old=10.0.0.5/24",
+			"hook RENEW new=10.0.0.5 old=10.0.0.5",
+			"log bound to 10.0.0.5 -- renewal in 48 seconds.",
+			"arm +48s",
+		}},
+	}
 }
