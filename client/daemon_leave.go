@@ -82,11 +82,15 @@ func (d *Daemon) askDaemon(verbs []control.Verb) asked {
 		return asked{}
 	}
 	defer c.Close()
-	st, err := c.Do(control.Request{Verb: control.VerbStatus})
-	if err != nil {
-		return asked{}
-	}
 	a := asked{answered: true, pid: c.ServerPID(), ends: len(d.Interfaces) == 0}
+	var running []control.InterfaceStatus // what it runs, for named interfaces
+	if !a.ends {
+		st, err := c.Do(control.Request{Verb: control.VerbStatus})
+		if err != nil {
+			return asked{}
+		}
+		running = st.Interfaces
+	}
 	names := d.Interfaces
 	if len(names) == 0 {
 		names = []string{""}
@@ -104,7 +108,7 @@ func (d *Daemon) askDaemon(verbs []control.Verb) asked {
 		}
 	}
 	if !a.ends {
-		a.ends = runsOnly(st.Interfaces, names)
+		a.ends = runsOnly(running, names)
 	}
 	return a
 }
