@@ -146,6 +146,15 @@ func TestParseValueConfigText(t *testing.T) {
 		{OptClientID, "1:2:ab", []byte{1, 2, 0xab}},
 		{OptClientID, `"id\x"`, []byte("idx")},
 		{OptLeaseTime, "0x10", []byte{0, 0, 0, 16}},
+		// Integers read as ISC's convert_num reads them: octal after a
+		// leading 0, a sign for any type, and any value that fits the
+		// width signed or unsigned.
+		{OptLeaseTime, "010", []byte{0, 0, 0, 8}},
+		{OptLeaseTime, "0", []byte{0, 0, 0, 0}},
+		{OptLeaseTime, "-1", []byte{0xff, 0xff, 0xff, 0xff}},
+		{OptMaxMessageSize, "-0x10", []byte{0xff, 0xf0}},
+		{OptTimeOffset, "4294967295", []byte{0xff, 0xff, 0xff, 0xff}},
+		{OptTimeOffset, "-2147483648", []byte{0x80, 0, 0, 0}},
 		{19, "on", []byte{1}},
 		{OptDomainSearch, `"a.test", "b.a.test"`, []byte("\x01a\x04test\x00\x01b\xc0\x00")},
 		{OptMaxMessageSize, "", []byte{}},
@@ -166,7 +175,11 @@ func TestParseValueConfigText(t *testing.T) {
 		text string
 	}{
 		{OptDNS, "1.2.3"}, {OptDNS, "::1"}, {OptDomainName, "bare.test"}, {OptHostName, "1234"}, {OptClientID, "1:2:345"},
-		{OptMaxMessageSize, "65536"}, {2, "2147483648"}, {19, "yes"}, {OptDomainSearch, "a.test"},
+		{OptMaxMessageSize, "65536"}, {2, "4294967296"}, {19, "yes"},
+		// Out of the width's range, signed and unsigned alike, or digits
+		// the base has not: where ISC warns.
+		{OptLeaseTime, "-2147483649"}, {OptLeaseTime, "08"}, {OptLeaseTime, "0x"}, {OptLeaseTime, "+5"},
+		{OptLeaseTime, "-"}, {OptLeaseTime, "1e3"}, {OptLeaseTime, "0x1g"}, {OptDomainSearch, "a.test"},
 		{OptDomainSearch, `"a..b"`}, {OptDomainName, `"open`}, {OptSubnetMask, "1.2.3.4 5.6.7.8"},
 		{OptRouter, "1.2.3.4,,"},
 	} {

@@ -232,25 +232,32 @@ func appendFixedWord(out []byte, c byte, w string) ([]byte, error) {
 	return appendInt(out, c, w)
 }
 
-// appendInt appends a decimal (or 0x hex) integer of the width and
-// signedness of c.
+// appendInt appends an integer of the width of c read as ISC reads one
+// (common/parse.c convert_num): an optional minus sign, then hex after
+// "0x", octal after a leading 0, else decimal; a value fits when it
+// fits the width either signed or unsigned, whatever c's signedness, so
+// "-1" is 0xffffffff for an unsigned integer 32 and "200" is 0xc8 for a
+// signed integer 8.
 func appendInt(out []byte, c byte, w string) ([]byte, error) {
 	size := atom{c: c}.fixedSize()
-	base, digits := 10, w
-	if h, ok := strings.CutPrefix(strings.ToLower(w), "0x"); ok {
+	digits, negative := strings.CutPrefix(w, "-")
+	base := 10
+	if h, ok := strings.CutPrefix(strings.ToLower(digits), "0x"); ok {
 		base, digits = 16, h
+	} else if len(digits) > 1 && digits[0] == '0' {
+		base = 8
 	}
-	var u uint64
-	var err error
-	if c == 'b' || c == 's' || c == 'l' {
-		var v int64
-		v, err = strconv.ParseInt(digits, base, size*8)
-		u = uint64(v)
-	} else {
-		u, err = strconv.ParseUint(digits, base, size*8)
+	u, err := strconv.ParseUint(digits, base, 64)
+	bits := size * 8
+	limit := uint64(1)<<bits - 1
+	if negative {
+		limit = 1 << (bits - 1)
 	}
-	if err != nil {
+	if err != nil || u > limit {
 		return nil, fmt.Errorf("integer %q: %w", w, ErrBadValue)
+	}
+	if negative {
+		u = -u
 	}
 	for i := size - 1; i >= 0; i-- {
 		out = append(out, byte(u>>(8*i)))
