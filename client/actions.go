@@ -204,7 +204,7 @@ func (r *Runner) runHook(a statemachine.RunHook) {
 	// consumer that asks dhclientctl) can be seen before this step ends:
 	// the status already tells the state the machine is in.
 	r.publishStep(a.Reason.String())
-	call := HookCall{Interface: r.cfg.Link.Name(), Reason: a.Reason, New: a.New, Old: a.Old, V6OnlyWait: a.V6OnlyWait}
+	call := HookCall{Interface: r.cfg.Link.Name(), Reason: a.Reason, New: a.New, Old: a.Old, V6OnlyWait: a.V6OnlyWait, GivingUp: a.GivingUp}
 	if r.cfg.ScriptMode {
 		res := make(chan int, 1)
 		r.cfg.Hooks.Run(call, func(code int) { res <- code })

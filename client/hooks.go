@@ -9,6 +9,8 @@ type HookCall struct {
 	New, Old  *statemachine.Lease
 	// V6OnlyWait is V6ONLY_WAIT in seconds for V6ONLY (RFC 8925).
 	V6OnlyWait uint32
+	// GivingUp is the FAIL of a -1 run (statemachine.RunHook.GivingUp).
+	GivingUp bool
 }
 
 // Hooks runs the script for hook calls. Run must not block the caller for

@@ -30,7 +30,7 @@ var _ Hooks = (*ScriptHooks)(nil)
 func (h *ScriptHooks) Run(c HookCall, done func(exitCode int)) {
 	env := hooks.Env(hooks.Call{
 		Reason: c.Reason.String(), Interface: c.Interface, PID: h.PID, DADWait: h.DADWait,
-		Extra: h.Extra, New: c.New, Old: c.Old, PRL: h.PRL, Alias: h.Alias, V6OnlyWait: c.V6OnlyWait,
+		Extra: h.Extra, New: c.New, Old: c.Old, PRL: h.PRL, Alias: h.alias(c), V6OnlyWait: c.V6OnlyWait,
 	}, h.Catalogue, func(msg string) { h.Log.Error(msg) })
 	report := func(res hooks.Result) {
 		if done != nil {
@@ -44,6 +44,16 @@ func (h *ScriptHooks) Run(c HookCall, done func(exitCode int)) {
 	if !h.Queue.Submit(h.Script, env, report) {
 		h.Log.Warn("daemon stopping, hook not run", "reason", c.Reason)
 	}
+}
+
+// alias is the alias block exported with c: none for V6ONLY and for the
+// FAIL of a -1 run, as ISC exports none there (dhclient.c start_v6only,
+// state_selecting under CALL_SCRIPT_ON_ONETRY_FAIL).
+func (h *ScriptHooks) alias(c HookCall) *statemachine.Lease {
+	if c.GivingUp || c.Reason == statemachine.ReasonV6Only {
+		return nil
+	}
+	return h.Alias
 }
 
 // DropPending drops the calls that have not started and ends the running

@@ -48,6 +48,11 @@ type RunHook struct {
 	// V6OnlyWait is V6ONLY_WAIT in seconds for ReasonV6Only (RFC 8925
 	// §3.2), exported as ISC does: v6-only-preferred=N.
 	V6OnlyWait uint32
+	// GivingUp marks the FAIL of a -1 run, which GiveUp follows. ISC
+	// exports no alias_* to it (dhclient.c CALL_SCRIPT_ON_ONETRY_FAIL),
+	// so that Debian's script does not add the alias address as the
+	// process ends without a lease.
+	GivingUp bool
 }
 
 // Persist records Lease in the lease file. A released lease has Renew,
@@ -123,7 +128,8 @@ func (a Configure) String() string {
 // String renders "deconfigure A/N".
 func (a Deconfigure) String() string { return "deconfigure " + leaseString(a.Lease) }
 
-// String renders "hook REASON" with the new and old addresses.
+// String renders "hook REASON" with the new and old addresses, and
+// "giving up" for the FAIL of a -1 run.
 func (a RunHook) String() string {
 	s := "hook " + a.Reason.String()
 	if a.New != nil {
@@ -134,6 +140,9 @@ func (a RunHook) String() string {
 	}
 	if a.V6OnlyWait != 0 {
 		s += fmt.Sprintf(" wait=%d", a.V6OnlyWait)
+	}
+	if a.GivingUp {
+		s += " giving up"
 	}
 	return s
 }

@@ -219,7 +219,7 @@ func (m *Machine) decline(now time.Time, l *Lease) {
 	m.send(m.declineMessage(l), to)
 	if m.cfg.OneTry {
 		m.logf("Unable to obtain a lease on first try (declined).  Exiting.")
-		m.emit(RunHook{Reason: ReasonFail}, GiveUp{})
+		m.emit(RunHook{Reason: ReasonFail, GivingUp: true}, GiveUp{})
 		m.halt()
 		return
 	}

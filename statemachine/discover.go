@@ -214,7 +214,7 @@ func (m *Machine) fail(now time.Time) {
 	m.deconfigure()
 	if m.cfg.OneTry {
 		m.logf("Unable to obtain a lease on first try.  Exiting.")
-		m.emit(RunHook{Reason: ReasonFail}, GiveUp{})
+		m.emit(RunHook{Reason: ReasonFail, GivingUp: true}, GiveUp{})
 		m.halt()
 		return
 	}

@@ -167,7 +167,7 @@ func rebootTranscripts() []scenario {
 				{atArm, Timeout{}, []string{
 					"log No DHCPOFFERS received.",
 					"log Unable to obtain a lease on first try.  Exiting.",
-					"hook FAIL",
+					"hook FAIL giving up",
 					"give up",
 				}},
 				{time.Hour, Timeout{}, nil},
