@@ -8,13 +8,19 @@ import (
 )
 
 // controlPath is where the control socket listens: control-socket, else
-// the pid file's path with .sock for .pid (SPEC §8); "" for none.
+// the pid file's path with .sock for .pid (SPEC §8); "" for none. A pid
+// file that is not a file (-pf /dev/null, which keeps none) names no
+// place for a socket, which would otherwise sit in /dev: the default pid
+// file's socket serves then, unless another daemon answers on it.
 func (d *Daemon) controlPath() string {
 	if p := d.Config.Global.ControlSocket; p != "" {
 		return p
 	}
 	if d.PIDPath == "" {
 		return ""
+	}
+	if fi, err := os.Stat(d.PIDPath); err == nil && !fi.Mode().IsRegular() {
+		return control.SocketPath(DefaultPIDPath)
 	}
 	return control.SocketPath(d.PIDPath)
 }

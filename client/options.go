@@ -5,6 +5,10 @@ import (
 	"time"
 )
 
+// DefaultPIDPath is ISC dhclient's pid file on Debian (reference §1.2),
+// for -pf and PATH_DHCLIENT_PID unset.
+const DefaultPIDPath = "/run/dhclient.pid"
+
 // Options is what one dhclient invocation asks of the daemon: the
 // command line of SPEC §2 once ISC's parsing rules and the
 // PATH_DHCLIENT_* overrides have been applied. Paths are absolute, since
@@ -23,7 +27,7 @@ type Options struct {
 	DADWait     int           // --dad-wait-time, seconds, for the script
 	ConfPath    string        // -cf: read again on SIGHUP
 	LeasePath   string        // -lf
-	PIDPath     string        // -pf: names the control socket too
+	PIDPath     string        // -pf: names the control socket too (controlPath)
 	NoPID       bool          // --no-pid
 	Foreground  bool          // -d: the pid file is written at start
 	NoWait      bool          // -nw: detach once each interface has sent, not once ready

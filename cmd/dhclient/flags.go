@@ -17,7 +17,6 @@ import (
 const (
 	defaultConf   = "/etc/dhcp/dhclient.conf"
 	defaultLeases = "/var/lib/dhcp/dhclient.leases"
-	defaultPID    = "/run/dhclient.pid"
 	ifNameMax     = 15 // IFNAMSIZ-1
 )
 
@@ -156,7 +155,7 @@ func (f *Flags) word(a string) error {
 func (f *Flags) resolvePaths(getenv func(string) string) error {
 	f.ConfPath = pick(f.ConfPath, getenv("PATH_DHCLIENT_CONF"), defaultConf)
 	f.LeasePath = pick(f.LeasePath, getenv("PATH_DHCLIENT_DB"), defaultLeases)
-	f.PIDPath = pick(f.PIDPath, getenv("PATH_DHCLIENT_PID"), defaultPID)
+	f.PIDPath = pick(f.PIDPath, getenv("PATH_DHCLIENT_PID"), client.DefaultPIDPath)
 	f.ScriptPath = pick(f.ScriptPath, getenv("PATH_DHCLIENT_SCRIPT"), "")
 	for _, p := range []*string{&f.LeasePath, &f.PIDPath, &f.ScriptPath, &f.DUIDPath} {
 		if *p != "" {
