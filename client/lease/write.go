@@ -149,21 +149,37 @@ func writeOption(b *strings.Builder, name string, typ dhcp4.Type, data []byte, a
 		return
 	}
 	v, err := typ.Lease(data)
-	if err != nil || v == "" || !readsBack(typ, v, accept) {
+	if err != nil || v == "" || !readsBack(typ, data, v, accept) {
 		return
 	}
 	fmt.Fprintf(b, "  option %s %s;\n", name, v)
 }
 
-// readsBack reports whether value text v of typ parses to data that
-// accept (nil: any) keeps and that formats to v again.
-func readsBack(typ dhcp4.Type, v string, accept func([]byte) bool) bool {
-	back, err := typ.ParseValue(v)
+// readsBack reports whether the statement with value text v of typ,
+// formatted from data, reads back as the file reader reads it: the
+// statement ends at its own ';' (a domain name's label is written
+// unquoted, as ISC writes it, and a ';', '{', '}' or '#' in it would end
+// the statement, the block or the line early), and its value parses to
+// data that accept (nil: any) keeps, that formats to v again and that
+// the environment sees as it sees data (a '.' inside a label, which
+// ISC's text form does not escape, would read back as two labels).
+func readsBack(typ dhcp4.Type, data []byte, v string, accept func([]byte) bool) bool {
+	s := isctext.NewScanner("", []byte(v+";"))
+	text, _, ok := s.Value()
+	if !ok || !s.AtEOF() || s.ErrorCount() > 0 {
+		return false
+	}
+	back, err := typ.ParseValue(text)
 	if err != nil || accept != nil && !accept(back) {
 		return false
 	}
 	again, err := typ.Lease(back)
-	return err == nil && again == v
+	if err != nil || again != v {
+		return false
+	}
+	was, err1 := typ.Env(data)
+	is, err2 := typ.Env(back)
+	return err1 == nil && err2 == nil && was == is
 }
 
 // FormatDUID renders a DUID as ISC's format_lease_id does, for the lease

@@ -157,6 +157,50 @@ func TestWriteLeavesOutHostNameOfNULs(t *testing.T) {
 	}
 }
 
+// A domain name's labels are written unquoted, as ISC writes them
+// (pretty_dname), so a server's label holding ';', '{', '}' or '#' would
+// end the statement, the block or the line early, and a '.' inside a
+// label reads back as two labels, which the environment of a domain
+// list shows ("a\\.b" before, "a.b" after). Such an option is left out:
+// the rest of the lease, and the next interface's, read back whole.
+func TestWriteLeavesOutOptionsThatReadBackOtherwise(t *testing.T) {
+	cat := testCatalogue(t)
+	for _, label := range []string{"x;}", "x#", "x{", "{{", "}", "a.b"} {
+		name := append([]byte{byte(len(label))}, label...)
+		name = append(name, "\x07example\x00"...)
+		l := &statemachine.Lease{Addr: netip.MustParseAddr("192.0.2.10"), Expire: time.Unix(1e9, 0)}
+		l.Options.Set(137, name) // v4-lost, a domain-name
+		l.Options.Set(dhcp4.OptDomainSearch, name)
+		l.Options.SetAddr(dhcp4.OptRouter, netip.MustParseAddr("192.0.2.1"))
+		other := &statemachine.Lease{Addr: netip.MustParseAddr("198.51.100.10"), Expire: time.Unix(1e9, 0)}
+		var buf bytes.Buffer
+		f := &File{Leases: []Entry{{Interface: "eth0", Lease: l}, {Interface: "eth1", Lease: other}}}
+		if err := write(&buf, f, cat, Format{}, time.UTC); err != nil {
+			t.Fatal(err)
+		}
+		back, errs := Parse(bytes.NewReader(buf.Bytes()), "back", cat)
+		if len(errs) != 0 || len(back.Leases) != 2 {
+			t.Errorf("label %q: read back %d leases, errors %v:\n%s", label, len(back.Leases), errs, buf.String())
+			continue
+		}
+		got := back.Leases[0].Lease
+		if r, ok := got.Options.Addr(dhcp4.OptRouter); !ok || r != netip.MustParseAddr("192.0.2.1") || !got.Expire.Equal(l.Expire) {
+			t.Errorf("label %q: routers %v, expiry %v after reading back:\n%s", label, r, got.Expire, buf.String())
+		}
+		for _, code := range []uint8{137, dhcp4.OptDomainSearch} {
+			d, ok := got.Options.Get(code)
+			if !ok {
+				continue
+			}
+			was, _ := cat.FormatEnv(code, name)
+			is, err := cat.FormatEnv(code, d)
+			if err != nil || is != was {
+				t.Errorf("label %q: option %d reads back as %q (%q in the environment, %q before):\n%s", label, code, d, is, was, buf.String())
+			}
+		}
+	}
+}
+
 // TestInfiniteLeaseRoundTrip reads what ISC dhclient 4.4.3 wrote for a
 // lease time of 0xffffffff (dnsmasq "infinite", captured with
 // /sbin/dhclient): the number, and dates 2^31, 7/8 * 2^32 and 2^32 - 1 s
