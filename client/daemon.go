@@ -81,6 +81,9 @@ type Daemon struct {
 	// queues run the interfaces' hooks. Run closes them once the runners
 	// have ended, letting the calls queued (FAIL under -1, RELEASE) run.
 	queues []*hooks.Queue
+	// turn lets the interfaces' scripts run one at a time, as ISC's
+	// (hooks.Turn).
+	turn *hooks.Turn
 	// pacer spaces the runners' starts.
 	pacer StartPacer
 	// announced holds the configuration-mode reasons already logged.
@@ -222,6 +225,7 @@ func (d *Daemon) init() {
 	}
 	d.start = time.Now()
 	d.host = d.hostname()
+	d.turn = hooks.NewTurn()
 	// Before anything detaches: the daemon leaves its directory.
 	d.confPath, _ = filepath.Abs(d.ConfPath)
 }

@@ -97,7 +97,7 @@ func (d *Daemon) runnerConfig(name string) (RunnerConfig, error) {
 		// §3.7-3.10), so no option 145, and no server hands over a key.
 		log.Warn("forcerenew has no effect with anonymity on: the anonymity profile sends no option 145, so no FORCERENEW can be authenticated")
 	}
-	queue := hooks.NewQueue(&hooks.Runner{Timeout: s.HookTimeout, Log: log})
+	queue := hooks.NewQueue(&hooks.Runner{Timeout: s.HookTimeout, Log: log, Turn: d.turn})
 	d.queues = append(d.queues, queue)
 	script := d.script(s)
 	native, why := ConfigureMode(s.ConfigureInterface, script, d.scriptMarked(script))

@@ -41,6 +41,10 @@ type Runner struct {
 	// Log receives the script's output, line by line at info level, and
 	// failures. Nil discards.
 	Log *slog.Logger
+	// Turn, when not nil, is shared with other Runners: one script runs
+	// at a time among them, for its Hold at most. The wait for it does
+	// not count against Timeout.
+	Turn *Turn
 }
 
 // Result is the outcome of one run.
@@ -60,10 +64,18 @@ type Result struct {
 }
 
 // Run executes script with exactly env as its environment and waits for it,
-// for at most the timeout or until ctx is done. Output goes to the log
-// tagged with the hook path and the reason found in env.
+// for at most the timeout or until ctx is done, once it has its Turn.
+// Output goes to the log tagged with the hook path and the reason found
+// in env.
 func (r *Runner) Run(ctx context.Context, script string, env []string) Result {
 	log := r.logger().With("hook", script, "reason", reasonOf(env))
+	turn, ok := r.Turn.take(ctx)
+	if !ok {
+		// Ended by the caller (the daemon stopping) while another
+		// interface's script ran: as a script it had ended.
+		return Result{ExitCode: -int(syscall.SIGTERM), Err: ctx.Err()}
+	}
+	defer r.Turn.give(turn)
 	timeout := r.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
