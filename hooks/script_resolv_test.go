@@ -135,6 +135,33 @@ func TestScriptUsesResolvconfThenResolvectl(t *testing.T) {
 	}
 }
 
+// leased's own reasons under the resolver packages' enter hooks, which
+// know only ISC's: the resolvconf package's makes make_resolv_conf a
+// no-op for every other reason, so INFORM publishes through resolvconf
+// itself; openresolv's publishes under the interface's own name and
+// withdraws it only on ISC's reasons, so V6ONLY withdraws that name too.
+func TestScriptResolvconfOnLeasedReasons(t *testing.T) {
+	for _, sh := range shells(t) {
+		t.Run(filepath.Base(sh), func(t *testing.T) {
+			s := newSandbox(t, sh)
+			calls := s.path("calls")
+			s.exe("resolvconf", `echo "resolvconf $*" >> "`+calls+`"; cat >> "`+calls+`"`)
+			s.env["LEASED_RESOLVCONF"] = s.path("resolvconf")
+			// The resolvconf package's hook, in short.
+			s.write("etc/dhclient-enter-hooks.d/resolvconf", `make_resolv_conf() { : ; }
+case "$reason" in BOUND|RENEW|REBIND|REBOOT|TIMEOUT) make_resolv_conf() { echo hook >> "`+calls+`"; } ;; esac
+`)
+			s.run(dhclientScript, map[string]string{"reason": "INFORM", "new_domain_name_servers": "10.0.0.1"})
+			s.run(dhclientScript, map[string]string{"reason": "V6ONLY"})
+			want := "resolvconf -a eth0.dhclient\nnameserver 10.0.0.1\n" +
+				"resolvconf -d eth0.dhclient\nresolvconf -d eth0\n"
+			if got := s.read("calls"); got != want {
+				t.Errorf("INFORM then V6ONLY:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
 func TestScriptResolvConfOwnership(t *testing.T) {
 	for _, sh := range shells(t) {
 		t.Run(filepath.Base(sh), func(t *testing.T) {
