@@ -48,12 +48,16 @@ func (m *Machine) stop() {
 }
 
 // runStop runs STOP with ISC's client->active as old_*: the active lease,
-// or the one that lapsed or was declined. Without one there is no STOP
-// (dhclient.c state_stop): nothing to unconfigure, and hooks such as
-// Debian's timesyncd one would drop what other interfaces set up.
+// or the one that lapsed or was declined; in inform mode the parameters
+// of the last DHCPACK to a DHCPINFORM, whose DNS the INFORM hook
+// published (Lease). Without one there is no STOP (dhclient.c
+// state_stop): nothing to unconfigure, and hooks such as Debian's
+// timesyncd one would drop what other interfaces set up.
 func (m *Machine) runStop() {
 	if l := m.previous(); l != nil {
 		m.emit(RunHook{Reason: ReasonStop, Old: l})
+	} else if m.informing() && m.informed != nil {
+		m.emit(RunHook{Reason: ReasonStop, Old: m.informed})
 	}
 }
 

@@ -204,6 +204,8 @@ func modernTranscripts() []scenario {
 				"hook INFORM new=10.0.0.9 old=10.0.0.9",
 				"arm off",
 			}},
+			// dhclient -x: STOP withdraws what INFORM published.
+			{0, Stop{}, []string{"hook STOP old=10.0.0.9"}},
 		}},
 		// Unanswered, INFORM is retransmitted until timeout, then FAIL and
 		// a new attempt after the retry draw.
