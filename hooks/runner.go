@@ -73,6 +73,7 @@ func (r *Runner) Run(ctx context.Context, script string, env []string) Result {
 	if !ok {
 		// Ended by the caller (the daemon stopping) while another
 		// interface's script ran: as a script it had ended.
+		log.Log(context.Background(), LevelNotice, "hook not run, daemon stopping", "interface", envValue(env, "interface"))
 		return Result{ExitCode: -int(syscall.SIGTERM), Err: ctx.Err()}
 	}
 	defer r.Turn.give(turn)
