@@ -215,6 +215,34 @@ func TestDaemonSleepWatchPausesAndResumes(t *testing.T) {
 	})
 }
 
+// An interface whose script configures it is not paused for a suspend,
+// as ISC's dhclient is not: no STOP reaches NetworkManager's helper, and
+// nothing is asked again on the wake-up.
+func TestDaemonSleepWatchLeavesScriptModeAlone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newDaemonRig(t, "configure-interface script;\n", "eth0")
+		r.start()
+		sub := <-r.sleepWatch.Subs
+		r.bind("eth0", 600)
+		<-r.ready
+		sub.Announce(true)
+		sub.Announce(false)
+		synctest.Wait()
+		if got := r.hooks(); got[len(got)-1] != "eth0 BOUND" {
+			t.Errorf("hooks %q after a suspend, want BOUND last", got)
+		}
+		select {
+		case d := <-r.links["eth0"].Sent:
+			t.Errorf("sent %v after the wake-up, want nothing", d.Msg().Type())
+		default:
+		}
+		if got := r.links["eth0"].Calls(); slices.Contains(got, "deconfigure 10.0.0.50/24") {
+			t.Errorf("kernel calls %q, want the address left alone", got)
+		}
+		r.stop()
+	})
+}
+
 // A carrier change after a suspend nobody announced: the boot clock shows
 // the sleep, and every runner re-checks its deadlines at once.
 func TestDaemonNoticesUnannouncedSleep(t *testing.T) {

@@ -98,18 +98,26 @@ func (d *Daemon) watchSleep(ctx context.Context) {
 	})
 }
 
-// sleep pauses or resumes every interface. The suspend waits for it to
-// return (logind's delay lock), so a pause returns only once the
-// addresses are removed and the STOP hooks have run, each bounded by
-// hook-timeout.
+// sleep pauses or resumes every interface leased configures. The
+// suspend waits for it to return (logind's delay lock), so a pause
+// returns only once the addresses are removed and the STOP hooks have
+// run, each bounded by hook-timeout. An interface whose script
+// configures it (configure-interface script: NetworkManager's
+// nm-dhcp-helper, cloud-init's) is left to the program that brought the
+// script, as ISC dhclient does nothing on a suspend: a STOP made
+// NetworkManager drop its lease and start its DHCP timeout, and it
+// restarts DHCP itself on the wake-up.
 func (d *Daemon) sleep(ctx context.Context, suspending bool) {
+	native := func(send func(*Runner) bool) func(*Runner) bool {
+		return func(r *Runner) bool { return !r.cfg.ScriptMode && send(r) }
+	}
 	if !suspending {
 		d.log.Info("system woke up; resuming")
-		d.mgr.Send("", statemachine.Resume{})
+		d.mgr.each("", native(func(r *Runner) bool { return r.Send(statemachine.Resume{}) }))
 		return
 	}
 	d.log.Info("system going to sleep; pausing")
-	d.mgr.SendWait("", statemachine.Pause{})
+	d.mgr.each("", native(func(r *Runner) bool { return r.SendWait(statemachine.Pause{}) }))
 	for _, q := range d.queues {
 		q.Flush(ctx)
 	}
