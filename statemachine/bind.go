@@ -177,7 +177,8 @@ func (m *Machine) bind(now time.Time, l *Lease, why Reason) {
 // minRequestGap is the least time between two REQUESTs of an interface
 // (SPEC §4 "Never stuck"): ISC's retransmissions are a second or more
 // apart, but its renewal of a lease with T1 = 0, its REQUEST after a NAK
-// and a quick OFFER, or a renewal asked for twice come at once.
+// and a quick OFFER, or a renewal asked for twice come at once. The
+// REQUEST after an INIT-REBOOT's NAK is let through (nakReceived).
 const minRequestGap = time.Second
 
 // later returns the later of a and b.

@@ -173,6 +173,16 @@ func (m *Machine) nakReceived(now time.Time, src netip.Addr) {
 		m.logf("DHCPNAK with no active lease.")
 		return
 	}
+	// A NAK to an INIT-REBOOT (at start, on a link's return, after a
+	// wake-up: the host moved to another network, or NetworkManager
+	// started dhclient with an address the server does not know) lets
+	// the REQUEST after a quick OFFER go at once, as ISC's does, rather
+	// than a second after the NAKed one. Only another INIT-REBOOT can
+	// bring this again, so a server that NAKs every renewal still gets
+	// one REQUEST a second.
+	if m.state == StateRebooting {
+		m.lastRequest = time.Time{}
+	}
 	m.expire()
 	m.startInit(now)
 }
