@@ -5,8 +5,11 @@ import (
 )
 
 // linkDown keeps the lease and stops sending (SPEC §4); a candidate that
-// was configured but not yet accepted is removed.
-func (m *Machine) linkDown() {
+// was configured but not yet accepted is removed. Before the first lease
+// the timeout still runs from the exchange's first send: ISC, which does
+// not watch the carrier, sends into the dead link and gives up then, and
+// cloud-init and ifupdown wait for dhclient -1 or the parent to return.
+func (m *Machine) linkDown(now time.Time) {
 	switch m.state {
 	case StateStopped, StatePaused, StateLinkDown:
 		return
@@ -16,6 +19,27 @@ func (m *Machine) linkDown() {
 	}
 	m.resetExchange()
 	m.state = StateLinkDown
+	if !m.ready {
+		first := m.first
+		if first.IsZero() {
+			first = now
+		}
+		m.setTimer(timerGiveUp, time.Unix(first.Unix()+seconds(m.cfg.Timeout, 0)+1, 0))
+	}
+}
+
+// linkDownTimedOut is the timeout of the first exchange passing while the
+// link is down (linkDown): FAIL, as ISC's after its DISCOVERs went
+// unanswered, without trying the recorded leases, which the dead link
+// could not confirm. Under -1 that gives up; else readiness comes with
+// the FAIL hook and the machine waits for the carrier.
+func (m *Machine) linkDownTimedOut() {
+	if m.informing() {
+		m.logf("No DHCPACK to DHCPINFORM received.")
+	} else {
+		m.logf("No DHCPOFFERS received.")
+	}
+	m.runFail()
 }
 
 // linkUp restarts with INIT-REBOOT after carrier loss (SPEC §4).

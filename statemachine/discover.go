@@ -212,15 +212,9 @@ func (m *Machine) timeoutResult(now time.Time, code int) {
 // (reference §2.1: (retry+1)/2 + random()%retry seconds).
 func (m *Machine) fail(now time.Time) {
 	m.deconfigure()
-	if m.cfg.OneTry {
-		m.logf("Unable to obtain a lease on first try.  Exiting.")
-		m.emit(RunHook{Reason: ReasonFail, GivingUp: true}, GiveUp{})
-		m.halt()
+	if !m.runFail() {
 		return
 	}
-	m.logf("No working leases in persistent database - sleeping.")
-	m.emit(RunHook{Reason: ReasonFail})
-	m.readyAtFail = !m.ready
 	if m.cfg.IPv4LL {
 		m.state = StateInit
 		m.linkLocalFail(now)
@@ -229,6 +223,21 @@ func (m *Machine) fail(now time.Time) {
 	retry := seconds(m.cfg.Retry, 1)
 	m.state = StateInit
 	m.setTimer(timerInit, m.after(now, (retry+1)/2+m.randMod(retry)))
+}
+
+// runFail runs FAIL: under -1 it gives up and reports false; else the
+// first readiness waits for the hook's result.
+func (m *Machine) runFail() bool {
+	if m.cfg.OneTry {
+		m.logf("Unable to obtain a lease on first try.  Exiting.")
+		m.emit(RunHook{Reason: ReasonFail, GivingUp: true}, GiveUp{})
+		m.halt()
+		return false
+	}
+	m.logf("No working leases in persistent database - sleeping.")
+	m.emit(RunHook{Reason: ReasonFail})
+	m.readyAtFail = !m.ready
+	return true
 }
 
 // markReady emits Ready the first time.

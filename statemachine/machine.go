@@ -21,6 +21,7 @@ const (
 	timerRequest        // retransmit REQUEST (reference §6.2)
 	timerRenew          // T1: start renewing
 	timerInform         // retransmit DHCPINFORM or give up
+	timerGiveUp         // the link went down before the first lease: FAIL at the timeout
 )
 
 // hookWait is a hook call whose exit status can decline its lease.
@@ -148,7 +149,7 @@ func (m *Machine) Step(now time.Time, ev Event) []Action {
 	case LinkUp:
 		m.linkUp(now)
 	case LinkDown:
-		m.linkDown()
+		m.linkDown(now)
 	case Pause:
 		m.pause()
 	case Resume:
@@ -206,6 +207,8 @@ func (m *Machine) fire(now time.Time) {
 		m.startRenew(now)
 	case timerInform:
 		m.sendInform(now)
+	case timerGiveUp:
+		m.linkDownTimedOut()
 	}
 }
 

@@ -157,6 +157,45 @@ func controlTranscripts() []scenario {
 				"arm +48s",
 			}},
 		}},
+		// The carrier goes while the first DISCOVERs go unanswered: the
+		// timeout still runs from the first one, as ISC's, which sends
+		// into the dead link; FAIL and readiness come then, and the
+		// carrier's return starts again.
+		{name: "link down before the first lease", cfg: withTimeout(10 * time.Second), steps: []step{
+			{0, Start{}, []string{
+				"hook PREINIT",
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+			{3 * time.Second, LinkDown{}, []string{"arm +8s"}},
+			{atArm, Timeout{}, []string{
+				"log No DHCPOFFERS received.",
+				"log No working leases in persistent database - sleeping.",
+				"hook FAIL",
+			}},
+			{0, HookResult{Reason: ReasonFail}, []string{"ready"}},
+			{time.Minute, LinkUp{}, []string{
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+		}},
+		{name: "link down before the first lease, -1", cfg: func(c *Config) { c.OneTry, c.Timeout = true, 10*time.Second }, steps: []step{
+			{0, Start{}, []string{
+				"hook PREINIT",
+				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+				"arm +4s",
+			}},
+			{3 * time.Second, LinkDown{}, []string{"arm +8s"}},
+			{atArm, Timeout{}, []string{
+				"log No DHCPOFFERS received.",
+				"log Unable to obtain a lease on first try.  Exiting.",
+				"hook FAIL giving up",
+				"give up",
+			}},
+		}},
 		{name: "release", setup: bound, steps: []step{
 			{10 * time.Second, Release{}, []string{
 				"log DHCPRELEASE of 10.0.0.5 on eth0 to 10.0.0.1 port 67",

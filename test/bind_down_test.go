@@ -3,7 +3,9 @@
 package e2e
 
 import (
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -80,5 +82,46 @@ func watchDiscovers(t *testing.T, ns, ifname string) func() []uint16 {
 		mu.Lock()
 		defer mu.Unlock()
 		return slices.Clone(secs)
+	}
+}
+
+// TestOneTryGivesUpWhenCarrierGoesMidDiscovery: cloud-init and ifupdown
+// wait for dhclient -1 with no deadline of their own. The carrier goes
+// after the first DISCOVER, which no server answers: dhclient still gives
+// up at its timeout with exit status 2, as ISC's does, which sends into
+// the dead link until then.
+func TestOneTryGivesUpWhenCarrierGoesMidDiscovery(t *testing.T) {
+	lab.Require(t)
+	t.Parallel()
+	l := lab.New(t)
+	seen := watchDiscovers(t, l.ServerNS(), l.ServerPeer(l.ClientIf()))
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "dhclient.conf")
+	if err := os.WriteFile(conf, []byte("timeout 10;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := lab.Start(t, l.ClientNS(), filepath.Join(dir, "dhclient.log"), dhclientBin, "-1", "-d", "-v",
+		"-cf", conf, "-lf", filepath.Join(dir, "leases"), "-pf", filepath.Join(dir, "dhclient.pid"),
+		"-sf", "/bin/true", l.ClientIf())
+	if err := lab.Until(20*time.Second, func() bool { return len(seen()) > 0 }); err != nil {
+		t.Fatal("no DISCOVER reached the server's end")
+	}
+	peer, err := l.ServerHandle().LinkByName(l.ServerPeer(l.ClientIf()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.ServerHandle().LinkSetDown(peer); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.Done():
+	case <-time.After(3 * time.Minute):
+		b, _ := os.ReadFile(p.Log())
+		t.Fatalf("dhclient -1 still runs 3 minutes after its carrier went:\n%s", b)
+	}
+	var exit *exec.ExitError
+	if !errors.As(p.Err(), &exit) || exit.ExitCode() != 2 {
+		b, _ := os.ReadFile(p.Log())
+		t.Errorf("dhclient -1 ended with %v, want exit status 2:\n%s", p.Err(), b)
 	}
 }
