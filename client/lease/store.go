@@ -83,10 +83,18 @@ func (s *Store) Replace(data []byte) error {
 	return writeAtomic(path, data)
 }
 
+// tempPattern names the temporary file of a save. It holds neither
+// "dhclient" nor the file's own name: cloud-init finds the newest lease
+// file by an unanchored match of names such as "dhclient\.\w+\.leases"
+// (cloudinit/net/dhcp.py get_newest_lease_file_from_distro), and took
+// ".dhclient.eth0.leases.tmp123", there for the moment of a write, for
+// the lease file itself.
+const tempPattern = ".leased-save-*"
+
 // writeAtomic replaces path with data through a synced temporary file.
 func writeAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	tmp, err := os.CreateTemp(dir, tempPattern)
 	if err != nil {
 		return fmt.Errorf("save lease file: %w", err)
 	}
