@@ -4,24 +4,39 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"syscall"
 
 	"github.com/leased/leased/client/control"
 )
 
-// sockets returns the control socket of -s, or every one found.
+// sockets returns the control socket of -s, or every one found that a
+// process listens on. A socket that refuses connections is left over by
+// a daemon that was killed (cloud-init ends its dhclient -1 with
+// SIGKILL, which leaves /run/dhclient.sock), not one to report.
 func (c *cli) sockets() ([]string, error) {
 	if c.socket != "" {
 		return []string{c.socket}, nil
 	}
-	socks, err := control.Discover(c.glob)
+	found, err := control.Discover(c.glob)
 	if err != nil {
 		return nil, err
 	}
+	socks := slices.DeleteFunc(found, stale)
 	if len(socks) == 0 {
-		return nil, fmt.Errorf("no dhclient daemon running (no socket matches %s)", c.glob)
+		return nil, fmt.Errorf("no dhclient daemon running (no socket matches %s that a daemon listens on)", c.glob)
 	}
 	return socks, nil
+}
+
+// stale reports whether no process listens on the socket at path.
+func stale(path string) bool {
+	cl, err := control.Dial(path)
+	if err != nil {
+		return errors.Is(err, syscall.ECONNREFUSED)
+	}
+	cl.Close()
+	return false
 }
 
 // dial connects to one daemon, explaining the usual failures.
