@@ -161,14 +161,7 @@ func controlTranscripts() []scenario {
 		// timeout still runs from the first one, as ISC's, which sends
 		// into the dead link; FAIL and readiness come then, and the
 		// carrier's return starts again.
-		{name: "link down before the first lease", cfg: withTimeout(10 * time.Second), steps: []step{
-			{0, Start{}, []string{
-				"hook PREINIT",
-				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
-				"arm +4s",
-			}},
-			{3 * time.Second, LinkDown{}, []string{"arm +8s"}},
+		{name: "link down before the first lease", cfg: withTimeout(10 * time.Second), steps: append(linkDownMidDiscovery(), []step{
 			{atArm, Timeout{}, []string{
 				"log No DHCPOFFERS received.",
 				"log No working leases in persistent database - sleeping.",
@@ -180,22 +173,15 @@ func controlTranscripts() []scenario {
 				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
 				"arm +4s",
 			}},
-		}},
-		{name: "link down before the first lease, -1", cfg: func(c *Config) { c.OneTry, c.Timeout = true, 10*time.Second }, steps: []step{
-			{0, Start{}, []string{
-				"hook PREINIT",
-				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
-				"arm +4s",
-			}},
-			{3 * time.Second, LinkDown{}, []string{"arm +8s"}},
-			{atArm, Timeout{}, []string{
+		}...)},
+		{name: "link down before the first lease, -1", cfg: func(c *Config) { c.OneTry, c.Timeout = true, 10*time.Second }, steps: append(linkDownMidDiscovery(), step{
+			atArm, Timeout{}, []string{
 				"log No DHCPOFFERS received.",
 				"log Unable to obtain a lease on first try.  Exiting.",
 				"hook FAIL giving up",
 				"give up",
-			}},
-		}},
+			},
+		})},
 		{name: "release", setup: bound, steps: []step{
 			{10 * time.Second, Release{}, []string{
 				"log DHCPRELEASE of 10.0.0.5 on eth0 to 10.0.0.1 port 67",
@@ -301,12 +287,36 @@ func firstRequest() []step {
 // firstBind is firstRequest, then the DHCPACK that binds addr, its BOUND
 // hook yet to report.
 func firstBind() []step {
-	return append(firstRequest(), step{0, ack(addr, srv), []string{
+	return append(firstRequest(), step{0, ack(addr, srv), boundFor48s()})
+}
+
+// boundFor48s is what the DHCPACK that first binds addr does.
+func boundFor48s() []string {
+	return []string{
 		"log DHCPACK of 10.0.0.5 from 10.0.0.1",
 		"persist 10.0.0.5/24",
 		"configure 10.0.0.5/24",
 		"hook BOUND new=10.0.0.5",
 		"log bound to 10.0.0.5 -- renewal in 48 seconds.",
 		"arm +48s",
-	}})
+	}
+}
+
+// nakedAgain is what a DHCPNAK to the REQUEST for addr, then held,
+// does: EXPIRE, and INIT again.
+func nakedAgain() []string {
+	return []string{
+		"log DHCPNAK from 10.0.0.1",
+		"deconfigure 10.0.0.5/24",
+		"hook EXPIRE old=10.0.0.5",
+		"hook PREINIT",
+		"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
+		"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
+	}
+}
+
+// linkDownMidDiscovery is firstDiscover, then the carrier going 3 s
+// later: the 10 s timeout still runs from the DISCOVER.
+func linkDownMidDiscovery() []step {
+	return append(firstDiscover(), step{3 * time.Second, LinkDown{}, []string{"arm +8s"}})
 }

@@ -54,15 +54,7 @@ func leaseTranscripts() []scenario {
 				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5",
 				"arm +4s",
 			}},
-			{time.Second, nak(srv), []string{
-				"log DHCPNAK from 10.0.0.1",
-				"deconfigure 10.0.0.5/24",
-				"hook EXPIRE old=10.0.0.5",
-				"hook PREINIT",
-				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
-				"arm +4s",
-			}},
+			{time.Second, nak(srv), append(nakedAgain(), "arm +4s")},
 		}},
 		{name: "NAK while requesting is ignored", steps: []step{
 			{0, Start{}, []string{

@@ -38,14 +38,7 @@ func rebootTranscripts() []scenario {
 				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
 				"arm +4s",
 			}},
-			{0, nak(srv), []string{
-				"log DHCPNAK from 10.0.0.1",
-				"deconfigure 10.0.0.5/24",
-				"hook EXPIRE old=10.0.0.5",
-				"hook PREINIT",
-				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
-			}},
+			{0, nak(srv), nakedAgain()},
 			// The REQUEST after the first NAK of an INIT-REBOOT and a
 			// quick OFFER goes at once, as ISC's.
 			{0, offer(addr, srv), []string{
@@ -53,28 +46,10 @@ func rebootTranscripts() []scenario {
 				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
 				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5 server=10.0.0.1",
 			}},
-			{0, ack(addr, srv), []string{
-				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
-				"persist 10.0.0.5/24",
-				"configure 10.0.0.5/24",
-				"hook BOUND new=10.0.0.5",
-				"log bound to 10.0.0.5 -- renewal in 48 seconds.",
-				"arm +48s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 10.0.0.1 port 67",
-				"send DHCPREQUEST xid=0xe to=10.0.0.1:67 ciaddr=10.0.0.5",
-				"arm +4s",
-			}},
+			{0, ack(addr, srv), boundFor48s()},
+			renewedAtT1()[0],
 			// A second NAK: the next REQUEST waits a second after the last.
-			{0, nak(srv), []string{
-				"log DHCPNAK from 10.0.0.1",
-				"deconfigure 10.0.0.5/24",
-				"hook EXPIRE old=10.0.0.5",
-				"hook PREINIT",
-				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67",
-			}},
+			{0, nak(srv), nakedAgain()},
 			{0, offer(addr, srv), []string{
 				"log DHCPOFFER of 10.0.0.5 from 10.0.0.1",
 				"arm +1s",
