@@ -159,6 +159,12 @@ func ParseOptionValue(s *isctext.Scanner, cat *dhcp4.Catalogue) (ref Ref, value 
 		return Ref{}, nil, false
 	}
 	data, err := ref.ParseValue(text)
+	if err != nil && ref.Unknown {
+		// Written by a dhclient that had no definition for the code (ISC
+		// 4.4.3 has none for 121 and 249 without Debian's dhclient.conf):
+		// the value is in the string form, whatever leased defines.
+		data, err = dhcp4.Undefined(ref.Def.Code).Type.ParseValue(text)
+	}
 	if err != nil {
 		s.Wrap(first, err)
 		return Ref{}, nil, false

@@ -147,3 +147,40 @@ func TestParseDateForms(t *testing.T) {
 		})
 	}
 }
+
+// ISC 4.4.3 has no definition for options 121 and 249 unless its
+// dhclient.conf declares them (Debian's does), and writes them as
+// unknown-121 and unknown-249 in hex. leased, which defines both, reads
+// them all the same (a lease file taken over from such a dhclient), and
+// writes them under its own names.
+func TestParseUnknownNamesOfDefinedOptions(t *testing.T) {
+	const text = `lease {
+  interface "eth0";
+  fixed-address 192.0.2.10;
+  option unknown-121 18:a:a:0:c0:a8:32:fe:0:c0:a8:32:1;
+  option unknown-249 18:a:a:0:c0:a8:32:fe;
+  expire 4 2030/01/02 03:04:05;
+}
+`
+	cat := dhcp4.NewCatalogue()
+	f, errs := Parse(strings.NewReader(text), "t", cat)
+	if len(errs) != 0 || len(f.Leases) != 1 {
+		t.Fatalf("read %d leases, errors %v", len(f.Leases), errs)
+	}
+	opts := f.Leases[0].Lease.Options
+	for code, want := range map[uint8][]byte{
+		121: {24, 10, 10, 0, 192, 168, 50, 254, 0, 192, 168, 50, 1},
+		249: {24, 10, 10, 0, 192, 168, 50, 254},
+	} {
+		if got, ok := opts.Get(code); !ok || !bytes.Equal(got, want) {
+			t.Errorf("option %d = %v, want %v", code, got, want)
+		}
+	}
+	var out bytes.Buffer
+	if err := Write(&out, f, cat, Format{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "  option rfc3442-classless-static-routes 24,10,10,0,192,168,50,254,0,192,168,50,1;\n"; !strings.Contains(out.String(), want) {
+		t.Errorf("written:\n%s\nwant the line %q", out.String(), want)
+	}
+}

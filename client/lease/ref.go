@@ -14,6 +14,9 @@ type Ref struct {
 	Def   dhcp4.Def    // the DHCP option, when IsSub is false
 	Sub   dhcp4.SubDef // the option of another space, when IsSub is true
 	IsSub bool
+	// Unknown: the name was "unknown-NNN", as ISC writes an option it
+	// has no definition for (dhcp4.Undefined).
+	Unknown bool
 }
 
 // Name returns the name as written: "host-name" or "fqdn.fqdn".
@@ -50,7 +53,7 @@ func OptionRef(s *isctext.Scanner, cat *dhcp4.Catalogue) (Ref, bool) {
 	}
 	if !s.Peek().Is('.') {
 		if d, ok := cat.ByName(t.Text); ok {
-			return Ref{Def: d}, true
+			return Ref{Def: d, Unknown: strings.HasPrefix(strings.ToLower(t.Text), "unknown-")}, true
 		}
 		s.Errorf(t, "no option named %s in space dhcp", t.Text)
 		s.SkipToSemi()

@@ -110,6 +110,13 @@ func (c *Catalogue) ByCode(code uint8) Def {
 	if c.known[code] {
 		return c.defs[code]
 	}
+	return Undefined(code)
+}
+
+// Undefined is the definition ISC gives code when it has none: the name
+// "unknown-NNN" and the type string, whose values are written as
+// colon-separated hex or quoted text.
+func Undefined(code uint8) Def {
 	return Def{Name: "unknown-" + strconv.Itoa(int(code)), Code: code, Type: Type{code: "X"}}
 }
 
