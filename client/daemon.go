@@ -117,6 +117,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if len(cfgs) == 0 { // interface blocks only, for no device
+		d.noBroadcastInterfaces(ctx)
+		return nil
+	}
 	d.announceSockets(cfgs)
 	if d.createdDUID != nil {
 		d.log.Info("Created duid " + lease.FormatDUID(d.createdDUID, d.Config.LeaseIDFormat) + ".")

@@ -44,12 +44,20 @@ func (d *Daemon) interfaceNames() []string {
 	return names
 }
 
-// assemble builds the runner of every interface. One that does not
-// exist ends the daemon, as in ISC.
+// assemble builds the runner of every interface. One named on the command
+// line that does not exist ends the daemon, as in ISC; one named only by
+// an interface block is left out, as ISC keeps it as a dummy and
+// configures the others (clparse.c interface_or_dummy): configuration
+// files carry blocks for interfaces a host may lack (cloud-init's ib0,
+// NetworkManager's and routers' own).
 func (d *Daemon) assemble(names []string) ([]RunnerConfig, error) {
 	cfgs := make([]RunnerConfig, 0, len(names))
 	for _, name := range names {
 		rc, err := d.runnerConfig(name)
+		if err != nil && !slices.Contains(d.Interfaces, name) {
+			d.log.Debug("interface block names no device, left out", "iface", name, "err", err)
+			continue
+		}
 		if err != nil {
 			d.preinitMissing(name)
 			d.log.Debug("assemble", "iface", name, "err", err)

@@ -52,6 +52,31 @@ func TestDaemonMissingDeviceFails(t *testing.T) {
 	})
 }
 
+// An interface block for a device the host lacks is no reason to stop:
+// ISC keeps it as a dummy and configures the interfaces that exist.
+// With nothing else to configure, it is ISC's NBI.
+func TestDaemonSkipsInterfaceBlockForMissingDevice(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newDaemonRig(t, nativeConf+"interface \"wlan9\" { send host-name \"x\"; }\n", "eth0")
+		r.start()
+		r.bind("eth0", 600)
+		<-r.ready
+		r.stop()
+		if got := r.hooks(); !slices.Contains(got, "eth0 BOUND") {
+			t.Errorf("hooks %q, want eth0 bound", got)
+		}
+	})
+	synctest.Test(t, func(t *testing.T) {
+		r := newDaemonRig(t, nativeConf+"interface \"wlan9\" { }\n")
+		if err := r.d.Run(t.Context()); err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		if got := r.hooks(); !slices.Equal(got, []string{"NBI"}) {
+			t.Errorf("hooks %q, want NBI", got)
+		}
+	})
+}
+
 // Under -1 without a server the daemon gives up after timeout, once
 // the FAIL hook has run.
 func TestDaemonOneTryGivesUp(t *testing.T) {
