@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leased/leased/statemachine"
 )
@@ -31,5 +32,22 @@ func TestRejectZeroPrefix(t *testing.T) {
 	}
 	if want := []netip.Prefix{netip.MustParsePrefix("192.0.2.1/32")}; len(c.Global.Reject) != 1 || c.Global.Reject[0] != want[0] {
 		t.Errorf("reject %v, want %v", c.Global.Reject, want)
+	}
+}
+
+// A block ISC's dhclient.conf parser does not know, such as the lease6 { }
+// some tools append, is skipped whole, with the statement after it as
+// ISC's parse_semi skips it: what the block holds never reaches the file's
+// settings.
+func TestUnknownBlockSkippedWhole(t *testing.T) {
+	c, ds := Parse(strings.NewReader("lease6 {\n  interface \"eth0\";\n  timeout 5;\n  retry 9;\n}\nretry 7;\nselect-timeout 2;\n"), "dhclient.conf")
+	if len(ds) == 0 {
+		t.Error("no error for the block")
+	}
+	if c.Global.Timeout == 5*time.Second || c.Global.Retry == 9*time.Second || c.Global.Retry == 7*time.Second {
+		t.Errorf("timeout %v, retry %v: the block's statements or the one swallowed after it were read", c.Global.Timeout, c.Global.Retry)
+	}
+	if c.Global.SelectTimeout != 2*time.Second {
+		t.Errorf("select-timeout %v, want 2s: the statements after are read", c.Global.SelectTimeout)
 	}
 }

@@ -184,6 +184,17 @@ func (fp *fileParser) unknown() {
 		s.Warnf(t, "unknown statement %s ignored.", t.Text)
 		return
 	}
+	if s.Peek().Is('{') {
+		// A block ISC does not know here (lease6 { }, which some tools
+		// append to dhclient.conf): ISC's skip_to_semi skips it whole,
+		// and its parse_semi then swallows the next statement. Skipping
+		// only to its first ';' read the rest of the block as statements
+		// of the file.
+		s.Errorf(t, "expecting a statement.")
+		s.SkipToSemi()
+		s.ExpectSemi()
+		return
+	}
 	s.ExpectSemi()
 	s.ExpectSemi()
 }
