@@ -24,7 +24,8 @@ type Config struct {
 	// Catalogue holds the built-in options and the option definitions.
 	Catalogue *dhcp4.Catalogue
 	// Fallback holds the lease { } blocks, tried after timeout like a
-	// recorded lease and never written to the lease file.
+	// recorded lease and never written to the lease file, in the order
+	// they are tried (addFallback).
 	Fallback []lease.Entry
 	// Aliases holds the alias { } blocks (exported to hooks as alias_*).
 	Aliases []lease.Entry

@@ -2,6 +2,7 @@ package config
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,5 +50,23 @@ func TestUnknownBlockSkippedWhole(t *testing.T) {
 	}
 	if c.Global.SelectTimeout != 2*time.Second {
 		t.Errorf("select-timeout %v, want 2s: the statements after are read", c.Global.SelectTimeout)
+	}
+}
+
+// Fallback leases are tried as ISC tries them: the last declared first,
+// and an earlier block for the same interface and address dropped.
+func TestFallbackLeasesInISCOrder(t *testing.T) {
+	block := func(addr, router string) string {
+		return "lease {\n  interface \"eth0\";\n  fixed-address " + addr + ";\n  option routers " + router + ";\n  expire never;\n}\n"
+	}
+	c, ds := Parse(strings.NewReader(block("10.0.0.10", "10.0.0.1")+block("10.0.0.30", "10.0.0.1")+block("10.0.0.10", "10.0.0.2")), "dhclient.conf")
+	noDiags(t, ds, 0)
+	var got []string
+	for _, e := range c.Fallback {
+		r, _ := e.Lease.Options.Addr(3)
+		got = append(got, e.Lease.Addr.String()+" via "+r.String())
+	}
+	if want := []string{"10.0.0.10 via 10.0.0.2", "10.0.0.30 via 10.0.0.1"}; !slices.Equal(got, want) {
+		t.Errorf("fallback leases %q, want %q", got, want)
 	}
 }

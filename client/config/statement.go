@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -106,7 +107,7 @@ func (fp *fileParser) structure(sc *Settings, iface, kw string) bool {
 			return true
 		}
 		e.Lease.Fallback = true
-		fp.p.cfg.Fallback = append(fp.p.cfg.Fallback, e)
+		fp.p.cfg.Fallback = addFallback(fp.p.cfg.Fallback, e)
 	case "include":
 		s.Next()
 		t := s.Next()
@@ -197,6 +198,17 @@ func (fp *fileParser) unknown() {
 	}
 	s.ExpectSemi()
 	s.ExpectSemi()
+}
+
+// addFallback adds the lease { } block e to list in ISC's order
+// (clparse.c parse_client_lease_statement): the last declared first, to
+// be tried first, and an earlier block of the same interface and address
+// discarded (discard_duplicate).
+func addFallback(list []lease.Entry, e lease.Entry) []lease.Entry {
+	list = slices.DeleteFunc(slices.Clone(list), func(o lease.Entry) bool {
+		return o.Interface == e.Interface && o.Lease.Addr == e.Lease.Addr
+	})
+	return append([]lease.Entry{e}, list...)
 }
 
 // skipRest skips what follows the bad token t up to the next ';'.
