@@ -211,7 +211,7 @@ func (d *Daemon) startWatchers(ctx context.Context, wg *sync.WaitGroup) {
 	if g.LinkWatch && d.System.WatchLinks != nil {
 		wg.Go(func() { d.watchLinks(ctx) })
 	}
-	if g.SleepWatch && d.System.WatchSleep != nil {
+	if g.SleepWatch && d.System.WatchSleep != nil && d.configuresAny() {
 		wg.Go(func() { d.watchSleep(ctx) })
 	}
 	if d.Hangup != nil {

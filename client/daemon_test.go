@@ -217,27 +217,41 @@ func TestDaemonSleepWatchPausesAndResumes(t *testing.T) {
 
 // An interface whose script configures it is not paused for a suspend,
 // as ISC's dhclient is not: no STOP reaches NetworkManager's helper, and
-// nothing is asked again on the wake-up.
+// nothing is asked again on the wake-up; those leased configures are.
+// With none of those the daemon does not watch for sleep at all, and
+// takes no logind lock.
 func TestDaemonSleepWatchLeavesScriptModeAlone(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r := newDaemonRig(t, "configure-interface script;\n", "eth0")
+		r := newDaemonRig(t, nativeConf+"interface \"eth1\" { configure-interface script; }\n", "eth0", "eth1")
 		r.start()
 		sub := <-r.sleepWatch.Subs
 		r.bind("eth0", 600)
+		r.bind("eth1", 600)
 		<-r.ready
 		sub.Announce(true)
 		sub.Announce(false)
 		synctest.Wait()
-		if got := r.hooks(); got[len(got)-1] != "eth0 BOUND" {
-			t.Errorf("hooks %q after a suspend, want BOUND last", got)
+		hooks := r.hooks()
+		if !slices.Contains(hooks, "eth0 STOP") || slices.Contains(hooks, "eth1 STOP") {
+			t.Errorf("hooks %q around a suspend, want eth0's STOP and none of eth1's", hooks)
 		}
 		select {
-		case d := <-r.links["eth0"].Sent:
-			t.Errorf("sent %v after the wake-up, want nothing", d.Msg().Type())
+		case d := <-r.links["eth1"].Sent:
+			t.Errorf("eth1 sent %v after the wake-up, want nothing", d.Msg().Type())
 		default:
 		}
-		if got := r.links["eth0"].Calls(); slices.Contains(got, "deconfigure 10.0.0.50/24") {
-			t.Errorf("kernel calls %q, want the address left alone", got)
+		r.stop()
+	})
+	synctest.Test(t, func(t *testing.T) {
+		r := newDaemonRig(t, "configure-interface script;\n", "eth0")
+		r.start()
+		r.bind("eth0", 600)
+		<-r.ready
+		synctest.Wait()
+		select {
+		case <-r.sleepWatch.Subs:
+			t.Error("the daemon watches for sleep with no interface of its own to pause")
+		default:
 		}
 		r.stop()
 	})

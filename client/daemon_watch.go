@@ -98,6 +98,13 @@ func (d *Daemon) watchSleep(ctx context.Context) {
 	})
 }
 
+// configuresAny reports whether leased configures any interface itself
+// (not configure-interface script): the sleep watch, and the logind
+// lock it takes, serve only those (sleep).
+func (d *Daemon) configuresAny() bool {
+	return d.mgr.each("", func(r *Runner) bool { return !r.cfg.ScriptMode })
+}
+
 // sleep pauses or resumes every interface leased configures. The
 // suspend waits for it to return (logind's delay lock), so a pause
 // returns only once the addresses are removed and the STOP hooks have
