@@ -8,13 +8,7 @@ import (
 // FAIL, retry, -1).
 func rebootTranscripts() []scenario {
 	return []scenario{
-		{name: "INIT-REBOOT ACK", rec: recordedLease, steps: []step{
-			{0, Start{}, []string{
-				"hook PREINIT",
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
-				"arm +4s",
-			}},
+		{name: "INIT-REBOOT ACK", rec: recordedLease, steps: append(timeoutTriesRecorded()[:1], []step{
 			{0, ack(addr, srv), []string{
 				"log DHCPACK of 10.0.0.5 from 10.0.0.1",
 				"persist 10.0.0.5/24",
@@ -26,18 +20,12 @@ func rebootTranscripts() []scenario {
 			{0, HookResult{Reason: ReasonReboot}, []string{
 				"ready",
 			}},
-		}},
+		}...)},
 		// The daemon before a restart may have left the address on: EXPIRE
 		// takes it away (the platform removes only what matches). The
 		// REQUEST after that first NAK goes at once; after a second NAK
 		// it waits a second, as every REQUEST after another does.
-		{name: "INIT-REBOOT NAK", rec: recordedLease, steps: []step{
-			{0, Start{}, []string{
-				"hook PREINIT",
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
-				"arm +4s",
-			}},
+		{name: "INIT-REBOOT NAK", rec: recordedLease, steps: append(timeoutTriesRecorded()[:1], []step{
 			{0, nak(srv), nakedAgain()},
 			// The REQUEST after the first NAK of an INIT-REBOOT and a
 			// quick OFFER goes at once, as ISC's.
@@ -54,30 +42,8 @@ func rebootTranscripts() []scenario {
 				"log DHCPOFFER of 10.0.0.5 from 10.0.0.1",
 				"arm +1s",
 			}},
-		}},
-		{name: "INIT-REBOOT silence goes to INIT after reboot", rec: recordedLease, steps: []step{
-			{0, Start{}, []string{
-				"hook PREINIT",
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
-				"arm +4s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=4 requested=10.0.0.5",
-				"arm +5s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPREQUEST for 10.0.0.5 on eth0 to 255.255.255.255 port 67",
-				"send DHCPREQUEST xid=0xe to=255.255.255.255:67 secs=9 requested=10.0.0.5",
-				"arm +6s",
-			}},
-			{atArm, Timeout{}, []string{
-				"log DHCPDISCOVER on eth0 to 255.255.255.255 port 67 interval 4",
-				"send DHCPDISCOVER xid=0xe to=255.255.255.255:67 requested=10.0.0.5",
-				"arm +4s",
-			}},
-		}},
+		}...)},
+		{name: "INIT-REBOOT silence goes to INIT after reboot", rec: recordedLease, steps: timeoutTriesRecorded()[:4]},
 		{name: "timeout with a stored lease accepted", cfg: withTimeout(10 * time.Second), rec: recordedLease,
 			steps: append(timeoutTriesRecorded(), []step{
 				{0, HookResult{Reason: ReasonTimeout}, []string{
