@@ -3,10 +3,8 @@
 package client
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 
 	"github.com/leased/leased/client/config"
@@ -17,13 +15,7 @@ import (
 // device node stands in for /dev/null.
 func TestControlPathBesideDevicePIDFile(t *testing.T) {
 	dir := t.TempDir()
-	null := filepath.Join(dir, "null")
-	if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, int(1<<8|3)); err != nil { // char 1:3, /dev/null
-		if errors.Is(err, syscall.EPERM) {
-			t.Skip("making a device node needs CAP_MKNOD (the test suite runs as root)")
-		}
-		t.Fatal(err)
-	}
+	null := NullDevice(t, dir)
 	written := filepath.Join(dir, "eth0.pid")
 	if err := os.WriteFile(written, []byte("1\n"), 0o644); err != nil {
 		t.Fatal(err)
