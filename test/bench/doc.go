@@ -49,7 +49,12 @@
 //     DHCPDISCOVERs the daemon logged per
 //     interface: above 1, retransmissions after a lost packet, with the
 //     datagrams the server's full socket dropped meanwhile (UDP
-//     RcvbufErrors in its namespace). Each
+//     RcvbufErrors in its namespace) and how often the host's ARP table
+//     had no room for an entry, each time a packet dropped
+//     (table_fulls of /proc/net/stat/arp_cache: the table and its 1024
+//     entries are shared by every namespace, and a thousand clients'
+//     entries in the server's and the server's in the clients' fill
+//     it). Each
 //     client link is a segment of its own with the server (bridge port
 //     isolation) with an address reserved for it, and dnsmasq runs
 //     without its lease file and logs asynchronously: scale_test.go says
@@ -58,7 +63,7 @@
 //     server's ends set down, the daemon left to go quiet, and up), as
 //     when a switch restarts: the time until each lease was confirmed
 //     again (INIT-REBOOT, a "bound to" line each), the DHCPREQUESTs per
-//     interface and the server's drops meanwhile (relink_test.go). From
+//     interface and the server's losses meanwhile (relink_test.go). From
 //     a few hundred links on, the kernel's link watch (linkwatch)
 //     reports carrier to userspace for at most 100 devices at a time,
 //     the rest up to a second later, and a client end can come up

@@ -5,9 +5,12 @@ package bench
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -144,6 +147,83 @@ func statusField(path, key string) (int64, error) {
 		return 0, fmt.Errorf("read %s: %w", path, err)
 	}
 	return 0, fmt.Errorf("no %s in %s", key, path)
+}
+
+// serverLoss counts what the server's side of the lab lost, so that the
+// clients' retransmissions can be told from their own faults.
+type serverLoss struct {
+	// rcvbuf is the UDP RcvbufErrors counter of the server's namespace:
+	// datagrams its full socket dropped.
+	rcvbuf int64
+	// neighFull is how often the kernel's ARP table was full when an
+	// entry was needed: a packet to an address without one is dropped
+	// (NEIGH_CREATEFAIL), as dnsmasq's replies were in a relink of 1000
+	// links (perf, skb:kfree_skb). The table and its limit (gc_thresh3,
+	// 1024 by default, settable only in the first namespace) are the
+	// host's, shared by every namespace: at a thousand interfaces the
+	// server namespace's entries for its clients and the client
+	// namespace's for the server fill it. -1 where the count cannot be
+	// read: the kernel shows it only in its first namespace, which a
+	// container is not in.
+	neighFull int64
+}
+
+// readServerLoss reads the counters of serverLoss now.
+func readServerLoss(serverNS string) (serverLoss, error) {
+	rcvbuf, err := udpRcvbufErrors(serverNS)
+	if err != nil {
+		return serverLoss{}, err
+	}
+	// The calling thread's namespace, the one the benchmark started in:
+	// /proc/net is the main thread's, which lab.Do may have left in a
+	// lab namespace.
+	b, err := os.ReadFile("/proc/thread-self/net/stat/arp_cache")
+	if errors.Is(err, fs.ErrNotExist) {
+		return serverLoss{rcvbuf: rcvbuf, neighFull: -1}, nil
+	}
+	if err != nil {
+		return serverLoss{}, err
+	}
+	full, err := statColumnSum(string(b), "table_fulls")
+	return serverLoss{rcvbuf: rcvbuf, neighFull: full}, err
+}
+
+// since is what was lost from l0 to l.
+func (l serverLoss) since(l0 serverLoss) serverLoss {
+	full := int64(-1)
+	if l.neighFull >= 0 && l0.neighFull >= 0 {
+		full = l.neighFull - l0.neighFull
+	}
+	return serverLoss{rcvbuf: l.rcvbuf - l0.rcvbuf, neighFull: full}
+}
+
+// statColumnSum sums column name over the rows, one a CPU, of a
+// /proc/net/stat table: a header line of names, then hexadecimal values.
+func statColumnSum(text, name string) (int64, error) {
+	col := -1
+	var sum int64
+	for line := range strings.Lines(text) {
+		f := strings.Fields(line)
+		if col < 0 {
+			col = slices.Index(f, name)
+			if col < 0 {
+				return 0, fmt.Errorf("no column %s in %q", name, strings.TrimSpace(line))
+			}
+			continue
+		}
+		if col >= len(f) {
+			return 0, fmt.Errorf("row %q has no column %s", strings.TrimSpace(line), name)
+		}
+		n, err := strconv.ParseInt(f[col], 16, 64)
+		if err != nil {
+			return 0, fmt.Errorf("column %s: %w", name, err)
+		}
+		sum += n
+	}
+	if col < 0 {
+		return 0, fmt.Errorf("no header line")
+	}
+	return sum, nil
 }
 
 // udpRcvbufErrors is the UDP RcvbufErrors counter of the network

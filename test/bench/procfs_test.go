@@ -65,3 +65,39 @@ func TestSNMPField(t *testing.T) {
 		t.Error("a missing protocol: no error")
 	}
 }
+
+func TestStatColumnSum(t *testing.T) {
+	text := "entries  allocs   destroys table_fulls\n" +
+		"00000003 0000daad 0000eb79 0000000a\n" +
+		"00000003 0000e94c 0000d880 00000105\n"
+	if n, err := statColumnSum(text, "table_fulls"); err != nil || n != 0x10f {
+		t.Errorf("table_fulls = %d, %v; want %d", n, err, 0x10f)
+	}
+	if n, err := statColumnSum(text, "entries"); err != nil || n != 6 {
+		t.Errorf("entries = %d, %v; want 6", n, err)
+	}
+	for _, bad := range []string{
+		"",                                // no header
+		"entries allocs\n1 2\n",           // no such column
+		"entries table_fulls\n00000001\n", // a row cut short
+		"entries table_fulls\n1 zz\n",     // not hexadecimal
+	} {
+		if _, err := statColumnSum(bad, "table_fulls"); err == nil {
+			t.Errorf("statColumnSum(%q): no error", bad)
+		}
+	}
+}
+
+// A count that could not be read at either end stays unknown.
+func TestServerLossSince(t *testing.T) {
+	l0 := serverLoss{rcvbuf: 2, neighFull: 10}
+	if got := (serverLoss{rcvbuf: 5, neighFull: 40}).since(l0); got != (serverLoss{rcvbuf: 3, neighFull: 30}) {
+		t.Errorf("since = %+v, want {3 30}", got)
+	}
+	if got := (serverLoss{rcvbuf: 5, neighFull: -1}).since(l0); got.neighFull != -1 {
+		t.Errorf("since from an unknown count = %d, want -1", got.neighFull)
+	}
+	if got := (serverLoss{rcvbuf: 5, neighFull: 40}).since(serverLoss{neighFull: -1}); got.neighFull != -1 {
+		t.Errorf("since to an unknown count = %d, want -1", got.neighFull)
+	}
+}

@@ -22,7 +22,7 @@ const (
 type relinkSample struct {
 	bound    time.Duration // carrier back to the last lease confirmed
 	requests int           // DHCPREQUESTs sent meanwhile
-	srvDrops int64         // UDP RcvbufErrors in the server's namespace meanwhile
+	srvLoss  serverLoss    // the server's losses meanwhile
 }
 
 // relinkOnce takes the carrier of every client link away and back, by
@@ -67,18 +67,18 @@ func relinkOnce(l *lab.Lab, p *proc, names []string) (relinkSample, error) {
 	if err != nil {
 		return relinkSample{}, err
 	}
-	return relinkSample{bound: bound, requests: after.requests - before.requests, srvDrops: after.srvDrops - before.srvDrops}, nil
+	return relinkSample{bound: bound, requests: after.requests - before.requests, srvLoss: after.srvLoss.since(before.srvLoss)}, nil
 }
 
 // relinkCount reads the counters of relinkSample: the DHCPREQUESTs the
-// daemon p has logged and the server's drops, so far.
+// daemon p has logged and the server's losses, so far.
 func relinkCount(l *lab.Lab, p *proc) (relinkSample, error) {
 	requests, err := countLines(p.log, requestLine)
 	if err != nil {
 		return relinkSample{}, err
 	}
-	drops, err := udpRcvbufErrors(l.ServerNS())
-	return relinkSample{requests: requests, srvDrops: drops}, err
+	loss, err := readServerLoss(l.ServerNS())
+	return relinkSample{requests: requests, srvLoss: loss}, err
 }
 
 // setPeers sets the server's end of every client link up or down.

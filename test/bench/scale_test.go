@@ -17,19 +17,21 @@ import (
 
 // scaleRow is one interface count's line of the scaling table.
 type scaleRow struct {
-	ifaces   int
-	bound    summary[time.Duration] // process start to the last address
-	half     summary[time.Duration] // process start to the median address
-	rss      summary[float64]       // bytes
-	ticks    summary[time.Duration] // utime+stime, in clock ticks
-	cpu      summary[time.Duration] // time on a CPU, to the nanosecond
-	disc     summary[float64]       // DHCPDISCOVERs sent per interface
-	srvDrops summary[float64]       // datagrams the server's full socket dropped
+	ifaces    int
+	bound     summary[time.Duration] // process start to the last address
+	half      summary[time.Duration] // process start to the median address
+	rss       summary[float64]       // bytes
+	ticks     summary[time.Duration] // utime+stime, in clock ticks
+	cpu       summary[time.Duration] // time on a CPU, to the nanosecond
+	disc      summary[float64]       // DHCPDISCOVERs sent per interface
+	srvDrops  summary[float64]       // datagrams the server's full socket dropped
+	neighFull summary[float64]       // times the host's ARP table was full (serverLoss)
 	// The relink phase: carrier back to the last lease confirmed, the
-	// DHCPREQUESTs per interface and the server's drops meanwhile.
-	relink      summary[time.Duration]
-	relinkReq   summary[float64]
-	relinkDrops summary[float64]
+	// DHCPREQUESTs per interface and the server's losses meanwhile.
+	relink          summary[time.Duration]
+	relinkReq       summary[float64]
+	relinkDrops     summary[float64]
+	relinkNeighFull summary[float64]
 }
 
 // scaleSample is one run of the scaling benchmark, fields as scaleRow's.
@@ -38,8 +40,8 @@ type scaleSample struct {
 	half       time.Duration
 	rss        float64
 	ticks, cpu time.Duration
-	discovers  int   // DHCPDISCOVERs sent until all were bound
-	srvDrops   int64 // UDP RcvbufErrors in the server's namespace meanwhile
+	discovers  int        // DHCPDISCOVERs sent until all were bound
+	srvLoss    serverLoss // the server's losses meanwhile
 	relink     relinkSample
 }
 
@@ -100,23 +102,26 @@ func benchScale(b *testing.B, leased string, k int) scaleRow {
 	defer w.close()
 
 	var bound, half, ticks, cpu []time.Duration
-	var rss, disc, srvDrops []float64
+	var rss, disc, srvDrops, neighFull []float64
 	var relink []time.Duration
-	var relinkReq, relinkDrops []float64
+	var relinkReq, relinkDrops, relinkNeighFull []float64
 	for b.Loop() {
 		s := scaleOnce(b, l, w, leased, names, idx)
 		bound, half = append(bound, s.bound), append(half, s.half)
 		ticks, cpu = append(ticks, s.ticks), append(cpu, s.cpu)
 		rss = append(rss, s.rss)
 		disc = append(disc, float64(s.discovers)/float64(k))
-		srvDrops = append(srvDrops, float64(s.srvDrops))
+		srvDrops = append(srvDrops, float64(s.srvLoss.rcvbuf))
+		neighFull = append(neighFull, float64(s.srvLoss.neighFull))
 		relink = append(relink, s.relink.bound)
 		relinkReq = append(relinkReq, float64(s.relink.requests)/float64(k))
-		relinkDrops = append(relinkDrops, float64(s.relink.srvDrops))
+		relinkDrops = append(relinkDrops, float64(s.relink.srvLoss.rcvbuf))
+		relinkNeighFull = append(relinkNeighFull, float64(s.relink.srvLoss.neighFull))
 	}
 	row := scaleRow{ifaces: k, bound: summarize(bound), half: summarize(half), rss: summarize(rss),
 		ticks: summarize(ticks), cpu: summarize(cpu), disc: summarize(disc), srvDrops: summarize(srvDrops),
-		relink: summarize(relink), relinkReq: summarize(relinkReq), relinkDrops: summarize(relinkDrops)}
+		neighFull: summarize(neighFull), relink: summarize(relink), relinkReq: summarize(relinkReq),
+		relinkDrops: summarize(relinkDrops), relinkNeighFull: summarize(relinkNeighFull)}
 	b.ReportMetric(0, "ns/op")
 	b.ReportMetric(ms(row.bound.Median), "ms/all-bound")
 	b.ReportMetric(row.rss.Median/1024/float64(k), "KiB-rss/iface")
@@ -179,7 +184,7 @@ func scaleOnce(b *testing.B, l *lab.Lab, w *addrWatch, leased string, names []st
 	if err != nil {
 		b.Fatal(err)
 	}
-	drops0, err := udpRcvbufErrors(l.ServerNS())
+	loss0, err := readServerLoss(l.ServerNS())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -218,7 +223,7 @@ func scaleOnce(b *testing.B, l *lab.Lab, w *addrWatch, leased string, names []st
 	if err != nil {
 		b.Fatal(err)
 	}
-	drops1, err := udpRcvbufErrors(l.ServerNS())
+	loss1, err := readServerLoss(l.ServerNS())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -231,5 +236,5 @@ func scaleOnce(b *testing.B, l *lab.Lab, w *addrWatch, leased string, names []st
 	if err != nil {
 		b.Fatalf("%v\n--- %s ---\n%s", err, p.log, p.logTail())
 	}
-	return scaleSample{bound: t.Max, half: t.Median, rss: float64(rss), ticks: ticks, cpu: cpu, discovers: discovers, srvDrops: drops1 - drops0, relink: relink}
+	return scaleSample{bound: t.Max, half: t.Median, rss: float64(rss), ticks: ticks, cpu: cpu, discovers: discovers, srvLoss: loss1.since(loss0), relink: relink}
 }

@@ -33,11 +33,13 @@ func printBindTable(w io.Writer, rows []bindRow, base time.Duration) {
 // linearly: it stays flat if it does. DISCOVERs per interface above 1
 // are retransmissions: a DISCOVER or an OFFER was lost, or an OFFER came
 // late (RFC 2131 §4.1); server drops are the datagrams the server's
-// full socket dropped meanwhile, packets lost on the server's side.
+// full socket dropped meanwhile and ARP table full how often the host's
+// ARP table had no room for an entry (serverLoss): packets lost on the
+// server's side.
 func printScaleTable(w io.Writer, rows []scaleRow) {
-	const head = "%7s %4s %13s %13s %8s %10s %13s %12s %8s %13s %15s %12s\n"
+	const head = "%7s %4s %13s %13s %8s %10s %13s %12s %8s %13s %15s %12s %14s\n"
 	fmt.Fprintf(w, head, "ifaces", "runs", "half bound ms", "all bound ms", "RSS MiB", "KiB/iface", "marginal KiB",
-		"utime+stime", "CPU ms", "CPU ms/iface", "DISCOVERs/iface", "server drops")
+		"utime+stime", "CPU ms", "CPU ms/iface", "DISCOVERs/iface", "server drops", "ARP table full")
 	for i, r := range rows {
 		k := float64(r.ifaces)
 		marginal := "-"
@@ -45,22 +47,31 @@ func printScaleTable(w io.Writer, rows []scaleRow) {
 			d := (r.rss.Median - rows[i-1].rss.Median) / 1024 / (k - float64(rows[i-1].ifaces))
 			marginal = fmt.Sprintf("%.1f", d)
 		}
-		fmt.Fprintf(w, "%7d %4d %13.1f %13.1f %8.1f %10.1f %13s %12.0f %8.1f %13.2f %15.3f %12.0f\n",
+		fmt.Fprintf(w, "%7d %4d %13.1f %13.1f %8.1f %10.1f %13s %12.0f %8.1f %13.2f %15.3f %12.0f %14s\n",
 			r.ifaces, r.bound.N, ms(r.half.Median), ms(r.bound.Median), r.rss.Median/(1<<20), r.rss.Median/1024/k,
-			marginal, ms(r.ticks.Median), ms(r.cpu.Median), ms(r.cpu.Median)/k, r.disc.Median, r.srvDrops.Median)
+			marginal, ms(r.ticks.Median), ms(r.cpu.Median), ms(r.cpu.Median)/k, r.disc.Median, r.srvDrops.Median, countOrDash(r.neighFull.Median))
 	}
+}
+
+// countOrDash prints a count, or "-" for one that could not be read
+// (negative).
+func countOrDash(n float64) string {
+	if n < 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", n)
 }
 
 // printRelinkTable writes the relink phase's table: per interface
 // count, the time from the carrier's return to the last lease
 // confirmed, the DHCPREQUESTs per interface (above 1: retransmissions)
-// and the datagrams the server's full socket dropped meanwhile.
+// and the server's losses meanwhile, as in the scaling table.
 func printRelinkTable(w io.Writer, rows []scaleRow) {
-	const head = "%7s %4s %16s %14s %12s\n"
-	fmt.Fprintf(w, head, "ifaces", "runs", "all bound ms", "REQUESTs/iface", "server drops")
+	const head = "%7s %4s %16s %14s %12s %14s\n"
+	fmt.Fprintf(w, head, "ifaces", "runs", "all bound ms", "REQUESTs/iface", "server drops", "ARP table full")
 	for _, r := range rows {
-		fmt.Fprintf(w, "%7d %4d %16.1f %14.3f %12.0f\n",
-			r.ifaces, r.relink.N, ms(r.relink.Median), r.relinkReq.Median, r.relinkDrops.Median)
+		fmt.Fprintf(w, "%7d %4d %16.1f %14.3f %12.0f %14s\n",
+			r.ifaces, r.relink.N, ms(r.relink.Median), r.relinkReq.Median, r.relinkDrops.Median, countOrDash(r.relinkNeighFull.Median))
 	}
 }
 
