@@ -101,7 +101,13 @@ func sendOptions(sends []config.SendOption, hw net.HardwareAddr, hostname string
 				data = []byte(hostname)
 			}
 		case config.ExprHardware:
-			data = append([]byte{1}, hw...) // htype 1, RFC 2132 §9.14
+			data = statemachine.HardwareClientID(hw)
+		case config.ExprData:
+			d, ok := so.Eval.Eval(hw, hostname)
+			if !ok {
+				continue // a part without a value: ISC sends nothing
+			}
+			data = d
 		}
 		out.Set(so.Code, data)
 	}
@@ -114,7 +120,7 @@ func sendOptions(sends []config.SendOption, hw net.HardwareAddr, hostname string
 func clientID(mode config.ClientID, hw net.HardwareAddr, duid []byte) []byte {
 	switch {
 	case mode == config.ClientIDMAC:
-		return append([]byte{1}, hw...)
+		return statemachine.HardwareClientID(hw)
 	case mode == config.ClientIDDUID || duid != nil:
 		if duid == nil {
 			return nil

@@ -34,7 +34,7 @@ func anonymize(cfg Config) Config {
 	if !cfg.Anonymity {
 		return cfg
 	}
-	cfg.ClientID = hardwareClientID(cfg.HWAddr)
+	cfg.ClientID = HardwareClientID(cfg.HWAddr)
 	prl := slices.Clone(anonymousPRL)
 	for _, code := range anonymousKept {
 		if slices.Contains(cfg.PRL, code) {
@@ -46,9 +46,9 @@ func anonymize(cfg Config) Config {
 	return cfg
 }
 
-// hardwareClientID is option 61 of hardware type 1 and the address (RFC
+// HardwareClientID is option 61 of hardware type 1 and the address (RFC
 // 2132 §9.14).
-func hardwareClientID(hw net.HardwareAddr) []byte {
+func HardwareClientID(hw net.HardwareAddr) []byte {
 	return append([]byte{1}, hw...)
 }
 

@@ -11,6 +11,8 @@ import (
 func FuzzConf(f *testing.F) {
 	f.Add([]byte("timeout 5;\nbogus-statement 1;\nrequest subnet-mask\n"))
 	f.Add([]byte("send host-name = pick-first-value(gethostname(), \"ISC-dhclient\", (1));\n"))
+	f.Add([]byte("send dhcp-client-identifier = concat(00, hardware);\nsend user-class = ucase(substring(gethostname(), 0, 4));\n" +
+		"send vendor-class-identifier = concat(encode-int(7, 16), suffix(\"ab\", 1), lcase(\"X\"));\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, ds := Parse(bytes.NewReader(data), "fuzz.conf")
 		for _, d := range ds {

@@ -55,8 +55,8 @@ func (fp *fileParser) optionStatement(sc *Settings, iface, kw string) bool {
 }
 
 // send reads `send NAME VALUE;` or `send NAME = EXPR;`, EXPR being a
-// value, gethostname(), hardware or pick-first-value of those, and
-// `send SPACE.NAME VALUE;`.
+// value, gethostname(), hardware, pick-first-value of those or a data
+// expression (DataExpr), and `send SPACE.NAME VALUE;`.
 func (fp *fileParser) send(sc *Settings) {
 	s := fp.s
 	at := s.Peek()
@@ -93,6 +93,15 @@ func (fp *fileParser) send(sc *Settings) {
 			s.Next()
 			if so, ok := fp.pickFirstValue(ref); ok {
 				sc.Send = setSend(sc.Send, so)
+			}
+			return
+		}
+		if isDataFunc(s.Peek()) {
+			e, ok := fp.dataExpr()
+			if !ok {
+				s.SkipToSemi()
+			} else if s.ExpectSemi() {
+				sc.Send = setSend(sc.Send, sendExpr(def.Code, e))
 			}
 			return
 		}

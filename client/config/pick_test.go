@@ -43,17 +43,23 @@ func TestPickFirstValueErrors(t *testing.T) {
 		`send host-name = pick-first-value(gethostname(, "x");`,
 		`send host-name = pick-first-value(gethostname(), 12:zz);`,
 	} {
-		t.Run(line, func(t *testing.T) {
-			c, ds := Parse(strings.NewReader("timeout 9;\n"+line+"\ntimeout 7;\n"), "dhclient.conf")
-			if len(ds) == 0 || ds[0].Line != 2 {
-				t.Errorf("diagnostics %v, want an error at line 2", ds)
-			}
-			if len(c.Global.Send) != 0 {
-				t.Errorf("send: got %+v, want none", c.Global.Send)
-			}
-			if c.Global.Timeout.Seconds() != 7 {
-				t.Errorf("timeout %v after the error, want 7s", c.Global.Timeout)
-			}
-		})
+		t.Run(line, func(t *testing.T) { sendDropped(t, line) })
+	}
+}
+
+// sendDropped checks that the broken send statement line, between two
+// timeout statements, is an error at its line that sends nothing, and
+// that the statement after it still counts.
+func sendDropped(t *testing.T, line string) {
+	t.Helper()
+	c, ds := Parse(strings.NewReader("timeout 9;\n"+line+"\ntimeout 7;\n"), "dhclient.conf")
+	if len(ds) == 0 || ds[0].Line != 2 {
+		t.Errorf("diagnostics %v, want an error at line 2", ds)
+	}
+	if len(c.Global.Send) != 0 {
+		t.Errorf("send: got %+v, want none", c.Global.Send)
+	}
+	if c.Global.Timeout.Seconds() != 7 {
+		t.Errorf("timeout %v after the error, want 7s", c.Global.Timeout)
 	}
 }

@@ -52,6 +52,7 @@ const (
 	ExprNone     Expr = iota // Data holds the value
 	ExprHostname             // gethostname(): the machine's host name
 	ExprHardware             // hardware: hardware type byte then the address
+	ExprData                 // Eval: a data expression over the two above
 )
 
 // SendOption is one send statement: the option and its value, or an
@@ -62,6 +63,7 @@ type SendOption struct {
 	Code uint8
 	Data []byte
 	Expr Expr
+	Eval *DataExpr // with ExprData
 }
 
 // Settings holds every statement that may appear globally or per
