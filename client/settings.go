@@ -97,7 +97,7 @@ func sendOptions(sends []config.SendOption, hw net.HardwareAddr, hostname string
 		data := so.Data
 		switch so.Expr {
 		case config.ExprHostname:
-			if hostname != "" && hostname != "(none)" {
+			if statemachine.HasHostname(hostname) {
 				data = []byte(hostname)
 			}
 		case config.ExprHardware:

@@ -252,9 +252,13 @@ func (m *Machine) Reconfigure(cfg Config) {
 	m.cfg = anonymize(cfg)
 }
 
+// HasHostname reports whether name, as gethostname() returns it, is a
+// name: "" and "(none)", a host without one, give ISC's gethostname()
+// no value.
+func HasHostname(name string) bool { return name != "" && name != "(none)" }
+
 // SetHostname sets the options of cfg.Hostname to name, or, when the
-// host has no name ("" or "(none)", for which gethostname() gives ISC
-// nothing), to their fallback or removes them. ISC evaluates
+// host has no name (HasHostname), to their fallback or removes them. ISC evaluates
 // gethostname() for every message, and a BOUND hook commonly sets the
 // name: the renewals and the release after it carry the new one.
 func (m *Machine) SetHostname(name string) {
@@ -264,7 +268,7 @@ func (m *Machine) SetHostname(name string) {
 	send := m.cfg.Send.Clone()
 	for _, o := range m.cfg.Hostname {
 		switch {
-		case name != "" && name != "(none)":
+		case HasHostname(name):
 			send.Set(o.Code, []byte(name))
 		case len(o.Data) > 0:
 			send.Set(o.Code, slices.Clone(o.Data))

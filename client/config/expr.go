@@ -66,14 +66,14 @@ func isDataFunc(t isctext.Token) bool {
 
 // Eval evaluates e for an interface with hardware address hw on a host
 // named hostname. ok is false when a part has no value, as gethostname()
-// on a host without a name ("" or "(none)"): ISC then sends nothing, and
-// neither does the daemon.
+// on a host without a name (statemachine.HasHostname): ISC then sends
+// nothing, and neither does the daemon.
 func (e DataExpr) Eval(hw net.HardwareAddr, hostname string) (data []byte, ok bool) {
 	switch e.Op {
 	case DataConst:
 		return e.Data, true
 	case DataHostname:
-		if hostname == "" || hostname == "(none)" {
+		if !statemachine.HasHostname(hostname) {
 			return nil, false
 		}
 		return []byte(hostname), true
