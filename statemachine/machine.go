@@ -258,9 +258,10 @@ func (m *Machine) Reconfigure(cfg Config) {
 func HasHostname(name string) bool { return name != "" && name != "(none)" }
 
 // SetHostname sets the options of cfg.Hostname to name, or, when the
-// host has no name (HasHostname), to their fallback or removes them. ISC evaluates
-// gethostname() for every message, and a BOUND hook commonly sets the
-// name: the renewals and the release after it carry the new one.
+// host has no name (HasHostname), to their fallback or removes them.
+// ISC evaluates gethostname() for every message, and a BOUND hook
+// commonly sets the name: the renewals and the release after it carry
+// the new one.
 func (m *Machine) SetHostname(name string) {
 	if len(m.cfg.Hostname) == 0 {
 		return

@@ -47,15 +47,15 @@ const (
 )
 
 // dataFuncs are the names of the DataExpr functions that take
-// arguments, with how many numbers follow the data operand (-1:
-// concat's list of operands; encode-int takes two numbers and no
-// operand).
+// arguments, with their arguments in order: E a data expression, N a
+// number, S a number that may be negative, * as many more of the kind
+// before it as follow, each after a comma.
 var dataFuncs = map[string]struct {
-	op      DataOp
-	numbers int
+	op   DataOp
+	args string
 }{
-	"concat": {DataConcat, -1}, "substring": {DataSubstring, 2}, "suffix": {DataSuffix, 1},
-	"lcase": {DataLcase, 0}, "ucase": {DataUcase, 0}, "encode-int": {DataEncodeInt, 2},
+	"concat": {DataConcat, "EE*"}, "substring": {DataSubstring, "ENN"}, "suffix": {DataSuffix, "EN"},
+	"lcase": {DataLcase, "E"}, "ucase": {DataUcase, "E"}, "encode-int": {DataEncodeInt, "SN"},
 }
 
 // isDataFunc reports whether t names a function of dataFuncs.
@@ -194,32 +194,30 @@ func (fp *fileParser) dataCall(t isctext.Token) (DataExpr, bool) {
 		return DataExpr{}, false
 	}
 	e := DataExpr{Op: f.op}
-	if f.op != DataEncodeInt {
-		for {
+	nums := 0
+	arg := func(kind byte) bool {
+		if kind == 'E' {
 			a, ok := fp.dataExpr()
-			if !ok {
-				return DataExpr{}, false
-			}
 			e.Args = append(e.Args, a)
-			if f.numbers >= 0 || !s.Peek().Is(',') {
-				break
-			}
-			s.Next()
+			return ok
 		}
-		if f.op == DataConcat && len(e.Args) < 2 {
-			s.Errorf(s.Peek(), "expecting , and a second operand in concat.")
-			return DataExpr{}, false
-		}
+		n, ok := fp.exprNumber(kind == 'S')
+		e.Num[nums], nums = n, nums+1
+		return ok
 	}
-	for i := range max(f.numbers, 0) {
-		if (len(e.Args) > 0 || i > 0) && !fp.exprPunct(',', ", in "+name) {
+	for i := range len(f.args) {
+		if f.args[i] == '*' {
+			for s.Peek().Is(',') {
+				s.Next()
+				if !arg(f.args[i-1]) {
+					return DataExpr{}, false
+				}
+			}
+			continue
+		}
+		if i > 0 && !fp.exprPunct(',', ", in "+name) || !arg(f.args[i]) {
 			return DataExpr{}, false
 		}
-		n, ok := fp.exprNumber(i == 0 && f.op == DataEncodeInt)
-		if !ok {
-			return DataExpr{}, false
-		}
-		e.Num[i] = n
 	}
 	if w := e.Num[1]; f.op == DataEncodeInt && w != 8 && w != 16 && w != 32 {
 		s.Errorf(t, "encode-int width must be 8, 16 or 32.")
