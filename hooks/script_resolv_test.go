@@ -98,8 +98,7 @@ func TestScriptUsesResolvconfThenResolvectl(t *testing.T) {
 	for _, sh := range shells(t) {
 		t.Run(filepath.Base(sh), func(t *testing.T) {
 			s := newSandbox(t, sh)
-			calls := s.path("calls")
-			s.exe("resolvconf", `echo "resolvconf $*" >> "`+calls+`"; cat >> "`+calls+`"`)
+			calls := s.recordingResolvconf()
 			s.exe("resolvectl", `echo "resolvectl $*" >> "`+calls+`"`)
 			if err := os.Mkdir(s.path("resolve"), 0o755); err != nil {
 				t.Fatal(err)
@@ -144,8 +143,7 @@ func TestScriptResolvconfOnLeasedReasons(t *testing.T) {
 	for _, sh := range shells(t) {
 		t.Run(filepath.Base(sh), func(t *testing.T) {
 			s := newSandbox(t, sh)
-			calls := s.path("calls")
-			s.exe("resolvconf", `echo "resolvconf $*" >> "`+calls+`"; cat >> "`+calls+`"`)
+			calls := s.recordingResolvconf()
 			s.env["LEASED_RESOLVCONF"] = s.path("resolvconf")
 			// The resolvconf package's hook, in short.
 			s.write("etc/dhclient-enter-hooks.d/resolvconf", `make_resolv_conf() { : ; }
@@ -314,4 +312,13 @@ func TestScriptFallsBackWhenResolvectlFails(t *testing.T) {
 			}
 		})
 	}
+}
+
+// recordingResolvconf puts a resolvconf on the sandbox's PATH that
+// appends its arguments and standard input to a file, and returns the
+// file's path.
+func (s *sandbox) recordingResolvconf() string {
+	calls := s.path("calls")
+	s.exe("resolvconf", `echo "resolvconf $*" >> "`+calls+`"; cat >> "`+calls+`"`)
+	return calls
 }
