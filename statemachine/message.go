@@ -50,10 +50,18 @@ const (
 	withAll             = withSendOptions | withPRL // DISCOVER and REQUEST
 )
 
-// addClientOptions appends, in ISC's order (packets/ in the golden
-// captures), the configured send options, the PRL and the client
-// identifier, as extra asks.
+// addClientOptions adds the configured send options, the PRL and the
+// client identifier, as extra asks, and puts the message's options in
+// ISC's order (dhcp4.Options.ClientOrder), storing them as ISC's
+// make_client_options does: the PRL, the client identifier, then the send
+// statements.
 func (m *Machine) addClientOptions(msg *dhcp4.Message, extra extras) {
+	if extra&withPRL != 0 && len(m.cfg.PRL) > 0 {
+		msg.Options.Set(dhcp4.OptParamRequest, slices.Clone(m.cfg.PRL))
+	}
+	if m.cfg.ClientID != nil {
+		msg.Options.Set(dhcp4.OptClientID, slices.Clone(m.cfg.ClientID))
+	}
 	if extra&withSendOptions != 0 {
 		for _, o := range m.cfg.Send {
 			// An empty value sends nothing, as ISC's store_options skips
@@ -64,12 +72,7 @@ func (m *Machine) addClientOptions(msg *dhcp4.Message, extra extras) {
 			msg.Options = append(msg.Options, dhcp4.Option{Code: o.Code, Data: slices.Clone(o.Data)})
 		}
 	}
-	if extra&withPRL != 0 && len(m.cfg.PRL) > 0 {
-		msg.Options.Set(dhcp4.OptParamRequest, slices.Clone(m.cfg.PRL))
-	}
-	if m.cfg.ClientID != nil {
-		msg.Options.Set(dhcp4.OptClientID, slices.Clone(m.cfg.ClientID))
-	}
+	msg.Options = msg.Options.ClientOrder()
 }
 
 // declineMessage is a DHCPDECLINE for l: options 50 and 54 and the client

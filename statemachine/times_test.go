@@ -151,9 +151,10 @@ func TestRenewalSpread(t *testing.T) {
 	}
 }
 
-// TestMessageContents checks the options of what the machine sends:
-// PRL, client identifier and send options in DISCOVER and REQUEST, only
-// 50, 54 and 61 in DECLINE, and 54 with the send options in RELEASE.
+// TestMessageContents checks the options of what the machine sends, in
+// ISC's order (dhcp4.Options.ClientOrder): PRL, client identifier and
+// send options in DISCOVER and REQUEST, only 50, 54 and 61 in DECLINE,
+// and 54 with the send options in RELEASE.
 func TestMessageContents(t *testing.T) {
 	cfg := testConfig()
 	cfg.ClientID = []byte{1, 2, 0, 0, 0, 0, 1}
@@ -177,7 +178,7 @@ func TestMessageContents(t *testing.T) {
 	}{
 		{"discover", Start{}, []byte{53, 12, 55, 61}},
 		{"request", offer(addr, srv), []byte{53, 54, 50, 12, 55, 61}},
-		{"decline", nil, []byte{53, 50, 54, 61}},
+		{"decline", nil, []byte{53, 54, 50, 61}},
 		{"release", nil, []byte{53, 54, 12, 61}},
 	} {
 		var m *dhcp4.Message

@@ -225,3 +225,44 @@ func TestISCOrder(t *testing.T) {
 		t.Errorf("ISCOrder = %v, want %v", got, want)
 	}
 }
+
+// TestClientOrder checks the order of a client's options against what ISC
+// dhclient 4.4.3-P1 sent, captured on the wire, for options stored in the
+// order of its make_client_options: the DHCPDISCOVER and DHCPREQUEST of a
+// dhclient.conf of thirteen top-level send statements (client identifier,
+// vendor class, vendor options, user class, lease time, maximum message
+// size, fqdn, host name, DNS servers, routers, mask, NIS domain, root
+// path), and of one whose interface block sends root path, NIS domain,
+// maximum message size, vendor class, vendor options and host name between
+// top-level user class and lease time before it and NetBIOS scope after
+// it. Options 57 and 40, and 60 and 43, share a hash bucket: the one
+// stored last goes first.
+func TestClientOrder(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		stored []uint8
+		want   []uint8
+	}{
+		{"discover", []uint8{53, 55, 61, 60, 43, 77, 51, 57, 81, 12, 6, 3, 1, 40, 17},
+			[]uint8{53, 51, 1, 3, 6, 12, 81, 17, 55, 40, 57, 43, 60, 61, 77}},
+		{"request", []uint8{54, 50, 53, 55, 61, 60, 43, 77, 51, 57, 81, 12, 6, 3, 1, 40, 17},
+			[]uint8{53, 54, 51, 50, 1, 3, 6, 12, 81, 17, 55, 40, 57, 43, 60, 61, 77}},
+		{"interface scope", []uint8{53, 55, 77, 51, 47, 17, 40, 57, 60, 43, 12},
+			[]uint8{53, 51, 12, 17, 55, 57, 40, 43, 60, 77, 47}},
+	} {
+		var o Options
+		for _, c := range tc.stored {
+			o = append(o, Option{Code: c, Data: []byte{c}})
+		}
+		var got []uint8
+		for _, opt := range o.ClientOrder() {
+			if opt.Data[0] != opt.Code {
+				t.Fatalf("%s: option %d carries the data of %d", tc.name, opt.Code, opt.Data[0])
+			}
+			got = append(got, opt.Code)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: ClientOrder = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -97,6 +97,41 @@ const iscHashSize = 17
 // iscHash is ISC's compute_option_hash for a DHCP option code.
 func iscHash(code uint8) int { return (int(code&31) + int(code>>5)) % iscHashSize }
 
+// optAssociatedIP is option 92 (RFC 4388), which ISC's priority list
+// names; a client never sends it unless told to.
+const optAssociatedIP uint8 = 92
+
+// clientFirst are the options ISC's cons_options (common/options.c) puts
+// first, in this order, in every message dhclient sends, which calls it
+// without a PRL: the protocol's own, then those "some servers need"
+// early.
+var clientFirst = [...]uint8{
+	OptMessageType, OptServerID, OptLeaseTime, OptRenewalTime, OptRebindingTime,
+	OptMessage, OptRequestedIP, optAssociatedIP,
+	OptSubnetMask, OptRouter, OptDNS, OptHostName, OptFQDN,
+}
+
+// ClientOrder returns the options of a message the client sends in the
+// order ISC dhclient puts them on the wire: those of clientFirst in its
+// order, then the rest in ISCOrder, o being in the order ISC stores them
+// (make_client_options: the PRL, the client identifier of -i, then the
+// send statements, the outer scope's first). A DHCP server that tells
+// clients apart by the order of their options sees the same client.
+func (o Options) ClientOrder() Options {
+	out := make(Options, 0, len(o))
+	for _, code := range clientFirst {
+		for _, opt := range o {
+			if opt.Code == code {
+				out = append(out, opt)
+			}
+		}
+	}
+	rest := slices.DeleteFunc(slices.Clone(o), func(opt Option) bool {
+		return slices.Contains(clientFirst[:], opt.Code)
+	})
+	return append(out, rest.ISCOrder()...)
+}
+
 // ISCOrder returns the options in the order ISC dhclient walks a
 // received lease (option_space_foreach): by hash bucket, and within a
 // bucket the last stored first, as save_hashed_option puts each new

@@ -1,0 +1,62 @@
+//go:build linux
+
+package e2e
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/leased/leased/statemachine/dhcp4"
+	"github.com/leased/leased/test/lab"
+)
+
+// TestSendOptionOrder: the options of a DHCPDISCOVER and a DHCPREQUEST
+// go out in the order ISC dhclient 4.4.3-P1 sent them for the same
+// dhclient.conf (captured on the wire): the protocol's options, then
+// routers, host name and the like, then the rest by ISC's option hash,
+// the statements of the outer scope, including one after the interface
+// block, stored before the block's own. A server or network appliance
+// that tells clients apart by the order of their options sees ISC's.
+func TestSendOptionOrder(t *testing.T) {
+	t.Parallel()
+	l := lab.New(t)
+	l.StartDnsmasq(t, l.DefaultOpts())
+	w := modernWatch(t, l)
+	conf := fmt.Sprintf(`send user-class "outer";
+send dhcp-lease-time 3600;
+interface "%s" {
+  send root-path "r";
+  send nis-domain "x";
+  send dhcp-max-message-size 1400;
+  send vendor-class-identifier "vc";
+  send vendor-encapsulated-options 01:02;
+  send host-name "hn";
+}
+send netbios-scope "late";
+`, l.ClientIf())
+	c := newHookClient(t, l, conf)
+	c.start(t, "")
+	c.waitDump(t, "BOUND", 1, 30*time.Second)
+	w.await(dhcp4.Ack)
+	for _, tc := range []struct {
+		mt   dhcp4.MessageType
+		want []uint8
+	}{
+		{dhcp4.Discover, []uint8{53, 51, 12, 17, 55, 57, 40, 43, 60, 77, 47}},
+		{dhcp4.Request, []uint8{53, 54, 51, 50, 12, 17, 55, 57, 40, 43, 60, 77, 47}},
+	} {
+		msgs := w.of(tc.mt)
+		if len(msgs) == 0 {
+			t.Fatalf("no %s: %s", tc.mt, w.summary())
+		}
+		var got []uint8
+		for _, o := range msgs[0].Options {
+			got = append(got, o.Code)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s options %v, want %v", tc.mt, got, tc.want)
+		}
+	}
+}
