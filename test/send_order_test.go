@@ -19,6 +19,9 @@ import (
 // the statements of the outer scope, including one after the interface
 // block, stored before the block's own. A server or network appliance
 // that tells clients apart by the order of their options sees ISC's.
+// The request statement after the block does not reach the interface,
+// whose settings are the top level's as they stood where its block
+// began: ISC's PRL was its built-in list (leased adds option 114).
 func TestSendOptionOrder(t *testing.T) {
 	t.Parallel()
 	l := lab.New(t)
@@ -35,6 +38,7 @@ interface "%s" {
   send host-name "hn";
 }
 send netbios-scope "late";
+request subnet-mask, routers;
 `, l.ClientIf())
 	c := newHookClient(t, l, conf)
 	c.start(t, "")
@@ -57,6 +61,9 @@ send netbios-scope "late";
 		}
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("%s options %v, want %v", tc.mt, got, tc.want)
+		}
+		if prl, _ := msgs[0].Options.Get(dhcp4.OptParamRequest); !slices.Equal(prl, []uint8{1, 28, 2, 3, 15, 6, 12, 114}) {
+			t.Errorf("%s PRL %v, want ISC's built-in list and 114", tc.mt, prl)
 		}
 	}
 }

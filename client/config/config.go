@@ -21,6 +21,14 @@ type Config struct {
 	// YAML interfaces: key), only what they set. Naming an interface there
 	// also adds it to the set to configure, as in ISC.
 	Interfaces map[string]*Settings
+	// inherited holds, for each interface "x" { } block, the top-level
+	// settings as they stood where the interface's first block began:
+	// ISC's make_client_config copies them there, so a top-level
+	// statement further down the file does not reach the interface. The
+	// send, default, supersede, prepend and append statements do, as the
+	// interface's statement groups chain to the top level's (ISC
+	// clone_group), which Config.For takes whole.
+	inherited map[string]*Settings
 	// Catalogue holds the built-in options and the option definitions.
 	Catalogue *dhcp4.Catalogue
 	// Fallback holds the lease { } blocks, tried after timeout like a
@@ -42,6 +50,7 @@ func New() *Config {
 	return &Config{
 		Global:     Defaults(),
 		Interfaces: map[string]*Settings{},
+		inherited:  map[string]*Settings{},
 		Catalogue:  dhcp4.NewCatalogue(),
 	}
 }
@@ -54,7 +63,22 @@ func (c *Config) For(iface string) Settings {
 	if !ok {
 		return c.encapsulate(overlay(c.Global, Settings{}))
 	}
-	return c.encapsulate(overlay(c.Global, *s))
+	return c.encapsulate(overlay(c.outer(iface), *s))
+}
+
+// outer returns the settings an interface's block lays its own over: the
+// top level as it stood where the block began (inherited), with the top
+// level's statement groups of the whole file; the whole top level for an
+// interface without a block, or one named in YAML, whose scopes have no
+// order.
+func (c *Config) outer(iface string) Settings {
+	at, ok := c.inherited[iface]
+	if !ok {
+		return c.Global
+	}
+	o := *at
+	o.Send, o.SendSub, o.Modifiers = c.Global.Send, c.Global.SendSub, c.Global.Modifiers
+	return o
 }
 
 // encapsulate adds to s.Send the DHCP options that carry s.SendSub, as

@@ -97,9 +97,9 @@ func (fp *fileParser) listSubName(t isctext.Token) (code uint8, v4, good bool) {
 }
 
 // also reads `also request|require NAME, ...;`: the names go after the
-// list in force in this scope, which is the global one's while the scope
+// list in force in this scope, which is the outer scope's while the scope
 // has set none (ISC parse_option_list with the list's current value).
-func (fp *fileParser) also(sc *Settings) {
+func (fp *fileParser) also(sc *Settings, iface string) {
 	s := fp.s
 	t := s.Next()
 	kw := keyword(t)
@@ -113,11 +113,11 @@ func (fp *fileParser) also(sc *Settings) {
 	if !ok {
 		return
 	}
-	base := sc
+	base := *sc
 	if !sc.set.has(i) {
-		base = &fp.p.cfg.Global
+		base = fp.p.cfg.outer(iface)
 	}
-	list := settings[i].field(base).(*[]uint8)
+	list := settings[i].field(&base).(*[]uint8)
 	*settings[i].field(sc).(*[]uint8) = append(slices.Clone(*list), codes...)
 	sc.set.add(i)
 }

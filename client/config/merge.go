@@ -53,3 +53,17 @@ func setSend(list []SendOption, x SendOption) []SendOption {
 	}
 	return append(list, x)
 }
+
+// clone returns a copy of s that shares no list with it, for a snapshot
+// that later statements must not change.
+func (s Settings) clone() *Settings {
+	c := s
+	c.Request = slices.Clone(s.Request)
+	c.Require = slices.Clone(s.Require)
+	c.Send = slices.Clone(s.Send)
+	c.SendSub = slices.Clone(s.SendSub)
+	c.Modifiers = slices.Clone(s.Modifiers)
+	c.Reject = slices.Clone(s.Reject)
+	c.HardwareAddr = slices.Clone(s.HardwareAddr)
+	return &c
+}

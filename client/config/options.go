@@ -17,7 +17,7 @@ func (fp *fileParser) optionStatement(sc *Settings, iface, kw string) bool {
 	switch kw {
 	case "also":
 		s.Next()
-		fp.also(sc)
+		fp.also(sc, iface)
 	case "send":
 		s.Next()
 		fp.send(sc)

@@ -143,6 +143,7 @@ func (fp *fileParser) interfaceBlock() {
 	if !ok {
 		sc = &Settings{}
 		cfg.Interfaces[t.Text] = sc
+		cfg.inherited[t.Text] = cfg.Global.clone()
 	}
 	if b := s.Next(); !b.Is('{') {
 		s.Errorf(b, "expecting left brace.")
