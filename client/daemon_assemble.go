@@ -97,7 +97,7 @@ func (d *Daemon) runnerConfig(name string) (RunnerConfig, error) {
 	if err != nil {
 		return RunnerConfig{}, fmt.Errorf("find device %q: %w", name, err)
 	}
-	s := d.Config.For(name)
+	s := d.settings(d.Config, name, hw)
 	mc := d.machineConfig(name, s, hw)
 	log := d.log.With("iface", name)
 	if s.ForceRenew && s.Anonymity {
@@ -138,6 +138,13 @@ func (d *Daemon) runnerConfig(name string) (RunnerConfig, error) {
 		ScriptMode:    !native,
 		ReleaseOnStop: s.ReleaseOnStop,
 	}, nil
+}
+
+// settings are the settings of interface name in cfg, with the send
+// statements for options of other spaces evaluated for its hardware
+// address hw and the host name the daemon started with.
+func (d *Daemon) settings(cfg *config.Config, name string, hw net.HardwareAddr) config.Settings {
+	return cfg.ForHost(name, config.Host{HWAddr: hw, Name: d.host})
 }
 
 // machineConfig is the state machine's configuration of one interface

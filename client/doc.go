@@ -28,8 +28,8 @@
 //
 // client/config reads the file into one Config, whose settings are
 // declared once, in its table of settings (defaults included). For each
-// interface the Daemon takes Config.For(name), the global settings with
-// the interface's laid over them, and MachineConfig turns them into the
+// interface the Daemon takes Config.ForHost(name, ...), the global
+// settings with the interface's laid over them, and MachineConfig turns them into the
 // statemachine.Config the Runner's Machine gets (daemon_assemble.go),
 // adding what the command line says (-1, -s, -p, --decline-wait-time).
 // A SIGHUP reload (daemon_reload.go) builds new machine configurations

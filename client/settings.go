@@ -89,25 +89,15 @@ func requestList(s config.Settings) []uint8 {
 	return prl
 }
 
-// sendOptions evaluates the send statements. gethostname() with no host
-// name set sends nothing, as ISC does.
+// sendOptions evaluates the send statements (SendOption.Value).
+// gethostname() with no host name set sends nothing, as ISC does; its
+// option stays, empty, for Machine.SetHostname to fill.
 func sendOptions(sends []config.SendOption, hw net.HardwareAddr, hostname string) dhcp4.Options {
 	var out dhcp4.Options
 	for _, so := range sends {
-		data := so.Data
-		switch so.Expr {
-		case config.ExprHostname:
-			if statemachine.HasHostname(hostname) {
-				data = []byte(hostname)
-			}
-		case config.ExprHardware:
-			data = statemachine.HardwareClientID(hw)
-		case config.ExprData:
-			d, ok := so.Eval.Eval(hw, hostname)
-			if !ok {
-				continue // a part without a value: ISC sends nothing
-			}
-			data = d
+		data, ok := so.Value(hw, hostname)
+		if !ok {
+			continue // a part without a value: ISC sends nothing
 		}
 		out.Set(so.Code, data)
 	}

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/leased/leased/statemachine/dhcp4"
-	"github.com/leased/leased/test/lab"
 )
 
 // TestSendOptionOrder: the options of a DHCPDISCOVER and a DHCPREQUEST
@@ -24,10 +22,8 @@ import (
 // began: ISC's PRL was its built-in list (leased adds option 114).
 func TestSendOptionOrder(t *testing.T) {
 	t.Parallel()
-	l := lab.New(t)
-	l.StartDnsmasq(t, l.DefaultOpts())
-	w := modernWatch(t, l)
-	conf := fmt.Sprintf(`send user-class "outer";
+	w := boundWith(t, func(ifname string) string {
+		return fmt.Sprintf(`send user-class "outer";
 send dhcp-lease-time 3600;
 interface "%s" {
   send root-path "r";
@@ -39,11 +35,8 @@ interface "%s" {
 }
 send netbios-scope "late";
 request subnet-mask, routers;
-`, l.ClientIf())
-	c := newHookClient(t, l, conf)
-	c.start(t, "")
-	c.waitDump(t, "BOUND", 1, 30*time.Second)
-	w.await(dhcp4.Ack)
+`, ifname)
+	})
 	for _, tc := range []struct {
 		mt   dhcp4.MessageType
 		want []uint8

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -55,15 +56,31 @@ func New() *Config {
 	}
 }
 
-// For returns the settings of iface: the global ones with what the
+// For returns the settings of iface for a host without a name or
+// hardware address (ForHost): what does not depend on them.
+func (c *Config) For(iface string) Settings { return c.ForHost(iface, Host{}) }
+
+// Host is what the expressions of the send statements for options of
+// other spaces are evaluated with, once, for one interface.
+type Host struct {
+	HWAddr net.HardwareAddr // the interface's, unless hardware ethernet sets one
+	Name   string           // the host name
+}
+
+// ForHost returns the settings of iface: the global ones with what the
 // interface's scope set laid over them, and the options of other spaces
-// (SendSub) encoded into Send.
-func (c *Config) For(iface string) Settings {
-	s, ok := c.Interfaces[iface]
-	if !ok {
-		return c.encapsulate(overlay(c.Global, Settings{}))
+// (SendSub) evaluated for h and encoded into Send.
+func (c *Config) ForHost(iface string, h Host) Settings {
+	var s Settings
+	if in, ok := c.Interfaces[iface]; ok {
+		s = overlay(c.outer(iface), *in)
+	} else {
+		s = overlay(c.Global, Settings{})
 	}
-	return c.encapsulate(overlay(c.outer(iface), *s))
+	if len(s.HardwareAddr) > 0 {
+		h.HWAddr = s.HardwareAddr
+	}
+	return c.encapsulate(s, h)
 }
 
 // outer returns the settings an interface's block lays its own over: the
@@ -84,10 +101,19 @@ func (c *Config) outer(iface string) Settings {
 // encapsulate adds to s.Send the DHCP options that carry s.SendSub, as
 // ISC's client builds them when it sends (dhcp4 Catalogue.Encapsulate): a
 // send statement for the whole option wins over its sub-options (ISC
-// store_options). The options go after the other send options, where ISC
-// puts option 81 too: after host-name.
-func (c *Config) encapsulate(s Settings) Settings {
-	for _, o := range c.Catalogue.Encapsulate(s.SendSub) {
+// store_options). A sub-option whose expression has no value for h, or
+// an empty one, is left out, as ISC stores no option for it. The options
+// go after the other send options, where ISC puts option 81 too: after
+// host-name.
+func (c *Config) encapsulate(s Settings, h Host) Settings {
+	var subs []dhcp4.Suboption
+	for _, x := range s.SendSub {
+		data, ok := x.Value(h.HWAddr, h.Name)
+		if ok && (x.Expr == ExprNone || len(data) > 0) {
+			subs = append(subs, dhcp4.Suboption{Def: x.Def, Data: data})
+		}
+	}
+	for _, o := range c.Catalogue.Encapsulate(subs) {
 		if !slices.ContainsFunc(s.Send, func(x SendOption) bool { return x.Code == o.Code }) {
 			s.Send = append(s.Send, SendOption{Code: o.Code, Data: o.Data})
 		}

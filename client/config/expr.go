@@ -271,12 +271,12 @@ func (fp *fileParser) colonHex(t isctext.Token) (DataExpr, bool) {
 	}
 }
 
-// sendExpr is the send statement for code whose value is e, evaluated
+// sendExpr is what a send statement whose value is e sends, evaluated
 // now when it can be.
-func sendExpr(code uint8, e DataExpr) SendOption {
+func sendExpr(e DataExpr) SendOption {
 	if !e.dynamic() {
 		data, _ := e.Eval(nil, "")
-		return SendOption{Code: code, Data: data}
+		return SendOption{Data: data}
 	}
-	return SendOption{Code: code, Expr: ExprData, Eval: &e}
+	return SendOption{Expr: ExprData, Eval: &e}
 }

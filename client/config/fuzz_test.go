@@ -13,13 +13,18 @@ func FuzzConf(f *testing.F) {
 	f.Add([]byte("send host-name = pick-first-value(gethostname(), \"ISC-dhclient\", (1));\n"))
 	f.Add([]byte("send dhcp-client-identifier = concat(00, hardware);\nsend user-class = ucase(substring(gethostname(), 0, 4));\n" +
 		"send vendor-class-identifier = concat(encode-int(7, 16), suffix(\"ab\", 1), lcase(\"X\"));\n"))
+	f.Add([]byte("send fqdn.fqdn = concat(gethostname(), \".example.\");\nsend fqdn.encoded on;\n" +
+		"interface \"eth0\" { send fqdn.fqdn = pick-first-value(gethostname(), \"x\"); send fqdn.rcode1 = hardware; }\n"))
+	host := Host{Name: "node7", HWAddr: []byte{2, 0, 0, 0, 0, 7}}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, ds := Parse(bytes.NewReader(data), "fuzz.conf")
 		for _, d := range ds {
 			_ = d.Render()
 		}
+		_ = c.ForHost("", host)
 		for name := range c.Interfaces {
 			_ = c.For(name)
+			_ = c.ForHost(name, host)
 		}
 	})
 }

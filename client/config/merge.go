@@ -1,10 +1,6 @@
 package config
 
-import (
-	"slices"
-
-	"github.com/leased/leased/statemachine/dhcp4"
-)
+import "slices"
 
 // overlay returns base with the fields that o set replaced by o's, and
 // o's send options merged over base's code by code. Option modifiers and
@@ -35,7 +31,7 @@ func mergeSend(base, o []SendOption) []SendOption {
 
 // mergeSub lays o's sub-options over base's, option by option, as ISC
 // runs the outer scope's send statements before the inner one's.
-func mergeSub(base, o []dhcp4.Suboption) []dhcp4.Suboption {
+func mergeSub(base, o []SubSend) []SubSend {
 	r := slices.Clone(base)
 	for _, x := range o {
 		r = setSub(r, x)

@@ -68,7 +68,18 @@ func (fp *fileParser) send(sc *Settings) {
 		fp.sendSub(sc, at, ref)
 		return
 	}
-	def := ref.Def
+	if so, ok := fp.sendValue(ref); ok {
+		so.Code = ref.Def.Code
+		sc.Send = setSend(sc.Send, so)
+	}
+}
+
+// sendValue reads what a send statement for ref sends, up to its ';': a
+// value, or after '=' gethostname(), hardware, pick-first-value or a data
+// expression (a constant one evaluated now), or a value. The caller sets
+// the code.
+func (fp *fileParser) sendValue(ref lease.Ref) (SendOption, bool) {
+	s := fp.s
 	if s.Peek().Is('=') {
 		s.Next()
 		switch keyword(s.Peek()) {
@@ -77,38 +88,27 @@ func (fp *fileParser) send(sc *Settings) {
 			if !s.Next().Is('(') || !s.Next().Is(')') {
 				s.Errorf(t, "expecting gethostname().")
 				s.SkipToSemi()
-				return
+				return SendOption{}, false
 			}
-			if s.ExpectSemi() {
-				sc.Send = setSend(sc.Send, SendOption{Code: def.Code, Expr: ExprHostname})
-			}
-			return
+			return SendOption{Expr: ExprHostname}, s.ExpectSemi()
 		case "hardware":
 			s.Next()
-			if s.ExpectSemi() {
-				sc.Send = setSend(sc.Send, SendOption{Code: def.Code, Expr: ExprHardware})
-			}
-			return
+			return SendOption{Expr: ExprHardware}, s.ExpectSemi()
 		case "pick-first-value":
 			s.Next()
-			if so, ok := fp.pickFirstValue(ref); ok {
-				sc.Send = setSend(sc.Send, so)
-			}
-			return
+			return fp.pickFirstValue(ref)
 		}
 		if isDataFunc(s.Peek()) {
 			e, ok := fp.dataExpr()
 			if !ok {
 				s.SkipToSemi()
-			} else if s.ExpectSemi() {
-				sc.Send = setSend(sc.Send, sendExpr(def.Code, e))
+				return SendOption{}, false
 			}
-			return
+			return sendExpr(e), s.ExpectSemi()
 		}
 	}
-	if data, ok := fp.refValue(ref); ok {
-		sc.Send = setSend(sc.Send, SendOption{Code: def.Code, Data: data})
-	}
+	data, ok := fp.refValue(ref)
+	return SendOption{Data: data}, ok
 }
 
 // modifier reads default, supersede, prepend or append NAME VALUE;. The

@@ -26,7 +26,7 @@ func (fp *fileParser) pickFirstValue(ref lease.Ref) (SendOption, bool) {
 		s.SkipToSemi()
 		return SendOption{}, false
 	}
-	so := SendOption{Code: ref.Def.Code}
+	var so SendOption
 	decided := false // a value after which nothing counts
 	for {
 		alt, ok := fp.pickAlternative(ref)

@@ -66,6 +66,32 @@ type SendOption struct {
 	Eval *DataExpr // with ExprData
 }
 
+// Value is what the statement sends from an interface with hardware
+// address hw on a host named hostname, false for nothing: a data
+// expression a part of which has no value. gethostname() on a host
+// without a name gives pick-first-value's next value, empty for nothing.
+func (so SendOption) Value(hw net.HardwareAddr, hostname string) ([]byte, bool) {
+	switch so.Expr {
+	case ExprHostname:
+		if statemachine.HasHostname(hostname) {
+			return []byte(hostname), true
+		}
+	case ExprHardware:
+		return statemachine.HardwareClientID(hw), true
+	case ExprData:
+		return so.Eval.Eval(hw, hostname)
+	}
+	return so.Data, true
+}
+
+// SubSend is a send statement for an option of another space (send
+// fqdn.fqdn "host.example.";): the sub-option, and its value or
+// expression as a SendOption holds them (its Code unused: Def's).
+type SubSend struct {
+	Def dhcp4.SubDef
+	SendOption
+}
+
 // Settings holds every statement that may appear globally or per
 // interface. The fields with one value per scope are the rows of the
 // table of settings (table.go), which declares their statements,
@@ -92,9 +118,10 @@ type Settings struct {
 	Send []SendOption // options sent in every message
 	// SendSub holds the send statements for options of other spaces
 	// (send fqdn.fqdn "host.example.";), merged option by option across
-	// scopes. Config.For encodes them into their DHCP option (81 for
-	// fqdn) and adds that to Send, unless Send has a value for it.
-	SendSub []dhcp4.Suboption
+	// scopes. Config.For evaluates them and encodes them into their DHCP
+	// option (81 for fqdn), which it adds to Send unless Send has a value
+	// for it.
+	SendSub []SubSend
 	// Modifiers are the default, supersede, prepend and append
 	// statements in file order; an interface's follow the top level's,
 	// as ISC runs them (Modifier).

@@ -131,29 +131,25 @@ func (fp *fileParser) vendorSpace(kw string) {
 	}
 }
 
-// sendSub stores `send SPACE.NAME VALUE;`. The relay agent options are
-// accepted and ignored: only relay agents send them (RFC 3046 §2.1), and
-// ISC's client leaves option 82 out of what it sends.
+// sendSub stores `send SPACE.NAME VALUE;` or `send SPACE.NAME = EXPR;`,
+// as send does for a DHCP option (`send fqdn.fqdn = gethostname();`). The
+// relay agent options are accepted and ignored: only relay agents send
+// them (RFC 3046 §2.1), and ISC's client leaves option 82 out of what it
+// sends.
 func (fp *fileParser) sendSub(sc *Settings, at isctext.Token, ref lease.Ref) {
-	s := fp.s
-	if s.Peek().Is('=') {
-		s.Warnf(at, "send %s = expression ignored: leased evaluates expressions for DHCP options only.", ref.Name())
-		s.SkipToSemi()
-		return
-	}
-	data, ok := fp.refValue(ref)
+	so, ok := fp.sendValue(ref)
 	if !ok {
 		return
 	}
 	if !fp.p.cfg.Catalogue.ClientSends(ref.Sub.Space) {
-		s.Warnf(at, "send %s ignored: relay agent options are added by relay agents.", ref.Name())
+		fp.s.Warnf(at, "send %s ignored: relay agent options are added by relay agents.", ref.Name())
 		return
 	}
-	sc.SendSub = setSub(sc.SendSub, dhcp4.Suboption{Def: ref.Sub, Data: data})
+	sc.SendSub = setSub(sc.SendSub, SubSend{Def: ref.Sub, SendOption: so})
 }
 
 // setSub replaces the value of x's space and code in list, or appends x.
-func setSub(list []dhcp4.Suboption, x dhcp4.Suboption) []dhcp4.Suboption {
+func setSub(list []SubSend, x SubSend) []SubSend {
 	for i := range list {
 		if list[i].Def.Space == x.Def.Space && list[i].Def.Code == x.Def.Code {
 			list[i] = x

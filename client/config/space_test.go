@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -112,7 +113,7 @@ func TestSpaceStatementDiagnostics(t *testing.T) {
 		{"vendor option space nope;", "vendor option space nope not found.", true},
 		{"vendor space x;", "expecting 'vendor option space'", false},
 		{"supersede fqdn.fqdn \"x\";", "supersede fqdn.fqdn ignored", true},
-		{"send fqdn.fqdn = gethostname();", "send fqdn.fqdn = expression ignored", true},
+		{"send fqdn.fqdn = concat(gethostname();", "expecting , in concat.", false},
 		{"send dhcp6.client-id 1:2;", "DHCPv6 option dhcp6.client-id ignored.", true},
 	}
 	for _, tt := range tests {
@@ -193,5 +194,56 @@ func TestRequestFQDN(t *testing.T) {
 	noDiags(t, ds, 0)
 	if got := c.For("eth0").Request; !slices.Equal(got, []uint8{1, dhcp4.OptFQDN}) {
 		t.Errorf("PRL %v, want [1 81]", got)
+	}
+}
+
+// TestSendSubExpressions: send statements for options of other spaces take
+// the expressions of those for DHCP options (`send fqdn.fqdn =
+// gethostname();`, common where the DHCP server updates DNS), evaluated
+// for the interface's host: each gives the option 81 the same statement
+// with the expression's value written out gives, and a part without a
+// value leaves the sub-option out. The interface's statement wins over
+// the top level's.
+func TestSendSubExpressions(t *testing.T) {
+	const flags = "send fqdn.server-update on;\n"
+	fqdn := func(conf, iface string, h Host) []byte {
+		t.Helper()
+		c, ds := Parse(strings.NewReader(conf), "fqdn.conf")
+		noDiags(t, ds, 0)
+		for _, o := range c.ForHost(iface, h).Send {
+			if o.Code == dhcp4.OptFQDN {
+				return o.Data
+			}
+		}
+		return nil
+	}
+	named := Host{Name: "node7", HWAddr: net.HardwareAddr{2, 0, 0, 0, 0, 7}}
+	for _, tc := range []struct {
+		expr, value string
+		host        Host
+	}{
+		{`= gethostname()`, `"node7"`, named},
+		{`= pick-first-value(gethostname(), "ISC-dhclient")`, `"node7"`, named},
+		{`= pick-first-value(gethostname(), "ISC-dhclient")`, `"ISC-dhclient"`, Host{}},
+		{`= concat(gethostname(), ".example.")`, `"node7.example."`, named},
+		{`= concat(gethostname(), ".example.")`, "", Host{}},
+		{`= "web1"`, `"web1"`, Host{}},
+		{`= ucase("web1")`, `"WEB1"`, Host{}},
+	} {
+		want := fqdn(flags, "eth0", Host{})
+		if tc.value != "" {
+			want = fqdn(flags+"send fqdn.fqdn "+tc.value+";\n", "eth0", Host{})
+		}
+		got := fqdn(flags+"send fqdn.fqdn "+tc.expr+";\n", "eth0", tc.host)
+		if want == nil || !bytes.Equal(got, want) {
+			t.Errorf("send fqdn.fqdn %s for %q: option 81 % x, want % x", tc.expr, tc.host.Name, got, want)
+		}
+	}
+	scoped := flags + "send fqdn.fqdn = gethostname();\ninterface \"eth1\" { send fqdn.fqdn \"fixed\"; }\n"
+	if got, want := fqdn(scoped, "eth1", named), fqdn(flags+"send fqdn.fqdn \"fixed\";\n", "eth1", Host{}); !bytes.Equal(got, want) {
+		t.Errorf("eth1: option 81 % x, want the interface's % x", got, want)
+	}
+	if got, want := fqdn(scoped, "eth0", named), fqdn(flags+"send fqdn.fqdn \"node7\";\n", "eth0", Host{}); !bytes.Equal(got, want) {
+		t.Errorf("eth0: option 81 % x, want the top level's % x", got, want)
 	}
 }

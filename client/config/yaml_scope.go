@@ -133,7 +133,7 @@ func (y *yamlParser) sendSub(s *Settings, k, v *yaml.Node, ref lease.Ref) {
 		y.warnAt(k.Line, k.Column, "send %s ignored: relay agent options are added by relay agents.", ref.Name())
 		return
 	}
-	s.SendSub = setSub(s.SendSub, dhcp4.Suboption{Def: ref.Sub, Data: data})
+	s.SendSub = setSub(s.SendSub, SubSend{Def: ref.Sub, SendOption: SendOption{Data: data}})
 }
 
 // modifier applies default/supersede/prepend/append: {NAME: VALUE}, in
