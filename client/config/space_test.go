@@ -246,4 +246,10 @@ func TestSendSubExpressions(t *testing.T) {
 	if got, want := fqdn(scoped, "eth0", named), fqdn(flags+"send fqdn.fqdn \"node7\";\n", "eth0", Host{}); !bytes.Equal(got, want) {
 		t.Errorf("eth0: option 81 % x, want the top level's % x", got, want)
 	}
+	y, ds := ParseYAML(strings.NewReader("send:\n  fqdn.fqdn: gethostname()\n  fqdn.server-update: true\n"), "fqdn.yaml")
+	noDiags(t, ds, 0)
+	got, _ := sendData(y.ForHost("eth0", named), dhcp4.OptFQDN)
+	if want := fqdn(flags+"send fqdn.fqdn \"node7\";\n", "eth0", Host{}); !bytes.Equal(got, want) {
+		t.Errorf("YAML fqdn.fqdn: gethostname(): option 81 % x, want % x", got, want)
+	}
 }

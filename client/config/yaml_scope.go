@@ -106,26 +106,32 @@ func (y *yamlParser) send(s *Settings, n *yaml.Node) {
 			y.sendSub(s, k, v, ref)
 			continue
 		}
-		if v.Kind == yaml.ScalarNode && v.Tag == "!!str" {
-			switch v.Value {
-			case "gethostname()":
-				s.Send = setSend(s.Send, SendOption{Code: ref.Def.Code, Expr: ExprHostname})
-				continue
-			case "hardware":
-				s.Send = setSend(s.Send, SendOption{Code: ref.Def.Code, Expr: ExprHardware})
-				continue
-			}
-		}
-		if data, ok := y.value(ref, v); ok {
-			s.Send = setSend(s.Send, SendOption{Code: ref.Def.Code, Data: data})
+		if so, ok := y.sendValue(ref, v); ok {
+			so.Code = ref.Def.Code
+			s.Send = setSend(s.Send, so)
 		}
 	}
+}
+
+// sendValue reads what a send sends: the expression gethostname() or
+// hardware, or a value. The caller sets the code.
+func (y *yamlParser) sendValue(ref lease.Ref, v *yaml.Node) (SendOption, bool) {
+	if v.Kind == yaml.ScalarNode && v.Tag == "!!str" {
+		switch v.Value {
+		case "gethostname()":
+			return SendOption{Expr: ExprHostname}, true
+		case "hardware":
+			return SendOption{Expr: ExprHardware}, true
+		}
+	}
+	data, ok := y.value(ref, v)
+	return SendOption{Data: data}, ok
 }
 
 // sendSub applies a send of an option of another space; the relay agent
 // options are ignored with a warning, as in dhclient.conf.
 func (y *yamlParser) sendSub(s *Settings, k, v *yaml.Node, ref lease.Ref) {
-	data, ok := y.value(ref, v)
+	so, ok := y.sendValue(ref, v)
 	if !ok {
 		return
 	}
@@ -133,7 +139,7 @@ func (y *yamlParser) sendSub(s *Settings, k, v *yaml.Node, ref lease.Ref) {
 		y.warnAt(k.Line, k.Column, "send %s ignored: relay agent options are added by relay agents.", ref.Name())
 		return
 	}
-	s.SendSub = setSub(s.SendSub, SubSend{Def: ref.Sub, SendOption: SendOption{Data: data}})
+	s.SendSub = setSub(s.SendSub, SubSend{Def: ref.Sub, SendOption: so})
 }
 
 // modifier applies default/supersede/prepend/append: {NAME: VALUE}, in
