@@ -33,7 +33,7 @@ func MachineConfig(iface string, s config.Settings, id Identity) statemachine.Co
 	}
 	c := statemachine.Config{
 		Interface: iface, HWAddr: hw,
-		PRL: s.Request, Require: s.Require, Reject: s.Reject, Modifiers: s.Modifiers,
+		PRL: s.Request, Require: s.Require, Reject: s.Reject,
 		Timeout: s.Timeout, Retry: s.Retry, SelectTimeout: s.SelectTimeout, Reboot: s.Reboot,
 		BackoffCutoff: s.BackoffCutoff, InitialInterval: s.InitialInterval, InitialDelay: s.InitialDelay,
 		DeclineWait: s.DeclineWait,
@@ -46,6 +46,7 @@ func MachineConfig(iface string, s config.Settings, id Identity) statemachine.Co
 	}
 	c.PRL = requestList(s)
 	c.Send = sendOptions(s.Send, hw, id.Hostname)
+	c.Modifiers = modifiers(s.Modifiers, hw, id.Hostname)
 	if s.ForceRenew && !c.Send.Has(dhcp4.OptForceRenewNonce) {
 		// RFC 6704 §3.3: the server hands over a reconfigure key only
 		// to a client that says it can use one, with HMAC-MD5 (1).
@@ -100,6 +101,19 @@ func sendOptions(sends []config.SendOption, hw net.HardwareAddr, hostname string
 			continue // a part without a value: ISC sends nothing
 		}
 		out.Set(so.Code, data)
+	}
+	return out
+}
+
+// modifiers evaluates the default, supersede, prepend and append
+// statements (SendOption.Once) with the host name the daemon started
+// with; one whose expression has no value is left out.
+func modifiers(mods []config.Modifier, hw net.HardwareAddr, hostname string) []statemachine.Modifier {
+	var out []statemachine.Modifier
+	for _, m := range mods {
+		if data, ok := m.Once(hw, hostname); ok {
+			out = append(out, statemachine.Modifier{Kind: m.Kind, Code: m.Code, Data: data})
+		}
 	}
 	return out
 }

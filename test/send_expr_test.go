@@ -81,3 +81,27 @@ func discoverAndRequest(t *testing.T, w *modernWire) []*dhcp4.Message {
 	}
 	return append(d, r...)
 }
+
+// TestModifierExpressions: `supersede host-name = gethostname();` keeps the
+// host's own name in what the script gets, over the one the server sends, and
+// a supersede with a data expression gives the script its value, as ISC
+// dhclient's environment has them.
+func TestModifierExpressions(t *testing.T) {
+	t.Parallel()
+	l := lab.New(t)
+	cfg := l.FakeConfig(l.DefaultOpts())
+	cfg.Options.Set(dhcp4.OptHostName, []byte("served-name"))
+	l.StartFake(t, cfg)
+	conf := "supersede host-name = gethostname();\n" +
+		"supersede domain-name = concat(gethostname(), \".lan\");\n"
+	c := newHookClient(t, l, conf)
+	c.start(t, "")
+	env := c.waitDump(t, "BOUND", 1, 30*time.Second)
+	host := goldenHostname()
+	if got := env.vars["new_host_name"]; got != host {
+		t.Errorf("new_host_name %q, want the host's %q", got, host)
+	}
+	if got := env.vars["new_domain_name"]; got != host+".lan" {
+		t.Errorf("new_domain_name %q, want %q", got, host+".lan")
+	}
+}

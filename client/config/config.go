@@ -108,8 +108,7 @@ func (c *Config) outer(iface string) Settings {
 func (c *Config) encapsulate(s Settings, h Host) Settings {
 	var subs []dhcp4.Suboption
 	for _, x := range s.SendSub {
-		data, ok := x.Value(h.HWAddr, h.Name)
-		if ok && (x.Expr == ExprNone || len(data) > 0) {
+		if data, ok := x.Once(h.HWAddr, h.Name); ok {
 			subs = append(subs, dhcp4.Suboption{Def: x.Def, Data: data})
 		}
 	}

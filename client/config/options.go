@@ -127,14 +127,12 @@ func (fp *fileParser) modifier(sc *Settings, kw string) {
 		s.SkipToSemi()
 		return
 	}
-	if s.Peek().Is('=') {
-		s.Next()
-	}
-	data, ok := fp.refValue(ref)
+	so, ok := fp.sendValue(ref)
 	if !ok {
 		return
 	}
-	sc.Modifiers = append(sc.Modifiers, statemachine.Modifier{Kind: modifierKinds[kw], Code: ref.Def.Code, Data: data})
+	so.Code = ref.Def.Code
+	sc.Modifiers = append(sc.Modifiers, Modifier{Kind: modifierKinds[kw], SendOption: so})
 }
 
 // modifierKinds are the modifier statements' keywords.

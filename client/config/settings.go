@@ -84,6 +84,23 @@ func (so SendOption) Value(hw net.HardwareAddr, hostname string) ([]byte, bool) 
 	return so.Data, true
 }
 
+// Once is Value for a statement evaluated once, not at each message: an
+// expression whose value is empty (gethostname() on a host without a name
+// and no fallback) gives nothing either.
+func (so SendOption) Once(hw net.HardwareAddr, hostname string) ([]byte, bool) {
+	data, ok := so.Value(hw, hostname)
+	return data, ok && (so.Expr == ExprNone || len(data) > 0)
+}
+
+// Modifier is a default, supersede, prepend or append statement: the
+// option and its value or expression, as a SendOption holds them,
+// evaluated for each interface (client.MachineConfig): `supersede
+// host-name = gethostname();` keeps the host's own name.
+type Modifier struct {
+	Kind statemachine.ModifierKind
+	SendOption
+}
+
 // SubSend is a send statement for an option of another space (send
 // fqdn.fqdn "host.example.";): the sub-option, and its value or
 // expression as a SendOption holds them (its Code unused: Def's).
@@ -124,8 +141,8 @@ type Settings struct {
 	SendSub []SubSend
 	// Modifiers are the default, supersede, prepend and append
 	// statements in file order; an interface's follow the top level's,
-	// as ISC runs them (Modifier).
-	Modifiers []statemachine.Modifier
+	// as ISC runs them (statemachine.Modifier).
+	Modifiers []Modifier
 	Reject    []netip.Prefix
 
 	Script       string           // script path; "" means the command line's

@@ -9,7 +9,6 @@ import (
 
 	"github.com/leased/leased/client/internal/isctext"
 	"github.com/leased/leased/client/lease"
-	"github.com/leased/leased/statemachine"
 	"github.com/leased/leased/statemachine/dhcp4"
 )
 
@@ -152,8 +151,9 @@ func (y *yamlParser) modifier(s *Settings, n *yaml.Node, what string) {
 		case ref.IsSub:
 			y.warnAt(k.Line, k.Column, "%s %s ignored: leased applies %s to DHCP options only.", what, ref.Name(), what)
 		default:
-			if data, ok := y.value(ref, v); ok {
-				s.Modifiers = append(s.Modifiers, statemachine.Modifier{Kind: modifierKinds[what], Code: ref.Def.Code, Data: data})
+			if so, ok := y.sendValue(ref, v); ok {
+				so.Code = ref.Def.Code
+				s.Modifiers = append(s.Modifiers, Modifier{Kind: modifierKinds[what], SendOption: so})
 			}
 		}
 	}
