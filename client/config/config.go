@@ -28,7 +28,7 @@ type Config struct {
 	// statement further down the file does not reach the interface. The
 	// send, default, supersede, prepend and append statements do, as the
 	// interface's statement groups chain to the top level's (ISC
-	// clone_group), which Config.For takes whole.
+	// clone_group), which Config.ForHost takes whole (outer).
 	inherited map[string]*Settings
 	// Catalogue holds the built-in options and the option definitions.
 	Catalogue *dhcp4.Catalogue

@@ -74,10 +74,10 @@ func (fp *fileParser) send(sc *Settings) {
 	}
 }
 
-// sendValue reads what a send statement for ref sends, up to its ';': a
-// value, or after '=' gethostname(), hardware, pick-first-value or a data
-// expression (a constant one evaluated now), or a value. The caller sets
-// the code.
+// sendValue reads what a send or modifier statement for ref gives, up to
+// its ';': a value, or after '=' gethostname(), hardware,
+// pick-first-value, a data expression (a constant one evaluated now) or a
+// value. The caller sets the code.
 func (fp *fileParser) sendValue(ref lease.Ref) (SendOption, bool) {
 	s := fp.s
 	if s.Peek().Is('=') {

@@ -135,9 +135,9 @@ type Settings struct {
 	Send []SendOption // options sent in every message
 	// SendSub holds the send statements for options of other spaces
 	// (send fqdn.fqdn "host.example.";), merged option by option across
-	// scopes. Config.For evaluates them and encodes them into their DHCP
-	// option (81 for fqdn), which it adds to Send unless Send has a value
-	// for it.
+	// scopes. Config.ForHost evaluates them and encodes them into their
+	// DHCP option (81 for fqdn), which it adds to Send unless Send has a
+	// value for it.
 	SendSub []SubSend
 	// Modifiers are the default, supersede, prepend and append
 	// statements in file order; an interface's follow the top level's,
