@@ -97,8 +97,8 @@ func (d *Daemon) runnerConfig(name string) (RunnerConfig, error) {
 	if err != nil {
 		return RunnerConfig{}, fmt.Errorf("find device %q: %w", name, err)
 	}
-	s := d.settings(d.Config, name, hw)
-	mc := d.machineConfig(name, s, hw)
+	s := d.settings(d.Config, name, hw, d.host)
+	mc := d.machineConfig(name, s, hw, d.host)
 	log := d.log.With("iface", name)
 	if s.ForceRenew && s.Anonymity {
 		// The profile sends no option but its request list (RFC 7844
@@ -135,6 +135,8 @@ func (d *Daemon) runnerConfig(name string) (RunnerConfig, error) {
 		Pacer:         &d.pacer,
 		Log:           log,
 		Hostname:      d.hostname,
+		Rebuild:       d.machineFor(d.Config, name, hw),
+		BuiltFor:      d.host,
 		ScriptMode:    !native,
 		ReleaseOnStop: s.ReleaseOnStop,
 	}, nil
@@ -142,15 +144,24 @@ func (d *Daemon) runnerConfig(name string) (RunnerConfig, error) {
 
 // settings are the settings of interface name in cfg, with the send
 // statements for options of other spaces evaluated for its hardware
-// address hw and the host name the daemon started with.
-func (d *Daemon) settings(cfg *config.Config, name string, hw net.HardwareAddr) config.Settings {
-	return cfg.ForHost(name, config.Host{HWAddr: hw, Name: d.host})
+// address hw and the host name host.
+func (d *Daemon) settings(cfg *config.Config, name string, hw net.HardwareAddr, host string) config.Settings {
+	return cfg.ForHost(name, config.Host{HWAddr: hw, Name: host})
+}
+
+// machineFor returns what builds the state machine's configuration of
+// interface name in cfg for a host name: the runner's rebuild when the
+// name changes, and a reload's.
+func (d *Daemon) machineFor(cfg *config.Config, name string, hw net.HardwareAddr) func(host string) statemachine.Config {
+	return func(host string) statemachine.Config {
+		return d.machineConfig(name, d.settings(cfg, name, hw, host), hw, host)
+	}
 }
 
 // machineConfig is the state machine's configuration of one interface
-// with settings s, at start and at every reload.
-func (d *Daemon) machineConfig(name string, s config.Settings, hw net.HardwareAddr) statemachine.Config {
-	id := Identity{HWAddr: hw, Hostname: d.host, Server: d.Server}
+// with settings s on a host named host.
+func (d *Daemon) machineConfig(name string, s config.Settings, hw net.HardwareAddr, host string) statemachine.Config {
+	id := Identity{HWAddr: hw, Hostname: host, Server: d.Server}
 	if d.DUID || s.ClientID == config.ClientIDDUID {
 		id.DUID = d.duid(hw)
 	}

@@ -29,7 +29,7 @@ func (d *Daemon) reload() {
 		if err != nil {
 			continue // gone for now; its runner waits for the link
 		}
-		d.mgr.Reconfigure(name, d.machineConfig(name, d.settings(cfg, name, hw), hw))
+		d.mgr.Reconfigure(name, d.machineFor(cfg, name, hw))
 	}
 	d.log.Info("configuration reloaded", "file", d.ConfPath)
 }

@@ -146,9 +146,9 @@ func (m *Manager) each(name string, f func(*Runner) bool) bool {
 
 // Reconfigure hands the named interface's runner a new machine
 // configuration; false when there is no such running interface.
-func (m *Manager) Reconfigure(name string, c statemachine.Config) bool {
+func (m *Manager) Reconfigure(name string, build func(hostname string) statemachine.Config) bool {
 	r, ok := m.runners[name]
-	return ok && r.Reconfigure(c)
+	return ok && r.Reconfigure(build)
 }
 
 // Ping reports whether every runner's loop answers within ctx (Runner.Ping).

@@ -53,10 +53,18 @@ type RunnerConfig struct {
 	// Pacer spaces the starts of the daemon's interfaces, and the
 	// LinkUps that restart them (StartPacer); nil starts at once.
 	Pacer *StartPacer
-	// Hostname returns the host's name now, for the sends that evaluate
-	// gethostname(): read before every step, as ISC evaluates it for every
-	// message (Machine.SetHostname). nil keeps the name of Machine.
+	// Hostname returns the host's name now, read before every step: ISC
+	// evaluates gethostname() for every message, and a BOUND hook commonly
+	// sets the name, which the renewals and the release after it carry.
+	// When it differs from the name Machine was built for (BuiltFor), the
+	// machine takes Rebuild's configuration for the new one. nil, or a nil
+	// Rebuild, keeps Machine as it is.
 	Hostname func() string
+	// Rebuild returns the machine's configuration for a host so named:
+	// the send statements, modifiers and their expressions evaluated with
+	// it (and for the configuration a reload hands over, Reconfigure).
+	Rebuild  func(hostname string) statemachine.Config
+	BuiltFor string // the host name Machine was built for
 }
 
 // Status is a snapshot of one interface, safe to share.
@@ -124,10 +132,9 @@ type Runner struct {
 	// heldUpC its channel, nil when none waits.
 	heldUp  *time.Timer
 	heldUpC <-chan time.Time
-	// hostname is the name last given to the machine; hostnameSet says
-	// whether it was given since the last (re)configuration.
-	hostname    string
-	hostnameSet bool
+	// hostname is the host name the machine's configuration was built
+	// for (RunnerConfig.BuiltFor, then Rebuild's).
+	hostname string
 	// pending holds events that must be stepped before anything else is
 	// read: hook results in script mode, and posted ones being worked off.
 	pending []statemachine.Event
@@ -160,6 +167,7 @@ func NewRunner(cfg RunnerConfig) *Runner {
 
 		inboxWake: make(chan struct{}, 1),
 		status:    Status{Interface: cfg.Link.Name()},
+		hostname:  cfg.BuiltFor,
 	}
 }
 
@@ -397,16 +405,23 @@ func (r *Runner) publishStep(reason string) {
 	r.setStatus(func(s *Status) { s.State, s.Lease, s.Reason = r.m.State(), r.m.Lease().Clone(), reason })
 }
 
-// refreshHostname hands the machine the host's current name when it
-// changed.
+// refreshHostname rebuilds the machine's configuration for the host's
+// current name when it changed.
 func (r *Runner) refreshHostname() {
-	if r.cfg.Hostname == nil {
+	if r.cfg.Hostname == nil || r.cfg.Rebuild == nil {
 		return
 	}
-	if h := r.cfg.Hostname(); !r.hostnameSet || h != r.hostname {
-		r.m.SetHostname(h)
-		r.hostname, r.hostnameSet = h, true
+	if h := r.cfg.Hostname(); h != r.hostname {
+		r.reconfigure(r.cfg.Rebuild(h), h)
 	}
+}
+
+// reconfigure hands the machine c, built for the host name host, and fits
+// the packet socket to it.
+func (r *Runner) reconfigure(c statemachine.Config, host string) {
+	r.m.Reconfigure(c)
+	r.hostname = host
+	r.fitSocket()
 }
 
 func (r *Runner) setStatus(f func(*Status)) {

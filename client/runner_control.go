@@ -10,10 +10,19 @@ import (
 // they see the machine between two steps.
 
 // Reconfigure gives the machine a new configuration without dropping
-// its lease (SIGHUP). It returns false when the runner has stopped.
-func (r *Runner) Reconfigure(c statemachine.Config) bool {
+// its lease (SIGHUP): build's for the host's name now, and build's again
+// when the name changes (RunnerConfig.Rebuild). It returns false when the
+// runner has stopped.
+func (r *Runner) Reconfigure(build func(hostname string) statemachine.Config) bool {
 	select {
-	case r.ctl <- func() { r.m.Reconfigure(c); r.hostnameSet = false; r.fitSocket() }:
+	case r.ctl <- func() {
+		r.cfg.Rebuild = build
+		h := r.hostname
+		if r.cfg.Hostname != nil {
+			h = r.cfg.Hostname()
+		}
+		r.reconfigure(build(h), h)
+	}:
 		return true
 	case <-r.done:
 		return false

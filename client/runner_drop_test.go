@@ -83,7 +83,7 @@ func TestBoundRunnerQuietsPacketSocket(t *testing.T) {
 
 		cfg := defaultMachine(h.link.HW)
 		cfg.ForceRenew = true
-		if !h.runner.Reconfigure(cfg) {
+		if !h.runner.Reconfigure(func(string) statemachine.Config { return cfg }) {
 			t.Fatal("runner refused Reconfigure")
 		}
 		synctest.Wait()

@@ -236,7 +236,7 @@ func TestRunnerReconfigureKeepsLease(t *testing.T) {
 		h.bind(3600)
 		cfg := defaultMachine(h.link.HW)
 		cfg.PRL = []uint8{dhcp4.OptSubnetMask, dhcp4.OptNTPServers}
-		if !h.runner.Reconfigure(cfg) {
+		if !h.runner.Reconfigure(func(string) statemachine.Config { return cfg }) {
 			t.Fatal("runner refused Reconfigure")
 		}
 		if st := h.runner.Status(); st.State != statemachine.StateBound || st.Lease == nil {

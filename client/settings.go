@@ -52,11 +52,6 @@ func MachineConfig(iface string, s config.Settings, id Identity) statemachine.Co
 		// to a client that says it can use one, with HMAC-MD5 (1).
 		c.Send.Set(dhcp4.OptForceRenewNonce, []byte{dhcp4.AuthAlgorithmHMACMD5})
 	}
-	for _, so := range s.Send {
-		if so.Expr == config.ExprHostname {
-			c.Hostname = append(c.Hostname, dhcp4.Option{Code: so.Code, Data: so.Data})
-		}
-	}
 	c.ClientID = clientID(s.ClientID, hw, id.DUID)
 	if v, ok := c.Send.Get(dhcp4.OptClientID); ok {
 		// An explicit send dhcp-client-identifier wins. An empty one
@@ -91,8 +86,8 @@ func requestList(s config.Settings) []uint8 {
 }
 
 // sendOptions evaluates the send statements (SendOption.Value).
-// gethostname() with no host name set sends nothing, as ISC does; its
-// option stays, empty, for Machine.SetHostname to fill.
+// gethostname() with no host name set sends nothing, as ISC does: its
+// option stays, empty, and an empty option is not sent.
 func sendOptions(sends []config.SendOption, hw net.HardwareAddr, hostname string) dhcp4.Options {
 	var out dhcp4.Options
 	for _, so := range sends {
@@ -106,12 +101,12 @@ func sendOptions(sends []config.SendOption, hw net.HardwareAddr, hostname string
 }
 
 // modifiers evaluates the default, supersede, prepend and append
-// statements (SendOption.Once) with the host name the daemon started
-// with; one whose expression has no value is left out.
+// statements (SendOption.Present) with the host name; one whose
+// expression has no value is left out.
 func modifiers(mods []config.Modifier, hw net.HardwareAddr, hostname string) []statemachine.Modifier {
 	var out []statemachine.Modifier
 	for _, m := range mods {
-		if data, ok := m.Once(hw, hostname); ok {
+		if data, ok := m.Present(hw, hostname); ok {
 			out = append(out, statemachine.Modifier{Kind: m.Kind, Code: m.Code, Data: data})
 		}
 	}

@@ -42,7 +42,7 @@ func anonymize(cfg Config) Config {
 		}
 	}
 	cfg.PRL = prl
-	cfg.Send, cfg.Hostname = nil, nil
+	cfg.Send = nil
 	return cfg
 }
 

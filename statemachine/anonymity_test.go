@@ -25,9 +25,7 @@ func TestAnonymityMessages(t *testing.T) {
 		{Code: dhcp4.OptUserClass, Data: []byte("x")},
 		{Code: dhcp4.OptFQDN, Data: []byte{0, 0, 0, 'a'}},
 	}
-	cfg.Hostname = dhcp4.Options{{Code: dhcp4.OptHostName}}
 	h := newHarness(t, cfg, recordedLease()...)
-	h.m.SetHostname("laptop.example")
 
 	var sent []*dhcp4.Message
 	keep := func(acts []Action) {

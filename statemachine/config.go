@@ -22,11 +22,6 @@ type Config struct {
 	Require   []uint8          // offers lacking any of these options are dropped
 	Reject    []netip.Prefix   // messages whose server identifier is inside are dropped
 	Send      dhcp4.Options    // sent in every DISCOVER, REQUEST and RELEASE
-	// Hostname are the options of Send whose value is the host name
-	// (send host-name = gethostname()), each with what to send when the
-	// host has none (pick-first-value's next value; empty: nothing):
-	// SetHostname keeps them current.
-	Hostname dhcp4.Options
 
 	// Modifiers are the default, supersede, prepend and append
 	// statements (reference §2.2) in the order ISC runs them, applied

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
-	"slices"
 	"time"
 )
 
@@ -256,26 +255,3 @@ func (m *Machine) Reconfigure(cfg Config) {
 // name: "" and "(none)", a host without one, give ISC's gethostname()
 // no value.
 func HasHostname(name string) bool { return name != "" && name != "(none)" }
-
-// SetHostname sets the options of cfg.Hostname to name, or, when the
-// host has no name (HasHostname), to their fallback or removes them.
-// ISC evaluates gethostname() for every message, and a BOUND hook
-// commonly sets the name: the renewals and the release after it carry
-// the new one.
-func (m *Machine) SetHostname(name string) {
-	if len(m.cfg.Hostname) == 0 {
-		return
-	}
-	send := m.cfg.Send.Clone()
-	for _, o := range m.cfg.Hostname {
-		switch {
-		case HasHostname(name):
-			send.Set(o.Code, []byte(name))
-		case len(o.Data) > 0:
-			send.Set(o.Code, slices.Clone(o.Data))
-		default:
-			send.Del(o.Code)
-		}
-	}
-	m.cfg.Send = send
-}

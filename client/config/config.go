@@ -61,7 +61,8 @@ func New() *Config {
 func (c *Config) For(iface string) Settings { return c.ForHost(iface, Host{}) }
 
 // Host is what the expressions of the send statements for options of
-// other spaces are evaluated with, once, for one interface.
+// other spaces are evaluated with for one interface; the daemon evaluates
+// them again when the host name changes (client.RunnerConfig.Rebuild).
 type Host struct {
 	HWAddr net.HardwareAddr // the interface's, unless hardware ethernet sets one
 	Name   string           // the host name
@@ -108,7 +109,7 @@ func (c *Config) outer(iface string) Settings {
 func (c *Config) encapsulate(s Settings, h Host) Settings {
 	var subs []dhcp4.Suboption
 	for _, x := range s.SendSub {
-		if data, ok := x.Once(h.HWAddr, h.Name); ok {
+		if data, ok := x.Present(h.HWAddr, h.Name); ok {
 			subs = append(subs, dhcp4.Suboption{Def: x.Def, Data: data})
 		}
 	}

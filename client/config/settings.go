@@ -56,7 +56,8 @@ const (
 )
 
 // SendOption is one send statement: the option and its value, or an
-// expression evaluated by the daemon at send time. With ExprHostname,
+// expression the daemon evaluates for each interface, and again when
+// the host name changes (Value). With ExprHostname,
 // Data is what goes out when the host has no name (pick-first-value's
 // next value), empty for nothing.
 type SendOption struct {
@@ -84,18 +85,18 @@ func (so SendOption) Value(hw net.HardwareAddr, hostname string) ([]byte, bool) 
 	return so.Data, true
 }
 
-// Once is Value for a statement evaluated once, not at each message: an
-// expression whose value is empty (gethostname() on a host without a name
-// and no fallback) gives nothing either.
-func (so SendOption) Once(hw net.HardwareAddr, hostname string) ([]byte, bool) {
+// Present is Value for a sub-option or a modifier: an expression whose
+// value is empty (gethostname() on a host without a name and no fallback)
+// gives nothing either, as ISC stores no option for it.
+func (so SendOption) Present(hw net.HardwareAddr, hostname string) ([]byte, bool) {
 	data, ok := so.Value(hw, hostname)
 	return data, ok && (so.Expr == ExprNone || len(data) > 0)
 }
 
 // Modifier is a default, supersede, prepend or append statement: the
 // option and its value or expression, as a SendOption holds them,
-// evaluated for each interface (client.MachineConfig): `supersede
-// host-name = gethostname();` keeps the host's own name.
+// evaluated for each interface and host name (client.MachineConfig):
+// `supersede host-name = gethostname();` keeps the host's own name.
 type Modifier struct {
 	Kind statemachine.ModifierKind
 	SendOption
