@@ -13,7 +13,7 @@ import (
 
 // TestMachineConfigModifierExpressions: the expressions of default,
 // supersede, prepend and append statements reach the machine evaluated
-// for the interface and the host name the daemon started with, in the
+// for the interface and the host name of its Identity, in the
 // statements' order: `supersede host-name = gethostname();` keeps the
 // host's own name whatever the server says; one whose expression has no
 // value is left out.
