@@ -46,11 +46,15 @@ func BenchmarkBindTime(b *testing.B) {
 	b.Run("rounds", func(b *testing.B) { rows = benchBindRounds(b, env, cs) })
 	var floor summary[time.Duration]
 	b.Run("floor", func(b *testing.B) { floor = benchFloor(b) })
+	var start startFloor
+	b.Run("start", func(b *testing.B) { start = benchStartFloor(b, env.lab.ClientNS()) })
 	bin, _ := lookSbin("dnsmasq")
 	fmt.Printf("\nBind time: from process start to the IPv4 address on the link, against %s on a veth pair\n",
 		firstWords(programVersion(bin, "--version"), 3))
 	printBindTable(os.Stdout, rows, rows[0].times.Median)
 	fmt.Printf("floor: dnsmasq's two round trips from an open socket, median %.1f ms over %d\n", ms(floor.Median), floor.N)
+	fmt.Printf("start: from process start to exit, /bin/true %.1f ms, a Go program that does nothing %.1f ms (medians over %d)\n",
+		ms(start.c.Median), ms(start.goNop.Median), start.c.N)
 }
 
 // notRun is the table's rows for cs before any bind.

@@ -35,8 +35,11 @@
 //     5227 probe) and with nodelay and noarp, and busybox udhcpc.
 //     Median, minimum, maximum, the median's excess over leased's and
 //     its ratio to it; below, the floor: the server's two round trips
-//     from a socket already open. A peer that is not installed says so
-//     in its row.
+//     from a socket already open; and the start: the time from process
+//     start to exit of /bin/true and of a Go program that does nothing
+//     (testdata/nop), measured as a client's bind is, the least a client
+//     written in C and one written in Go take before their first packet.
+//     A peer that is not installed says so in its row.
 //   - BenchmarkBindRapidCommit: the same bind time for leased at its
 //     defaults and with rapid-commit on, against dnsmasq with
 //     dhcp-rapid-commit: one round trip instead of two (RFC 4039).
