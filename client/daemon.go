@@ -121,6 +121,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 		d.noBroadcastInterfaces(ctx)
 		return nil
 	}
+	if d.TuneGC {
+		gcStarting(len(cfgs))
+	}
 	d.announceSockets(cfgs)
 	if d.createdDUID != nil {
 		d.log.Info("Created duid " + lease.FormatDUID(d.createdDUID, d.Config.LeaseIDFormat) + ".")

@@ -26,9 +26,6 @@ func (d *Daemon) Main(ctx context.Context) int {
 			once.Do(func() { d.Detach(code) })
 		}
 	}
-	if d.TuneGC {
-		gcStarting()
-	}
 	d.OnStart = func() {
 		if d.Foreground || d.NoWait {
 			pid.Write()

@@ -68,3 +68,17 @@ func TestTidierHandsBackOnceBindingsSettle(t *testing.T) {
 		}
 	})
 }
+
+func TestStartGCPercent(t *testing.T) {
+	for _, c := range []struct{ n, want int }{
+		{1, fewGCPercent},
+		{16, fewGCPercent},
+		{manyInterfaces - 1, fewGCPercent},
+		{manyInterfaces, manyGCPercent},
+		{1000, manyGCPercent},
+	} {
+		if got := startGCPercent(c.n); got != c.want {
+			t.Errorf("startGCPercent(%d) = %d, want %d", c.n, got, c.want)
+		}
+	}
+}
