@@ -11,8 +11,9 @@ import (
 
 // The Go runtime's collector policy of the daemon (issue 14), in two
 // phases. A daemon starts at GOGC=100, or 25 on manyInterfaces or more
-// (startGCPercent), and, once every interface is ready, keeps its heap within a quarter of what is live and hands what
-// start-up used back to the kernel: at the runtime's default, a bound
+// (startGCPercent), and, once every interface is ready, keeps its heap
+// within a quarter of what is live and hands what start-up used back to
+// the kernel: at the runtime's default, a bound
 // daemon on one interface, whose live heap is under 2 MiB, lets its
 // heap grow to the 4 MiB minimum goal whatever it does (a flood of
 // packets to decode took it from 8.5 to 13 MiB). After that, the memory

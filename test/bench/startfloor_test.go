@@ -28,10 +28,11 @@ func benchStartFloor(b *testing.B, ns string) startFloor {
 	if err := lab.Build(nop, "./testdata/nop"); err != nil {
 		b.Fatal(err)
 	}
+	log := filepath.Join(b.TempDir(), "exit.log")
 	var c, goNop []time.Duration
 	for b.Loop() {
-		c = append(c, timeToExit(b, ns, "/bin/true"))
-		goNop = append(goNop, timeToExit(b, ns, nop))
+		c = append(c, timeToExit(b, ns, log, "/bin/true"))
+		goNop = append(goNop, timeToExit(b, ns, log, nop))
 	}
 	f := startFloor{c: summarize(c), goNop: summarize(goNop)}
 	b.ReportMetric(0, "ns/op")
@@ -40,10 +41,10 @@ func benchStartFloor(b *testing.B, ns string) startFloor {
 	return f
 }
 
-// timeToExit starts bin in ns, as startIn starts the clients, and
-// returns the time until it has exited.
-func timeToExit(b *testing.B, ns, bin string) time.Duration {
-	p, err := startIn(ns, filepath.Join(b.TempDir(), "exit.log"), bin)
+// timeToExit starts bin in ns, its output appended to log, as startIn
+// starts the clients, and returns the time until it has exited.
+func timeToExit(b *testing.B, ns, log, bin string) time.Duration {
+	p, err := startIn(ns, log, bin)
 	if err != nil {
 		b.Fatal(err)
 	}
